@@ -1,0 +1,63 @@
+#pragma once
+// v4/recentcontact/get_list (spec §3.7): one page of the conversation list, with four cursors.
+
+#include <tcchat/endpoint.hpp>
+#include <tcchat/model.hpp>
+
+namespace tcchat {
+
+/// `TopFlag`: 0 general, 1 pinned.
+enum class top_flag : std::int32_t {
+    general = 0,
+    pinned = 1,
+};
+
+/// AssistFlags 63 asks for complete conversation data (newest page, spec §6.18).
+inline constexpr std::int64_t default_assist_flags = 63;
+
+struct get_list_request {
+    std::string From_Account;
+    std::int64_t TimeStamp = 0;
+    std::int64_t StartIndex = 0;
+    std::int64_t TopTimeStamp = 0;
+    std::int64_t TopStartIndex = 0;
+    std::optional<std::int64_t> AssistFlags = default_assist_flags;
+};
+BOOST_DESCRIBE_STRUCT(get_list_request, (), (From_Account, TimeStamp, StartIndex, TopTimeStamp, TopStartIndex, AssistFlags))
+
+/// A conversation. Group conversations use the key GroupId here, not ToGroupId (spec §2.2).
+struct session_item {
+    conversation_type Type{};
+    std::optional<std::string> To_Account;
+    std::optional<std::string> GroupId;
+    std::int64_t MsgTime = 0;
+    top_flag TopFlag{};
+    std::optional<standard_mark> StandardMark;
+    std::optional<std::string> CustomMark;
+    std::optional<std::vector<std::uint64_t>> ContactGroupId;
+};
+BOOST_DESCRIBE_STRUCT(session_item, (), (Type, To_Account, GroupId, MsgTime, TopFlag, StandardMark, CustomMark, ContactGroupId))
+
+struct get_list_response : response_envelope {
+    std::optional<std::vector<session_item>> SessionItem;
+    std::optional<complete_flag> CompleteFlag;
+    std::optional<std::int64_t> TimeStamp;
+    std::optional<std::int64_t> StartIndex;
+    std::optional<std::int64_t> TopTimeStamp;
+    std::optional<std::int64_t> TopStartIndex;
+};
+BOOST_DESCRIBE_STRUCT(get_list_response, (response_envelope),
+                      (SessionItem, CompleteFlag, TimeStamp, StartIndex, TopTimeStamp, TopStartIndex))
+
+namespace api {
+struct get_list {
+    static constexpr std::string_view command = "get_list";
+    using request = get_list_request;
+    using response = get_list_response;
+    static constexpr bool is_read = true;
+};
+} // namespace api
+
+TCCHAT_BIND_ENDPOINT(api::get_list)
+
+} // namespace tcchat

@@ -1,0 +1,35 @@
+#pragma once
+// v4/recentcontact/search_contact_group (spec §3.4): the group and mark data of up to 300 conversations.
+
+#include <tcchat/endpoint.hpp>
+#include <tcchat/model.hpp>
+
+namespace tcchat {
+
+struct search_contact_group_request {
+    std::string From_Account;
+    std::vector<contact_item> ContactItem;
+};
+BOOST_DESCRIBE_STRUCT(search_contact_group_request, (), (From_Account, ContactItem))
+
+/// The payload key is ContactResultItem although the S2 table says ContactItem (spec §6.4).
+struct search_contact_group_response : response_envelope {
+    std::optional<std::vector<contact_mark_item>> ContactResultItem;
+    std::optional<std::vector<group_item>> GroupItem;
+};
+BOOST_DESCRIBE_STRUCT(search_contact_group_response, (response_envelope), (ContactResultItem, GroupItem))
+
+namespace api {
+struct search_contact_group {
+    static constexpr std::string_view command = "search_contact_group";
+    using request = search_contact_group_request;
+    using response = search_contact_group_response;
+    static constexpr bool is_read = true;
+    static constexpr auto batch_field = &request::ContactItem;
+    static constexpr std::size_t batch_limit = 300;
+};
+} // namespace api
+
+TCCHAT_BIND_ENDPOINT(api::search_contact_group)
+
+} // namespace tcchat

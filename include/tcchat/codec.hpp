@@ -1,0 +1,93 @@
+#pragma once
+// Codec (sans-I/O): encode any request or response to JSON text, decode JSON text into one.
+//
+//   std::string body = tcchat::encode(request);
+//   tcchat::result<tcchat::mark_contact_response> r = tcchat::decode<tcchat::mark_contact_response>(text);
+//   if (!r) use(r.error().code, r.error().pointer, r.error().message);
+//
+// Decode errors: 60003 for text that is not JSON, 50002 for a wrong shape or type (with the JSON Pointer of
+// the field), 90005 when a TCCHAT_MAX_* limit is hit. Nothing here throws except decode_or_throw.
+
+#include <tcchat/config.hpp>
+#include <tcchat/detail/dom_decoder.hpp>
+#include <tcchat/detail/json_writer.hpp>
+#include <tcchat/error.hpp>
+
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parser.hpp>
+#include <boost/throw_exception.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace tcchat {
+
+/// Appends the JSON encoding of `value` to `out`.
+template <class T>
+void encode_to(std::string& out, const T& value) {
+    detail::write_value(out, value);
+}
+
+template <class T>
+std::string encode(const T& value) {
+    std::string out;
+    out.reserve(256);
+    encode_to(out, value);
+    return out;
+}
+
+/// Parses JSON text under the decode limits (size, depth). The value uses `storage`.
+inline result<boost::json::value> parse_json(std::string_view text, const decode_options& options = {},
+                                             boost::json::storage_ptr storage = {}) {
+    if (text.size() > options.max_body_bytes)
+        return make_error(code::local_limit_exceeded, error_origin::decode, "",
+                          "body is " + std::to_string(text.size()) + " bytes; the limit is " +
+                              std::to_string(options.max_body_bytes));
+    boost::json::parse_options parse_options;
+    parse_options.max_depth = options.max_depth;
+    boost::json::parser parser(std::move(storage), parse_options);
+    boost::json::error_code ec;
+    const std::size_t consumed = parser.write(text.data(), text.size(), ec);
+    if (ec) {
+        if (ec == boost::json::error::too_deep)
+            return make_error(code::local_limit_exceeded, error_origin::decode, "",
+                              "JSON nesting exceeds the depth limit of " + std::to_string(options.max_depth));
+        return make_error(code::json_parse_error, error_origin::decode, "",
+                          "JSON syntax error at byte " + std::to_string(consumed) + ": " + ec.message());
+    }
+    return parser.release();
+}
+
+/// Decodes an already parsed value (the DOM reference path).
+template <class T>
+result<T> decode_value(const boost::json::value& json, const decode_options& options = {}) {
+    T out{};
+    detail::dom_decoder decoder(options);
+    if (!decoder.decode(json, out, detail::path{})) return decoder.take_error();
+    return out;
+}
+
+/// Decodes JSON text through a Boost.JSON DOM held in a scratch arena.
+template <class T>
+result<T> decode_dom(std::string_view text, const decode_options& options = {}) {
+    unsigned char scratch[4096];
+    boost::json::monotonic_resource arena(scratch, sizeof scratch);
+    auto json = parse_json(text, options, &arena);
+    if (!json) return json.error();
+    return decode_value<T>(*json, options);
+}
+
+template <class T>
+result<T> decode(std::string_view text, const decode_options& options = {}) {
+    return decode_dom<T>(text, options);
+}
+
+/// Throwing convenience: tcchat::exception carries the error.
+template <class T>
+T decode_or_throw(std::string_view text, const decode_options& options = {}) {
+    auto decoded = decode<T>(text, options);
+    if (!decoded) boost::throw_exception(exception(decoded.error()));
+    return std::move(*decoded);
+}
+
+} // namespace tcchat

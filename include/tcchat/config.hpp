@@ -1,0 +1,34 @@
+#pragma once
+// Safety limits, overridable at compile time (define before including any tcchat header) and at run time
+// through decode_options. They bound what a hostile body can make the decoder allocate.
+
+#include <cstddef>
+
+#ifndef TCCHAT_MAX_BODY_BYTES
+#define TCCHAT_MAX_BODY_BYTES (8u * 1024u * 1024u)
+#endif
+
+#ifndef TCCHAT_MAX_DEPTH
+// The deepest documented body (update_contact_group's response) nests 5 levels.
+#define TCCHAT_MAX_DEPTH 32
+#endif
+
+#ifndef TCCHAT_MAX_ARRAY_ITEMS
+// get_list and get_contact_group pages are bounded by the 1000-conversation quota (spec §1.8).
+#define TCCHAT_MAX_ARRAY_ITEMS 100000
+#endif
+
+#ifndef TCCHAT_MAX_STRING_BYTES
+#define TCCHAT_MAX_STRING_BYTES (64u * 1024u)
+#endif
+
+namespace tcchat {
+
+struct decode_options {
+    std::size_t max_body_bytes = TCCHAT_MAX_BODY_BYTES;
+    std::size_t max_depth = TCCHAT_MAX_DEPTH;
+    std::size_t max_array_items = TCCHAT_MAX_ARRAY_ITEMS;
+    std::size_t max_string_bytes = TCCHAT_MAX_STRING_BYTES;
+};
+
+} // namespace tcchat

@@ -1,0 +1,209 @@
+#pragma once
+// Decoding of described structs from a Boost.JSON DOM. Tolerant the way a real client must be: unknown
+// keys are ignored, absent or null optionals are empty, wire enums accept numeric strings (spec §6.2).
+// Every failure names its field by JSON Pointer.
+
+#include <tcchat/config.hpp>
+#include <tcchat/detail/json_pointer.hpp>
+#include <tcchat/detail/reflect.hpp>
+#include <tcchat/error.hpp>
+
+#include <boost/json/value.hpp>
+
+#include <charconv>
+#include <limits>
+#include <string>
+#include <string_view>
+
+namespace tcchat::detail {
+
+inline std::string_view kind_name(const boost::json::value& v) noexcept {
+    switch (v.kind()) {
+    case boost::json::kind::null: return "null";
+    case boost::json::kind::bool_: return "a boolean";
+    case boost::json::kind::int64:
+    case boost::json::kind::uint64: return "an integer";
+    case boost::json::kind::double_: return "a non-integer number";
+    case boost::json::kind::string: return "a string";
+    case boost::json::kind::array: return "an array";
+    case boost::json::kind::object: return "an object";
+    }
+    return "a value";
+}
+
+template <class Int>
+constexpr std::string_view integer_type_name() noexcept {
+    if constexpr (std::is_signed_v<Int>) return sizeof(Int) == 8 ? "int64" : "int32";
+    else return sizeof(Int) == 8 ? "uint64" : "uint32";
+}
+
+/// Range-checked conversion of a parsed integer; false when it does not fit Int.
+template <class Int, class Source>
+bool fits_integer(Source value, Int& out) noexcept {
+    if constexpr (std::is_signed_v<Source>) {
+        if (value < 0) {
+            if constexpr (std::is_unsigned_v<Int>) return false;
+            else if (value < static_cast<Source>(std::numeric_limits<Int>::min())) return false;
+        } else if (static_cast<std::uint64_t>(value) > static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) {
+            return false;
+        }
+    } else if (value > static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) {
+        return false;
+    }
+    out = static_cast<Int>(value);
+    return true;
+}
+
+/// A numeric string for a wire enum: optional '-' (signed types only) and digits, nothing else.
+template <class Int>
+bool parse_numeric_string(std::string_view text, Int& out) noexcept {
+    if (text.empty()) return false;
+    if (text.front() == '-' && std::is_unsigned_v<Int>) return false;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc() && end == text.data() + text.size();
+}
+
+class dom_decoder {
+public:
+    explicit dom_decoder(const decode_options& options) noexcept : options_(options) {}
+
+    error take_error() { return std::move(error_); }
+
+    template <class T>
+    bool decode(const boost::json::value& json, T& out, const path& at) {
+        if constexpr (is_optional<T>::value) {
+            if (json.is_null()) {
+                out.reset();
+                return true;
+            }
+            return decode(json, out.emplace(), at);
+        } else if constexpr (is_vector<T>::value) {
+            return decode_array(json, out, at);
+        } else if constexpr (std::is_same_v<T, std::string>) {
+            return decode_string(json, out, at);
+        } else if constexpr (std::is_same_v<T, standard_mark>) {
+            return decode_standard_mark(json, out, at);
+        } else if constexpr (std::is_enum_v<T>) {
+            std::underlying_type_t<T> raw{};
+            if (!decode_integer(json, raw, at, /*accept_numeric_string=*/true)) return false;
+            out = static_cast<T>(raw);
+            return true;
+        } else if constexpr (is_integer_v<T>) {
+            return decode_integer(json, out, at, /*accept_numeric_string=*/false);
+        } else {
+            static_assert(is_described<T>::value, "tcchat: no JSON decoding for this member type");
+            return decode_object(json, out, at);
+        }
+    }
+
+private:
+    bool fail(code c, const path& at, std::string message) {
+        error_ = make_error(c, error_origin::decode, at.to_pointer(), std::move(message));
+        return false;
+    }
+
+    bool wrong_type(const boost::json::value& json, const path& at, std::string_view expected) {
+        return fail(code::invalid_parameters, at,
+                    "expected " + std::string(expected) + ", found " + std::string(kind_name(json)));
+    }
+
+    template <class T>
+    bool decode_object(const boost::json::value& json, T& out, const path& at) {
+        const boost::json::object* object = json.if_object();
+        if (object == nullptr) return wrong_type(json, at, "an object");
+        bool ok = true;
+        for_each_member(out, [&](std::string_view name, auto& member) {
+            if (!ok) return;
+            using member_type = remove_cvref_t<decltype(member)>;
+            const path member_path = at.key(name);
+            const boost::json::value* field = object->if_contains(name);
+            if (field == nullptr) {
+                if constexpr (is_optional<member_type>::value) {
+                    member.reset();
+                } else {
+                    ok = fail(code::invalid_parameters, member_path, "required key is missing");
+                }
+                return;
+            }
+            ok = decode(*field, member, member_path);
+        });
+        return ok;
+    }
+
+    template <class Vector>
+    bool decode_array(const boost::json::value& json, Vector& out, const path& at) {
+        const boost::json::array* array = json.if_array();
+        if (array == nullptr) return wrong_type(json, at, "an array");
+        if (array->size() > options_.max_array_items)
+            return fail(code::local_limit_exceeded, at,
+                        "array holds " + std::to_string(array->size()) + " items; the limit is " +
+                            std::to_string(options_.max_array_items));
+        out.clear();
+        out.resize(array->size());
+        for (std::size_t i = 0; i < array->size(); ++i)
+            if (!decode((*array)[i], out[i], at.index(i))) return false;
+        return true;
+    }
+
+    bool check_string(const boost::json::value& json, const path& at, const boost::json::string*& text) {
+        text = json.if_string();
+        if (text == nullptr) return wrong_type(json, at, "a string");
+        if (text->size() > options_.max_string_bytes)
+            return fail(code::local_limit_exceeded, at,
+                        "string is " + std::to_string(text->size()) + " bytes; the limit is " +
+                            std::to_string(options_.max_string_bytes));
+        return true;
+    }
+
+    bool decode_string(const boost::json::value& json, std::string& out, const path& at) {
+        const boost::json::string* text = nullptr;
+        if (!check_string(json, at, text)) return false;
+        out.assign(text->data(), text->size());
+        return true;
+    }
+
+    bool decode_standard_mark(const boost::json::value& json, standard_mark& out, const path& at) {
+        const boost::json::string* text = nullptr;
+        if (!check_string(json, at, text)) return false;
+        auto parsed = standard_mark::parse(std::string_view(text->data(), text->size()));
+        if (!parsed) return fail(code::invalid_parameters, at, std::move(parsed.error().message));
+        out = *parsed;
+        return true;
+    }
+
+    template <class Int>
+    bool decode_integer(const boost::json::value& json, Int& out, const path& at, bool accept_numeric_string) {
+        bool fits = false;
+        std::string found;
+        switch (json.kind()) {
+        case boost::json::kind::int64:
+            fits = fits_integer(json.get_int64(), out);
+            found = std::to_string(json.get_int64());
+            break;
+        case boost::json::kind::uint64:
+            fits = fits_integer(json.get_uint64(), out);
+            found = std::to_string(json.get_uint64());
+            break;
+        case boost::json::kind::string:
+            if (!accept_numeric_string) return wrong_type(json, at, "an integer");
+            if (!parse_numeric_string(std::string_view(json.get_string()), out))
+                return fail(code::invalid_parameters, at,
+                            "expected an integer or a string of decimal digits for " +
+                                std::string(integer_type_name<Int>()));
+            return true;
+        case boost::json::kind::double_:
+            return fail(code::invalid_parameters, at,
+                        "expected an integer (" + std::string(integer_type_name<Int>()) +
+                            "), found a number with a fraction, an exponent or more than 64 bits");
+        default: return wrong_type(json, at, "an integer");
+        }
+        if (fits) return true;
+        return fail(code::invalid_parameters, at,
+                    found + " is out of range for " + std::string(integer_type_name<Int>()));
+    }
+
+    const decode_options& options_;
+    error error_;
+};
+
+} // namespace tcchat::detail

@@ -1,0 +1,95 @@
+#pragma once
+// Direct JSON encoding of described structs into a std::string: no DOM, one pass, correct escaping.
+
+#include <tcchat/detail/reflect.hpp>
+
+#include <charconv>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace tcchat::detail {
+
+inline void write_escaped(std::string& out, std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    out.push_back('"');
+    std::size_t run_start = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out.append(text.data() + run_start, i - run_start);
+        run_start = i + 1;
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            out += "\\u00";
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 0xF]);
+        }
+    }
+    out.append(text.data() + run_start, text.size() - run_start);
+    out.push_back('"');
+}
+
+template <class Int>
+void write_integer(std::string& out, Int value) {
+    char buffer[24];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    (void)ec; // 24 characters hold every 64-bit integer
+    out.append(buffer, end);
+}
+
+template <class T>
+void write_value(std::string& out, const T& value);
+
+template <class T>
+void write_object(std::string& out, const T& object) {
+    out.push_back('{');
+    bool first = true;
+    for_each_member(object, [&](std::string_view name, const auto& member) {
+        using member_type = remove_cvref_t<decltype(member)>;
+        if constexpr (is_optional<member_type>::value) {
+            if (!member) return; // absent, never null
+        }
+        if (!first) out.push_back(',');
+        first = false;
+        out.push_back('"');
+        out.append(name); // wire keys are plain identifiers: nothing to escape
+        out += "\":";
+        write_value(out, member);
+    });
+    out.push_back('}');
+}
+
+template <class T>
+void write_value(std::string& out, const T& value) {
+    if constexpr (is_optional<T>::value) {
+        write_value(out, *value);
+    } else if constexpr (is_vector<T>::value) {
+        out.push_back('[');
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            if (i != 0) out.push_back(',');
+            write_value(out, value[i]);
+        }
+        out.push_back(']');
+    } else if constexpr (std::is_same_v<T, std::string>) {
+        write_escaped(out, value);
+    } else if constexpr (std::is_same_v<T, standard_mark>) {
+        write_escaped(out, value.to_string());
+    } else if constexpr (std::is_enum_v<T>) {
+        write_integer(out, static_cast<std::underlying_type_t<T>>(value));
+    } else if constexpr (is_integer_v<T>) {
+        write_integer(out, value);
+    } else {
+        static_assert(is_described<T>::value, "tcchat: no JSON encoding for this member type");
+        write_object(out, value);
+    }
+}
+
+} // namespace tcchat::detail

@@ -1,0 +1,35 @@
+#pragma once
+// All eight endpoints, as a type list to iterate over (tests, CLI, emulator) and a lookup by command.
+
+#include <tcchat/api/create_contact_group.hpp>
+#include <tcchat/api/del_contact_group.hpp>
+#include <tcchat/api/delete.hpp>
+#include <tcchat/api/get_contact_group.hpp>
+#include <tcchat/api/get_list.hpp>
+#include <tcchat/api/mark_contact.hpp>
+#include <tcchat/api/search_contact_group.hpp>
+#include <tcchat/api/update_contact_group.hpp>
+
+#include <boost/mp11/algorithm.hpp>
+#include <boost/mp11/list.hpp>
+
+namespace tcchat {
+
+using all_endpoints = boost::mp11::mp_list<api::get_list, api::delete_conversation, api::create_contact_group,
+                                           api::del_contact_group, api::update_contact_group,
+                                           api::search_contact_group, api::get_contact_group, api::mark_contact>;
+
+/// Calls `visit(Endpoint{})` for the endpoint whose command is `command`; returns false when none matches.
+template <class Visitor>
+bool visit_endpoint(std::string_view command, Visitor&& visit) {
+    bool found = false;
+    boost::mp11::mp_for_each<all_endpoints>([&](auto endpoint) {
+        if (!found && decltype(endpoint)::command == command) {
+            found = true;
+            visit(endpoint);
+        }
+    });
+    return found;
+}
+
+} // namespace tcchat

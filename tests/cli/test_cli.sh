@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# CLI contract tests: exit codes and JSON output of `tcchat` (issue: foundation, validator).
+# usage: test_cli.sh PATH/TO/tcchat SAMPLES_DIR
+set -u
+tcchat=$1
+samples=$2
+failures=0
+checks=0
+
+expect() { # expect NAME EXPECTED_EXIT EXPECTED_STDOUT_SUBSTRING -- command...
+  local name=$1 want_exit=$2 want_out=$3
+  shift 4
+  local out status
+  out=$("$@" 2>/dev/null)
+  status=$?
+  checks=$((checks + 1))
+  if [ "$status" != "$want_exit" ] || [[ "$out" != *"$want_out"* ]]; then
+    echo "FAIL $name: exit $status (want $want_exit), stdout: $out (want to contain: $want_out)"
+    failures=$((failures + 1))
+  fi
+}
+
+# Every documented sample decodes and exits 0.
+for file in "$samples"/*.request*.json; do
+  base=$(basename "$file")
+  expect "decode $base" 0 '"From_Account":' -- "$tcchat" decode "${base%%.*}" request "$file"
+done
+for file in "$samples"/*.response*.json; do
+  base=$(basename "$file")
+  expect "decode $base" 0 '"ActionStatus":"OK"' -- "$tcchat" decode "${base%%.*}" response "$file"
+done
+
+expect "stdin" 0 '{"From_Account":"u","StartIndex":0}' -- bash -c "echo '{\"From_Account\":\"u\",\"StartIndex\":0}' | '$tcchat' decode get_contact_group request -"
+expect "syntax error is 60003" 2 '{"error":{"code":60003,"pointer":"","message":"JSON syntax error' -- \
+  bash -c "echo '{\"From_Account\":' | '$tcchat' decode get_contact_group request"
+expect "wrong type is 50002 with pointer" 2 '{"error":{"code":50002,"pointer":"/StartIndex","message":"expected an integer, found a string"}}' -- \
+  bash -c "echo '{\"From_Account\":\"u\",\"StartIndex\":\"x\"}' | '$tcchat' decode get_contact_group request"
+expect "endpoints" 0 '"command":"get_list","path":"v4/recentcontact/get_list","read":true' -- "$tcchat" endpoints
+expect "endpoints batch" 0 '"command":"mark_contact","path":"v4/recentcontact/mark_contact","read":false,"batch_limit":100' -- "$tcchat" endpoints
+expect "explain" 0 '{"code":51009,"name":"conversation_group_not_found","message":"The conversation group does not exist.","retry":"never"}' -- "$tcchat" explain 51009
+expect "explain retry" 0 '"retry":"after_new_usersig"' -- "$tcchat" explain 70001
+expect "explain unknown" 1 '' -- "$tcchat" explain 12345
+expect "usage" 64 '' -- "$tcchat" frobnicate
+expect "usage decode" 64 '' -- "$tcchat" decode get_list sideways
+expect "unknown endpoint" 64 '' -- "$tcchat" decode nope request /dev/null
+expect "help" 0 'usage: tcchat' -- "$tcchat" --help
+expect "version" 0 'tcchat 0.' -- "$tcchat" --version
+
+echo "cli: $((checks - failures)) passed, $failures failed"
+[ "$failures" = 0 ]

@@ -1,0 +1,173 @@
+// Codec behaviour beyond the samples: tolerance, exact JSON Pointers on errors, limits, escaping.
+#include <tcchat/codec.hpp>
+#include <tcchat/endpoints.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace tcchat;
+
+namespace {
+template <class T>
+error decode_error(std::string_view text, const decode_options& options = {}) {
+    auto decoded = decode<T>(text, options);
+    REQUIRE_FALSE(decoded.has_value());
+    return decoded.error();
+}
+} // namespace
+
+TEST_CASE("decode tolerates what live servers send (DESIGN §2, spec §1.4)", "[codec]") {
+    SECTION("unknown keys are ignored") {
+        auto r = decode<delete_response>(R"({"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","Extra":{"x":[1,2]}})");
+        REQUIRE(r.has_value());
+        CHECK(r->ok());
+    }
+    SECTION("missing optional keys and null optionals are empty, and stay omitted on encode") {
+        auto r = decode<get_contact_group_response>(R"({"ActionStatus":"FAIL","ErrorCode":51013,"ErrorInfo":"x","ErrorDisplay":null})");
+        REQUIRE(r.has_value());
+        CHECK_FALSE(r->ContactItem.has_value());
+        CHECK_FALSE(r->ErrorDisplay.has_value());
+        CHECK(encode(*r) == R"({"ActionStatus":"FAIL","ErrorCode":51013,"ErrorInfo":"x"})");
+    }
+    SECTION("Type as a numeric string is accepted and re-encoded as an integer (spec §6.2)") {
+        auto r = decode<contact_mark_item>(R"({"Type":"2","ToGroupId":"@G"})");
+        REQUIRE(r.has_value());
+        CHECK(r->Type == conversation_type::group);
+        CHECK(encode(*r) == R"({"Type":2,"ToGroupId":"@G"})");
+    }
+    SECTION("an unknown enum value survives decode and encode") {
+        auto r = decode<mark_result>(R"({"OptType":9,"ContactItem":{"Type":7,"To_Account":"p"},"ResultCode":0,"ResultInfo":""})");
+        REQUIRE(r.has_value());
+        CHECK(static_cast<int>(r->OptType) == 9);
+        CHECK(static_cast<int>(r->ContactItem.Type) == 7);
+        CHECK(encode(*r) == R"({"OptType":9,"ContactItem":{"Type":7,"To_Account":"p"},"ResultCode":0,"ResultInfo":""})");
+    }
+    SECTION("duplicate keys: the last one wins (Boost.JSON parse_options default)") {
+        auto r = decode<get_contact_group_request>(R"({"From_Account":"a","StartIndex":1,"StartIndex":5})");
+        REQUIRE(r.has_value());
+        CHECK(r->StartIndex == 5);
+    }
+    SECTION("64-bit timestamps and ids at their limits") {
+        auto r = decode<contact_mark_item>(R"({"Type":1,"Timestamp":9223372036854775807,"ContactGroupId":[18446744073709551615]})");
+        REQUIRE(r.has_value());
+        CHECK(*r->Timestamp == INT64_MAX);
+        CHECK((*r->ContactGroupId)[0] == UINT64_MAX);
+    }
+}
+
+TEST_CASE("decode errors name the field by JSON Pointer", "[codec]") {
+    SECTION("wrong type deep inside an array") {
+        auto e = decode_error<mark_contact_request>(
+            R"({"From_Account":"u","MarkItem":[{"OptType":1,"ContactItem":{"Type":1}},{"OptType":1,"ContactItem":{"Type":[]}}]})");
+        CHECK(e.value() == 50002);
+        CHECK(e.pointer == "/MarkItem/1/ContactItem/Type");
+        CHECK(e.message == "expected an integer, found an array");
+        CHECK(e.origin == error_origin::decode);
+    }
+    SECTION("a missing required key") {
+        auto e = decode_error<search_contact_group_request>(R"({"From_Account":"u","ContactItem":[{"To_Account":"p"}]})");
+        CHECK(e.value() == 50002);
+        CHECK(e.pointer == "/ContactItem/0/Type");
+        CHECK(e.message == "required key is missing");
+    }
+    SECTION("an integer out of range for int32") {
+        auto e = decode_error<mark_result>(R"({"OptType":1,"ContactItem":{"Type":1},"ResultCode":2147483648,"ResultInfo":""})");
+        CHECK(e.pointer == "/ResultCode");
+        CHECK(e.message == "2147483648 is out of range for int32");
+    }
+    SECTION("-1 and 2^64 where the field is unsigned") {
+        auto negative = decode_error<group_item>(R"({"GroupName":"g","GroupId":-1})");
+        CHECK(negative.pointer == "/GroupId");
+        CHECK(negative.message == "-1 is out of range for uint64");
+        auto too_big = decode_error<group_item>(R"({"GroupName":"g","GroupId":18446744073709551616})");
+        CHECK(too_big.pointer == "/GroupId");
+        CHECK(too_big.value() == 50002);
+    }
+    SECTION("1e400 and fractions are not integers") {
+        auto e = decode_error<get_contact_group_request>(R"({"From_Account":"u","StartIndex":1.5})");
+        CHECK(e.pointer == "/StartIndex");
+        auto huge = decode<get_contact_group_request>(R"({"From_Account":"u","StartIndex":1e400})");
+        REQUIRE_FALSE(huge.has_value()); // either a syntax error or a non-integer: never a value
+    }
+    SECTION("numeric strings with spaces, signs or nothing are rejected") {
+        for (const char* text : {R"(" 1")", R"("1 ")", R"("+1")", R"("")", R"("0x1")", R"("1.0")"}) {
+            auto e = decode_error<contact_item>(std::string(R"({"Type":)") + text + "}");
+            CHECK(e.pointer == "/Type");
+            CHECK(e.value() == 50002);
+        }
+    }
+    SECTION("numeric strings are only accepted for wire enums, not for plain integers") {
+        auto e = decode_error<get_contact_group_request>(R"({"From_Account":"u","StartIndex":"1"})");
+        CHECK(e.pointer == "/StartIndex");
+        CHECK(e.message == "expected an integer, found a string");
+    }
+    SECTION("a malformed document is 60003 with the byte offset") {
+        auto e = decode_error<delete_response>(R"({"ActionStatus":"OK",})");
+        CHECK(e.value() == 60003);
+        CHECK(e.pointer == "");
+        CHECK(e.message.find("byte 21") != std::string::npos);
+    }
+    SECTION("a document that is not an object") {
+        auto e = decode_error<delete_response>("[1,2]");
+        CHECK(e.value() == 50002);
+        CHECK(e.pointer == "");
+        CHECK(e.message == "expected an object, found an array");
+    }
+    SECTION("a document nested past the depth limit") {
+        const std::string deep = R"({"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","x":)" + std::string(40, '[') +
+                                 std::string(40, ']') + "}";
+        auto e = decode_error<delete_response>(deep);
+        CHECK(e.value() == static_cast<int>(code::local_limit_exceeded));
+        CHECK(e.message == "JSON nesting exceeds the depth limit of 32");
+    }
+    SECTION("StandardMark that is not a binary numeral") {
+        auto e = decode_error<contact_mark_item>(R"({"Type":1,"StandardMark":"10201"})");
+        CHECK(e.pointer == "/StandardMark");
+        CHECK(e.value() == 50002);
+    }
+    SECTION("keys with / and ~ are escaped in pointers (RFC 6901)") {
+        detail::path root;
+        const detail::path a = root.key("a/b");
+        const detail::path b = a.key("c~d");
+        CHECK(b.index(3).to_pointer() == "/a~1b/c~0d/3");
+    }
+}
+
+TEST_CASE("decode limits are configurable and checked before allocating", "[codec][limits]") {
+    decode_options tight;
+    tight.max_body_bytes = 64;
+    auto body = decode_error<delete_response>(std::string(65, ' '), tight);
+    CHECK(body.value() == static_cast<int>(code::local_limit_exceeded));
+    CHECK(body.message == "body is 65 bytes; the limit is 64");
+
+    decode_options few_items;
+    few_items.max_array_items = 2;
+    auto items = decode_error<del_contact_group_request>(R"({"From_Account":"u","GroupName":["a","b","c"]})", few_items);
+    CHECK(items.pointer == "/GroupName");
+    CHECK(items.message == "array holds 3 items; the limit is 2");
+
+    decode_options short_strings;
+    short_strings.max_string_bytes = 3;
+    auto text = decode_error<del_contact_group_request>(R"({"From_Account":"abcd","GroupName":[]})", short_strings);
+    CHECK(text.pointer == "/From_Account");
+    CHECK(text.value() == static_cast<int>(code::local_limit_exceeded));
+}
+
+TEST_CASE("encode escapes strings so that decode gives them back", "[codec]") {
+    const std::string awkward = std::string("quote\" back\\ nl\n tab\t nul") + '\0' + " ctl\x01 utf8 \xE4\xBD\xA0";
+    del_contact_group_request request{"u", {awkward}};
+    const std::string text = encode(request);
+    CHECK(text.find(R"(quote\" back\\ nl\n tab\t nul\u0000 ctl\u0001)") != std::string::npos);
+    auto back = decode<del_contact_group_request>(text);
+    REQUIRE(back.has_value());
+    CHECK(back->GroupName.at(0) == awkward);
+}
+
+TEST_CASE("decode_or_throw carries the error in tcchat::exception", "[codec]") {
+    try {
+        (void)decode_or_throw<group_item>(R"({"GroupName":1,"GroupId":1})");
+        FAIL("no exception");
+    } catch (const tcchat::exception& e) {
+        CHECK(e.get().pointer == "/GroupName");
+        CHECK(std::string(e.what()) == "50002 at /GroupName: expected a string, found an integer");
+    }
+}

@@ -8,3 +8,4 @@
 #include <tcchat/model.hpp>
 #include <tcchat/endpoints.hpp>
 #include <tcchat/codec.hpp>
+#include <tcchat/validate.hpp>

@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -25,10 +26,11 @@ constexpr const char* usage_text = R"(usage: tcchat <command> [arguments]
 commands:
   endpoints                                   list the eight v4/recentcontact commands
   decode <command> request|response [FILE|-]  decode a body and print it re-encoded
+  validate <command> [FILE|-] [--strict]      check a request against the documented rules
   explain <code>                              describe an error code and its retry class
   --help, --version
 
-exit codes: 0 success, 1 rejected or unknown, 2 input that does not decode, 64 usage error
+exit codes: 0 success, 1 rejected (violations, unknown code), 2 input that does not decode, 64 usage error
 )";
 
 int usage_error(const std::string& why) {
@@ -93,6 +95,38 @@ int run_decode(const std::vector<std::string>& args) {
     return status;
 }
 
+int run_validate(std::vector<std::string> args) {
+    tcchat::limits limits;
+    const auto strict = std::find(args.begin(), args.end(), "--strict");
+    if (strict != args.end()) {
+        limits = tcchat::limits::strict_profile();
+        args.erase(strict);
+    }
+    if (args.size() < 2 || args.size() > 3) return usage_error("validate needs <command> [FILE|-]");
+    std::string body;
+    if (!read_input(args, 2, body)) return usage_error("cannot read " + args[2]);
+    int status = exit_ok;
+    const bool known = tcchat::visit_endpoint(args[1], [&](auto endpoint) {
+        auto request = tcchat::decode<typename decltype(endpoint)::request>(body);
+        if (!request) {
+            print_error(request.error());
+            status = exit_undecodable;
+            return;
+        }
+        const tcchat::report report = tcchat::validate(*request, limits);
+        boost::json::array violations;
+        for (const auto& v : report.violations)
+            violations.push_back(boost::json::object{
+                {"code", v.code.value()}, {"rule", v.rule}, {"pointer", v.pointer}, {"message", v.message}});
+        boost::json::object out{{"valid", report.ok()}};
+        if (!report.ok()) out["violations"] = std::move(violations);
+        std::cout << boost::json::serialize(out) << "\n";
+        status = report.ok() ? exit_ok : exit_rejected;
+    });
+    if (!known) return usage_error("unknown command '" + args[1] + "' (see: tcchat endpoints)");
+    return status;
+}
+
 int run_explain(const std::vector<std::string>& args) {
     if (args.size() != 2) return usage_error("explain needs one code");
     char* end = nullptr;
@@ -127,6 +161,7 @@ int main(int argc, char** argv) {
     }
     if (command == "endpoints") return run_endpoints();
     if (command == "decode") return run_decode(args);
+    if (command == "validate") return run_validate(args);
     if (command == "explain") return run_explain(args);
     return usage_error("unknown command '" + command + "'");
 }

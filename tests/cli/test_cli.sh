@@ -35,6 +35,17 @@ expect "syntax error is 60003" 2 '{"error":{"code":60003,"pointer":"","message":
   bash -c "echo '{\"From_Account\":' | '$tcchat' decode get_contact_group request"
 expect "wrong type is 50002 with pointer" 2 '{"error":{"code":50002,"pointer":"/StartIndex","message":"expected an integer, found a string"}}' -- \
   bash -c "echo '{\"From_Account\":\"u\",\"StartIndex\":\"x\"}' | '$tcchat' decode get_contact_group request"
+for file in "$samples"/*.request*.json; do
+  base=$(basename "$file")
+  expect "validate $base" 0 '{"valid":true}' -- "$tcchat" validate "${base%%.*}" "$file"
+  expect "validate --strict $base" 0 '{"valid":true}' -- "$tcchat" validate "${base%%.*}" --strict "$file"
+done
+expect "validate violations" 1 '{"valid":false,"violations":[{"code":50002,"rule":"del_contact_group.from_account.non_empty","pointer":"/From_Account","message":"From_Account must not be empty"},{"code":50002,"rule":"del_contact_group.group_name.count","pointer":"/GroupName","message":"GroupName holds 2 items; allowed exactly 1"}]}' -- \
+  bash -c "echo '{\"From_Account\":\"\",\"GroupName\":[\"a\",\"b\"]}' | '$tcchat' validate del_contact_group"
+expect "validate strict only" 1 '"rule":"update_contact_group.new_group_name.max_bytes"' -- \
+  bash -c "echo '{\"From_Account\":\"u\",\"UpdateType\":1,\"UpdateGroup\":{\"UpdateGroupType\":1,\"OldGroupName\":\"a\",\"NewGroupName\":\"$(printf 'n%.0s' {1..40})\"}}' | '$tcchat' validate update_contact_group --strict -"
+expect "validate undecodable" 2 '{"error":{"code":50002,"pointer":"/MarkItem","message":"required key is missing"}}' -- \
+  bash -c "echo '{\"From_Account\":\"u\"}' | '$tcchat' validate mark_contact"
 expect "endpoints" 0 '"command":"get_list","path":"v4/recentcontact/get_list","read":true' -- "$tcchat" endpoints
 expect "endpoints batch" 0 '"command":"mark_contact","path":"v4/recentcontact/mark_contact","read":false,"batch_limit":100' -- "$tcchat" endpoints
 expect "explain" 0 '{"code":51009,"name":"conversation_group_not_found","message":"The conversation group does not exist.","retry":"never"}' -- "$tcchat" explain 51009

@@ -1,0 +1,40 @@
+#pragma once
+// Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
+
+#include <cstddef>
+#include <string_view>
+
+namespace tcchat::detail {
+
+/// The offset of the first byte that breaks UTF-8, or npos when the text is well formed.
+inline std::size_t find_invalid_utf8(std::string_view text) noexcept {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+    const std::size_t size = text.size();
+    std::size_t i = 0;
+    while (i < size) {
+        const unsigned char lead = bytes[i];
+        if (lead < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t length = 0;
+        unsigned char low = 0x80, high = 0xBF; // allowed range of the second byte
+        if (lead >= 0xC2 && lead <= 0xDF) length = 2;
+        else if (lead == 0xE0) length = 3, low = 0xA0;
+        else if (lead >= 0xE1 && lead <= 0xEC) length = 3;
+        else if (lead == 0xED) length = 3, high = 0x9F; // excludes the surrogates U+D800..U+DFFF
+        else if (lead >= 0xEE && lead <= 0xEF) length = 3;
+        else if (lead == 0xF0) length = 4, low = 0x90;
+        else if (lead >= 0xF1 && lead <= 0xF3) length = 4;
+        else if (lead == 0xF4) length = 4, high = 0x8F; // nothing above U+10FFFF
+        else return i;
+        if (i + length > size) return i;
+        if (bytes[i + 1] < low || bytes[i + 1] > high) return i;
+        for (std::size_t k = 2; k < length; ++k)
+            if ((bytes[i + k] & 0xC0) != 0x80) return i;
+        i += length;
+    }
+    return std::string_view::npos;
+}
+
+} // namespace tcchat::detail

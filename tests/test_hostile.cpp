@@ -1,0 +1,2 @@
+// Hostile inputs (issue: fuzzing). Filled in by the fuzzing work.
+#include <tcchat/codec.hpp>

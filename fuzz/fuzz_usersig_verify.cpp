@@ -33,10 +33,7 @@ void regenerate_and_compare(const tcchat::usersig::decoded& fields) {
     if (!redecoded || !same_claims(*redecoded, fields)) std::abort();
 }
 
-} // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    const std::string_view usersig(reinterpret_cast<const char*>(data), size);
+void check_usersig(std::string_view usersig) {
     const auto decoded = tcchat::usersig::decode(usersig);
     const auto verified = tcchat::usersig::verify(usersig, sample_sdkappid, sample_identifier, sample_key, sample_now);
     if (verified) {
@@ -44,5 +41,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (verified->sdkappid != sample_sdkappid || verified->identifier != sample_identifier) std::abort();
     }
     if (decoded) regenerate_and_compare(*decoded);
+}
+
+} // namespace
+
+// The bytes are tried twice: as an encoded UserSig, and as the JSON document inside one. Mutated base64 of
+// compressed data almost never inflates, so the second form is what reaches the document checks.
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+    check_usersig(bytes);
+    if (const auto wrapped = tcchat::usersig::detail::encode_document(bytes)) check_usersig(*wrapped);
     return 0;
 }

@@ -125,7 +125,8 @@ TEST_CASE("base64 variants match RFC 4648 and reject every non-canonical spellin
     using usersig::detail::tls_base64;
 
     const std::pair<std::string_view, std::string_view> rfc4648[] = {
-        {"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"}, {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+        {"", ""},         {"f", "Zg=="},        {"fo", "Zm8="},        {"foo", "Zm9v"},
+        {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
     };
     for (const auto& [bytes, text] : rfc4648) {
         CHECK(base64_encode(bytes, standard_base64) == text);
@@ -442,7 +443,8 @@ TEST_CASE("provider renews exactly once per window under concurrent callers", "[
 
         const auto credentials = provider();
         REQUIRE(credentials.has_value());
-        CHECK(credentials->expires_at == std::chrono::system_clock::time_point(std::chrono::seconds(issued_at + expire)));
+        const std::chrono::system_clock::time_point expected_expiry(std::chrono::seconds(issued_at + expire));
+        CHECK(credentials->expires_at == expected_expiry);
         const auto verified = usersig::verify(credentials->usersig, sample_sdkappid, "admin", sample_key, fake_now);
         REQUIRE(verified.has_value());
         CHECK(verified->time == issued_at);

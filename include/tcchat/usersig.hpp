@@ -1,7 +1,7 @@
 #pragma once
 // UserSig (TLSSigAPIv2, spec §5): generate, decode and verify the signature every REST call carries, and a
 // caching provider for the client. Opt-in: this is the only tcchat header that needs OpenSSL and zlib
-// (link -lssl -lcrypto -lz), so users who obtain their UserSig elsewhere never pay for them.
+// (link libcrypto and libz: -lcrypto -lz), so users who obtain their UserSig elsewhere never pay for them.
 //
 // Every function reports failures as a tcchat::result and never throws on its own (it compiles with
 // -fno-exceptions). Error messages never contain a UserSig, a signature or a SecretKey: they end up in logs.
@@ -120,8 +120,8 @@ inline error too_large(std::string message) {
     return make_error(code::local_limit_exceeded, error_origin::local, "", std::move(message));
 }
 
-/// The longest encoded UserSig that can inflate to at most the cap: anything longer is refused before
-/// decoding allocates anything (compressBound is zlib's worst case for incompressible input).
+/// The longest UserSig any zlib encoder writes for a document within the cap (compressBound is zlib's worst
+/// case, stored blocks included): anything longer is refused before decoding allocates anything.
 inline std::size_t max_encoded_size() noexcept {
     return (compressBound(TCCHAT_MAX_USERSIG_INFLATED_BYTES) + 2) / 3 * 4;
 }
@@ -289,11 +289,12 @@ inline std::string hmac_base64(std::uint32_t sdkappid, std::string_view identifi
     unsigned int digest_size = 0;
     // An empty string_view may carry a null pointer; OpenSSL wants a real one even for a zero-length key.
     const void* key_bytes = key.empty() ? static_cast<const void*>("") : key.data();
-    if (!HMAC(EVP_sha256(), key_bytes, static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(content.data()),
-              content.size(), digest, &digest_size))
+    if (!HMAC(EVP_sha256(), key_bytes, static_cast<int>(key.size()),
+              reinterpret_cast<const unsigned char*>(content.data()), content.size(), digest, &digest_size))
         return {};
     std::string sig = detail::base64_encode(std::string_view(reinterpret_cast<const char*>(digest), digest_size),
                                             detail::standard_base64);
+    // When verify() rejects a forged document, this digest is the valid signature the forger lacked.
     OPENSSL_cleanse(digest, sizeof digest);
     return sig;
 }
@@ -306,9 +307,10 @@ inline result<std::string> generate(std::uint32_t sdkappid, std::string_view ide
     if (key.empty()) return detail::invalid_argument("", "the SecretKey is empty");
     if (expire <= 0) return detail::invalid_argument("/TLS.expire", "expire must be a positive number of seconds");
 
-    std::string sig = hmac_base64(sdkappid, identifier, key, now, expire);
+    const std::string sig = hmac_base64(sdkappid, identifier, key, now, expire);
     if (sig.empty())
-        return make_error(code::usersig_unavailable, error_origin::local, "/TLS.sig", "OpenSSL could not compute the HMAC");
+        return make_error(code::usersig_unavailable, error_origin::local, "/TLS.sig",
+                          "OpenSSL could not compute the HMAC");
     const boost::json::object document{
         {"TLS.ver", "2.0"},
         {"TLS.identifier", boost::json::string_view(identifier.data(), identifier.size())},
@@ -317,7 +319,6 @@ inline result<std::string> generate(std::uint32_t sdkappid, std::string_view ide
         {"TLS.time", now},
         {"TLS.sig", boost::json::string_view(sig.data(), sig.size())},
     };
-    OPENSSL_cleanse(sig.data(), sig.size());
     return detail::encode_document(boost::json::serialize(document));
 }
 
@@ -329,7 +330,8 @@ inline result<decoded> decode(std::string_view usersig) {
     if (usersig.size() > detail::max_encoded_size())
         return detail::too_large("the UserSig is longer than TCCHAT_MAX_USERSIG_INFLATED_BYTES allows");
     const auto compressed = detail::base64_decode(usersig, detail::tls_base64);
-    if (!compressed) return detail::malformed("", "the UserSig is not TLSSigAPIv2 base64 (A-Z a-z 0-9 * - and _ padding)");
+    if (!compressed)
+        return detail::malformed("", "the UserSig is not TLSSigAPIv2 base64 (A-Z a-z 0-9 * - and _ padding)");
     const auto document = detail::inflate_bounded(*compressed, TCCHAT_MAX_USERSIG_INFLATED_BYTES);
     if (!document) return document.error();
     std::error_code parse_error;
@@ -362,7 +364,7 @@ inline result<decoded> verify(std::string_view usersig, std::uint32_t sdkappid, 
                               std::to_string(now) + ")");
     std::string expected = hmac_base64(fields->sdkappid, fields->identifier, key, fields->time, fields->expire);
     const bool authentic = detail::equal_in_constant_time(expected, fields->sig);
-    OPENSSL_cleanse(expected.data(), expected.size());
+    OPENSSL_cleanse(expected.data(), expected.size()); // see hmac_base64: on a mismatch it is a valid forgery
     if (!authentic)
         return detail::malformed("/TLS.sig", "the signature does not match: another SecretKey, or a modified UserSig");
     return fields;
@@ -416,8 +418,8 @@ struct provider_options {
 
 /// The credentials provider tcchat's client calls before each request: returns a cached UserSig for the
 /// identity and generates a new one only when the cached one is within the renew margin of expiring.
-/// Thread-safe: concurrent callers at renewal time produce exactly one generation. Not copyable (it owns the
-/// key); hand it to a std::function through std::ref.
+/// Thread-safe: concurrent callers at renewal time produce exactly one generation (the clock is read under the
+/// provider's lock). Not copyable (it owns the key); hand it to a std::function through std::ref.
 class provider {
 public:
     provider(app_identity identity, secret_key key, provider_options options = {})
@@ -438,7 +440,8 @@ public:
         if (!cached_ || now >= renew_at_) {
             auto usersig = generate(identity_.sdkappid, identity_.identifier, key_.reveal(), expire_.count(), now);
             if (!usersig) return usersig.error();
-            cached_ = signed_usersig{std::move(*usersig), detail::to_time_point(detail::saturating_add(now, expire_.count()))};
+            const std::int64_t expires_at = detail::saturating_add(now, expire_.count());
+            cached_ = signed_usersig{std::move(*usersig), detail::to_time_point(expires_at)};
             renew_at_ = detail::saturating_add(now, (expire_ - renew_margin_).count());
             generations_.fetch_add(1, std::memory_order_relaxed);
         }

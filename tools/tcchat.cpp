@@ -1,5 +1,7 @@
 // tcchat: the command-line tool. JSON on stdout; exit codes are documented in --help.
 
+#include "serve.hpp"
+
 #include <tcchat.hpp>
 
 #include <boost/json/serialize.hpp>
@@ -28,6 +30,8 @@ commands:
   decode <command> request|response [FILE|-]  decode a body and print it re-encoded
   validate <command> [FILE|-] [--strict]      check a request against the documented rules
   explain <code>                              describe an error code and its retry class
+  serve [--port N] [--page-size N] [--qps N] [--edition basic|pro] [--seed FILE] [--secret-key]
+                                              run the emulator as an HTTP/1.1 server on 127.0.0.1
   --help, --version
 
 exit codes: 0 success, 1 rejected (violations, unknown code), 2 input that does not decode, 64 usage error
@@ -162,6 +166,7 @@ int main(int argc, char** argv) {
     if (command == "endpoints") return run_endpoints();
     if (command == "decode") return run_decode(args);
     if (command == "validate") return run_validate(args);
+    if (command == "serve") return tcchat::cli::run_serve(args);
     if (command == "explain") return run_explain(args);
     return usage_error("unknown command '" + command + "'");
 }

@@ -1,0 +1,300 @@
+#pragma once
+// tcchat::emulator: the v4/recentcontact service in memory, for tests that need no account, no network and
+// no rate limit. It answers the real URL form with the documented envelopes and codes, keeps users apart by
+// SDKAppID, and injects faults for resilience tests. Thread-safe: every call is serialised.
+//
+//   tcchat::emulator service;
+//   tcchat::in_memory_transport transport(service);     // satisfies the transport concept
+//   http_response r = service.handle(url, body);         // what an HTTP server would answer
+
+#include <tcchat/codec.hpp>
+#include <tcchat/detail/emulator_store.hpp>
+#include <tcchat/transport.hpp>
+#include <tcchat/url.hpp>
+#include <tcchat/validate.hpp>
+
+#include <boost/json/serialize.hpp>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+
+namespace tcchat {
+
+struct emulator_options {
+    std::size_t page_size = 100;                     ///< get_contact_group and get_list page length
+    std::size_t max_groups_per_user = 20;            ///< 51010 past it (spec §1.8)
+    std::size_t conversation_quota = 1000;           ///< 51008 past it (spec §1.8)
+    bool edition_supports_groups = true;             ///< false: 51013 on group and mark commands
+    limits validation;                               ///< the rules requests are checked against
+    decode_options decoding;
+    std::function<std::int64_t()> clock;             ///< Unix seconds for Timestamp; default: system clock
+    /// Checks the usersig of each call; returns 0 or a code (70001, 70003...). Default: non-empty is enough.
+    std::function<int(const call_parameters&)> verify_usersig;
+    std::uint32_t seed = 1;                          ///< for rate-based faults
+};
+
+/// Makes the next matching calls misbehave. A fault applies to `count` calls, or to each call with
+/// probability `rate` when rate > 0.
+struct fault {
+    std::string command;                    ///< "" matches every command
+    std::size_t count = 1;
+    double rate = 0;
+    int error_code = 0;                     ///< answer a FAIL envelope with this code
+    int http_status = 0;                    ///< answer this HTTP status (e.g. 502) with a non-JSON body
+    bool truncate_body = false;             ///< cut the real answer in half
+    std::chrono::milliseconds latency{0};   ///< wait before answering
+};
+
+struct conversation_seed {
+    conversation_type type = conversation_type::c2c;
+    std::string peer;
+    std::int64_t msg_time = 0;
+    bool pinned = false;
+};
+
+/// One call as the emulator saw it (usersig left out on purpose).
+struct emulator_call {
+    std::string command;
+    std::uint32_t sdkappid = 0;
+    std::string identifier;
+    std::uint32_t random = 0;
+    int error_code = 0;
+};
+
+class emulator {
+public:
+    explicit emulator(emulator_options options = {}) : options_(std::move(options)), random_(options_.seed) {
+        if (!options_.clock)
+            options_.clock = [] {
+                return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+            };
+        store_limits_ = {options_.max_groups_per_user, options_.conversation_quota, options_.page_size};
+    }
+
+    emulator(const emulator&) = delete;
+    emulator& operator=(const emulator&) = delete;
+
+    /// The HTTP exchange: `url` is a full URL or a request target ("/v4/recentcontact/...?...").
+    http_response handle(std::string_view url, std::string_view body) {
+        std::optional<fault> injected;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            injected = take_fault(command_of(url));
+        }
+        if (injected && injected->latency.count() > 0) std::this_thread::sleep_for(injected->latency);
+        if (injected && injected->http_status != 0)
+            return {injected->http_status, "<html><body>" + std::to_string(injected->http_status) + "</body></html>"};
+
+        std::lock_guard<std::mutex> lock(mutex_);
+        emulator_call call;
+        std::string answer = route(url, body, call, injected ? injected->error_code : 0);
+        calls_.push_back(std::move(call));
+        if (injected && injected->truncate_body) answer.resize(answer.size() / 2);
+        return {200, std::move(answer)};
+    }
+
+    /// A command without the URL layer, for the given app.
+    std::string execute(std::string_view command, std::uint32_t sdkappid, std::string_view body) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return run_command(command, sdkappid, body);
+    }
+
+    /// Adds a conversation to a user's list for get_list and delete.
+    void seed_conversation(std::uint32_t sdkappid, const std::string& user, const conversation_seed& seed) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        detail::user_store& store = users_[{sdkappid, user}];
+        detail::conversation_key key{static_cast<std::int32_t>(seed.type), seed.peer};
+        auto& list = store.sessions;
+        list.erase(std::remove_if(list.begin(), list.end(), [&](const detail::session& s) { return s.key == key; }), list.end());
+        list.push_back({std::move(key), seed.msg_time, seed.pinned});
+    }
+
+    void add_fault(fault f) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        faults_.push_back(std::move(f));
+    }
+
+    void clear_faults() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        faults_.clear();
+    }
+
+    /// Answers 60007 to calls beyond `calls_per_second` (a token bucket of one second's burst); 0 turns it off.
+    void set_qps_cap(double calls_per_second) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        qps_cap_ = calls_per_second;
+        tokens_ = calls_per_second;
+        last_refill_ = std::chrono::steady_clock::now();
+    }
+
+    std::vector<emulator_call> calls() const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return calls_;
+    }
+
+    /// Whether delete was asked to clear roaming messages, per deleted conversation, in call order.
+    std::vector<std::pair<std::string, bool>> roaming_clears(std::uint32_t sdkappid, const std::string& user) const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::vector<std::pair<std::string, bool>> out;
+        auto found = users_.find({sdkappid, user});
+        if (found != users_.end())
+            for (const auto& record : found->second.roaming_clears) out.emplace_back(record.key.peer, record.cleared);
+        return out;
+    }
+
+    /// A canonical JSON image of every user's state (timestamps left out), for comparing runs.
+    std::string state_image() const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        boost::json::object image;
+        for (const auto& [id, store] : users_) image[std::to_string(id.first) + "/" + id.second] = detail::state_image(store);
+        return boost::json::serialize(image);
+    }
+
+    const emulator_options& options() const noexcept { return options_; }
+
+private:
+    static std::string_view command_of(std::string_view url) {
+        const auto at = url.find(service_path);
+        if (at == std::string_view::npos) return {};
+        std::string_view rest = url.substr(at + service_path.size());
+        return rest.substr(0, rest.find('?'));
+    }
+
+    std::optional<fault> take_fault(std::string_view command) {
+        for (auto it = faults_.begin(); it != faults_.end(); ++it) {
+            if (!it->command.empty() && it->command != command) continue;
+            if (it->rate > 0) {
+                if (std::uniform_real_distribution<double>(0, 1)(random_) >= it->rate) continue;
+                return *it;
+            }
+            fault hit = *it;
+            if (--it->count == 0) faults_.erase(it);
+            return hit;
+        }
+        return std::nullopt;
+    }
+
+    bool over_qps_cap() {
+        if (qps_cap_ <= 0) return false;
+        const auto now = std::chrono::steady_clock::now();
+        tokens_ = std::min(qps_cap_, tokens_ + std::chrono::duration<double>(now - last_refill_).count() * qps_cap_);
+        last_refill_ = now;
+        if (tokens_ < 1) return true;
+        tokens_ -= 1;
+        return false;
+    }
+
+    static std::string fail(int error_code, std::string info) {
+        return encode(response_envelope{"FAIL", error_code, std::move(info), ""});
+    }
+
+    // The URL layer: public codes for what is wrong before the command runs (spec §1.1, §1.6).
+    std::string route(std::string_view url, std::string_view body, emulator_call& call, int injected_code) {
+        auto answer = [&](int error_code, std::string info) {
+            call.error_code = error_code;
+            return fail(error_code, std::move(info));
+        };
+        const auto target = parse_request_target(url);
+        if (!target) return answer(static_cast<int>(code::http_parse_error), "malformed request URL");
+        if (target->path.rfind("/" + std::string(service_path), 0) != 0)
+            return answer(static_cast<int>(code::resource_not_found), "unknown service path");
+        call.command = target->path.substr(service_path.size() + 1);
+        const std::string* sdkappid = target->find("sdkappid");
+        if (sdkappid == nullptr || sdkappid->empty()) return answer(static_cast<int>(code::sdkappid_missing), "sdkappid is required");
+        const auto app = parse_uint32(*sdkappid);
+        if (!app) return answer(static_cast<int>(code::sdkappid_invalid), "sdkappid is not a 32-bit number");
+        call.sdkappid = *app;
+        const std::string* identifier = target->find("identifier");
+        if (identifier == nullptr || identifier->empty())
+            return answer(static_cast<int>(code::admin_identifier_required), "identifier is required");
+        call.identifier = *identifier;
+        if (const std::string* random = target->find("random")) call.random = parse_uint32(*random).value_or(0);
+        const std::string* usersig = target->find("usersig");
+        if (usersig == nullptr || usersig->empty()) return answer(static_cast<int>(code::usersig_empty), "usersig is empty");
+        if (options_.verify_usersig) {
+            const int verdict = options_.verify_usersig(call_parameters{*app, *identifier, *usersig, call.random});
+            if (verdict != 0) return answer(verdict, "usersig verification failed");
+        }
+        if (over_qps_cap()) return answer(static_cast<int>(code::rest_rate_limited), "REST API call frequency limit exceeded");
+        if (injected_code != 0) return answer(injected_code, "injected fault");
+        std::string out = run_command(call.command, *app, body);
+        call.error_code = envelope_code(out);
+        return out;
+    }
+
+    static int envelope_code(std::string_view answer) {
+        auto envelope = decode<response_envelope>(answer);
+        return envelope ? envelope->ErrorCode : 0;
+    }
+
+    std::string run_command(std::string_view command, std::uint32_t sdkappid, std::string_view body) {
+        std::string out;
+        const bool known = visit_endpoint(command, [&](auto endpoint) {
+            using endpoint_type = decltype(endpoint);
+            out = run_typed<endpoint_type>(sdkappid, body);
+        });
+        if (!known) return fail(static_cast<int>(code::resource_not_found), "unknown command");
+        return out;
+    }
+
+    template <class Endpoint>
+    std::string run_typed(std::uint32_t sdkappid, std::string_view body) {
+        using request_type = typename Endpoint::request;
+        auto request = decode<request_type>(body, options_.decoding);
+        if (!request) {
+            const error& e = request.error();
+            // The server knows no local-limit code: an oversized or too-deep body is a parameter error.
+            const int code_value = e.code == code::local_limit_exceeded ? static_cast<int>(code::invalid_parameters) : e.value();
+            return fail(code_value, e.pointer.empty() ? e.message : e.pointer + ": " + e.message);
+        }
+        const report violations = validate(*request, options_.validation);
+        if (!violations.ok()) {
+            const violation& first = violations.violations.front();
+            return fail(first.code.value(), first.rule + " " + first.pointer + ": " + first.message);
+        }
+        constexpr bool gated = Endpoint::command != "get_list" && Endpoint::command != "delete";
+        if (gated && !options_.edition_supports_groups)
+            return fail(static_cast<int>(code::edition_not_supported),
+                        "the app's edition does not support conversation groups or marks");
+        detail::user_store& user = users_[{sdkappid, request->From_Account}];
+        detail::store_commands commands(user, store_limits_, options_.clock());
+        auto result = commands.run(*request);
+        if (result.error_code != 0) return fail(result.error_code, std::move(result.error_info));
+        auto& response = result.response;
+        response.ActionStatus = "OK";
+        response.ErrorCode = 0;
+        response.ErrorDisplay = "";
+        return encode(response);
+    }
+
+    emulator_options options_;
+    detail::store_limits store_limits_;
+    mutable std::mutex mutex_;
+    std::map<std::pair<std::uint32_t, std::string>, detail::user_store> users_;
+    std::vector<fault> faults_;
+    std::vector<emulator_call> calls_;
+    std::mt19937 random_;
+    double qps_cap_ = 0;
+    double tokens_ = 0;
+    std::chrono::steady_clock::time_point last_refill_{};
+};
+
+/// The emulator behind the transport concept: client code runs against it with no sockets.
+class in_memory_transport {
+public:
+    explicit in_memory_transport(emulator& service) noexcept : service_(&service) {}
+
+    result<http_response> send(const http_request& request) { return service_->handle(request.url, request.body); }
+
+    void async_send(const http_request& request, completion_handler handler) { handler(send(request)); }
+
+private:
+    emulator* service_;
+};
+
+} // namespace tcchat

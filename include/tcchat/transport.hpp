@@ -1,0 +1,95 @@
+#pragma once
+// The transport concept: how tcchat hands an HTTP exchange to whatever HTTP stack the user has.
+//
+// A synchronous transport is any type with
+//     tcchat::result<tcchat::http_response> send(const tcchat::http_request&);
+// An asynchronous transport is any type with
+//     void async_send(const tcchat::http_request&, tcchat::completion_handler);
+// which calls the handler exactly once, from any thread. A transport reports only what HTTP could not
+// deliver (code::transport_failed, code::timeout); HTTP statuses and bodies are the client's to judge.
+
+#include <tcchat/error.hpp>
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#if defined(__cpp_concepts) && __cpp_concepts >= 201907L && __has_include(<concepts>)
+#include <concepts>
+#define TCCHAT_HAS_CONCEPTS 1
+#else
+#define TCCHAT_HAS_CONCEPTS 0
+#endif
+
+namespace tcchat {
+
+struct http_header {
+    std::string name;
+    std::string value;
+};
+
+struct http_request {
+    std::string url; ///< holds the usersig: log redact_usersig(url), never the url itself
+    std::string body;
+    std::vector<http_header> headers;
+    /// The service gives up after 3 s (spec §1.3), so a caller waits longer than that.
+    std::chrono::milliseconds timeout{std::chrono::seconds(10)};
+};
+
+struct http_response {
+    int status = 0;
+    std::string body;
+};
+
+using completion_handler = std::function<void(result<http_response>)>;
+
+template <class T, class = void>
+struct is_transport : std::false_type {};
+template <class T>
+struct is_transport<T, std::void_t<decltype(std::declval<T&>().send(std::declval<const http_request&>()))>>
+    : std::is_convertible<decltype(std::declval<T&>().send(std::declval<const http_request&>())), result<http_response>> {};
+
+template <class T, class = void>
+struct is_async_transport : std::false_type {};
+template <class T>
+struct is_async_transport<T, std::void_t<decltype(std::declval<T&>().async_send(std::declval<const http_request&>(),
+                                                                                std::declval<completion_handler>()))>>
+    : std::true_type {};
+
+template <class T>
+inline constexpr bool is_transport_v = is_transport<T>::value;
+template <class T>
+inline constexpr bool is_async_transport_v = is_async_transport<T>::value;
+
+#if TCCHAT_HAS_CONCEPTS
+template <class T>
+concept transport = requires(T& t, const http_request& request) {
+    { t.send(request) } -> std::convertible_to<result<http_response>>;
+};
+template <class T>
+concept async_transport = requires(T& t, const http_request& request, completion_handler handler) {
+    t.async_send(request, std::move(handler));
+};
+#endif
+
+/// C++17 check with a message that names the missing member (C++20 code can use the concepts instead).
+template <class T>
+constexpr bool assert_transport() {
+    static_assert(is_transport_v<T>,
+                  "tcchat: a transport needs the member function "
+                  "`tcchat::result<tcchat::http_response> send(const tcchat::http_request&)`");
+    return true;
+}
+
+template <class T>
+constexpr bool assert_async_transport() {
+    static_assert(is_async_transport_v<T>,
+                  "tcchat: an async transport needs the member function "
+                  "`void async_send(const tcchat::http_request&, tcchat::completion_handler)`");
+    return true;
+}
+
+} // namespace tcchat

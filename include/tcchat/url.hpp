@@ -1,0 +1,185 @@
+#pragma once
+// Request URLs (spec §1.1, §1.2): region domains, percent-encoding, the query every call carries, and the
+// reverse (parsing a request target), which the emulator and the tests use.
+
+#include <tcchat/endpoint.hpp>
+#include <tcchat/error.hpp>
+
+#include <charconv>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace tcchat {
+
+enum class region : std::uint8_t { china, singapore, seoul, tokyo, frankfurt, silicon_valley, jakarta, mumbai_legacy };
+
+struct region_info {
+    region id;
+    std::string_view name;
+    std::string_view domain;
+    std::string_view backup_domain;
+};
+
+/// Spec §1.2. Mumbai appears on older pages only and is kept as a legacy region (§6.13).
+inline constexpr region_info regions[] = {
+    {region::china, "china", "console.tim.qq.com", "adminapi.my-imcloud.com"},
+    {region::singapore, "singapore", "adminapisgp.im.qcloud.com", "adminapisgp.my-imcloud.com"},
+    {region::seoul, "seoul", "adminapikr.im.qcloud.com", "adminapikr.my-imcloud.com"},
+    {region::tokyo, "tokyo", "adminapijpn.im.qcloud.com", "adminapijpn.my-imcloud.com"},
+    {region::frankfurt, "frankfurt", "adminapiger.im.qcloud.com", "adminapiger.my-imcloud.com"},
+    {region::silicon_valley, "silicon_valley", "adminapiusa.im.qcloud.com", "adminapiusa.my-imcloud.com"},
+    {region::jakarta, "jakarta", "adminapiidn.im.qcloud.com", "adminapiidn.my-imcloud.com"},
+    {region::mumbai_legacy, "mumbai_legacy", "adminapiind.im.qcloud.com", "adminapiind.my-imcloud.com"},
+};
+
+inline const region_info& info(region r) noexcept { return regions[static_cast<std::size_t>(r)]; }
+
+inline std::optional<region> find_region(std::string_view name) noexcept {
+    for (const auto& row : regions)
+        if (row.name == name) return row.id;
+    return std::nullopt;
+}
+
+/// "https://<domain>" of a region, or of its backup domain.
+inline std::string region_base_url(region r, bool backup = false) {
+    return "https://" + std::string(backup ? info(r).backup_domain : info(r).domain);
+}
+
+/// RFC 3986 percent-encoding of a query value. Unreserved characters and '*' stay as they are: the UserSig
+/// alphabet uses '*', '-' and '_' (spec §5.1), and the official SDKs send it unescaped.
+inline void append_percent_encoded(std::string& out, std::string_view text) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    for (char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        const bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                           c == '.' || c == '_' || c == '~' || c == '*';
+        if (plain) {
+            out.push_back(ch);
+        } else {
+            out.push_back('%');
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 0xF]);
+        }
+    }
+}
+
+/// Decodes %XX escapes; '+' is kept literally (the query is not form-encoded). Malformed escapes fail.
+inline std::optional<std::string> percent_decode(std::string_view text) {
+    auto hex_value = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '%') {
+            out.push_back(text[i]);
+            continue;
+        }
+        if (i + 2 >= text.size()) return std::nullopt;
+        const int high = hex_value(text[i + 1]), low = hex_value(text[i + 2]);
+        if (high < 0 || low < 0) return std::nullopt;
+        out.push_back(static_cast<char>(high * 16 + low));
+        i += 2;
+    }
+    return out;
+}
+
+/// What identifies one call on the wire (spec §1.1). `usersig` is a secret.
+struct call_parameters {
+    std::uint32_t sdkappid = 0;
+    std::string identifier;
+    std::string usersig;
+    std::uint32_t random = 0;
+};
+
+/// "<base>/v4/recentcontact/<command>?sdkappid=..&identifier=..&usersig=..&random=..&contenttype=json".
+inline std::string build_url(std::string_view base_url, std::string_view command, const call_parameters& call) {
+    std::string url;
+    url.reserve(base_url.size() + command.size() + call.identifier.size() + call.usersig.size() + 96);
+    url.append(base_url);
+    if (url.empty() || url.back() != '/') url.push_back('/');
+    url.append(service_path);
+    append_percent_encoded(url, command);
+    url += "?sdkappid=";
+    url += std::to_string(call.sdkappid);
+    url += "&identifier=";
+    append_percent_encoded(url, call.identifier);
+    url += "&usersig=";
+    append_percent_encoded(url, call.usersig);
+    url += "&random=";
+    url += std::to_string(call.random);
+    url += "&contenttype=json";
+    return url;
+}
+
+/// A request target split into its path and decoded query parameters, in order.
+struct request_target {
+    std::string path;
+    std::vector<std::pair<std::string, std::string>> query;
+
+    const std::string* find(std::string_view name) const noexcept {
+        for (const auto& [key, value] : query)
+            if (key == name) return &value;
+        return nullptr;
+    }
+};
+
+/// Parses "scheme://host/path?query" or "/path?query". Fails on a malformed percent escape.
+inline std::optional<request_target> parse_request_target(std::string_view url) {
+    if (const auto scheme = url.find("://"); scheme != std::string_view::npos) {
+        const auto path_start = url.find('/', scheme + 3);
+        url = path_start == std::string_view::npos ? std::string_view("/") : url.substr(path_start);
+    }
+    request_target target;
+    const auto question = url.find('?');
+    auto path = percent_decode(url.substr(0, question));
+    if (!path) return std::nullopt;
+    target.path = std::move(*path);
+    if (question == std::string_view::npos) return target;
+    std::string_view query = url.substr(question + 1);
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+        if (pair.empty()) continue;
+        const auto eq = pair.find('=');
+        auto key = percent_decode(pair.substr(0, eq));
+        auto value = percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+        if (!key || !value) return std::nullopt;
+        target.query.emplace_back(std::move(*key), std::move(*value));
+    }
+    return target;
+}
+
+/// The URL with the usersig value replaced, for logs, hooks and error messages.
+inline std::string redact_usersig(std::string_view url) {
+    std::string out(url);
+    for (std::size_t at = out.find("usersig="); at != std::string::npos; at = out.find("usersig=", at)) {
+        if (at != 0 && out[at - 1] != '?' && out[at - 1] != '&') {
+            at += 8;
+            continue;
+        }
+        const std::size_t value = at + 8;
+        const std::size_t end = out.find('&', value);
+        out.replace(value, (end == std::string::npos ? out.size() : end) - value, "REDACTED");
+        at = value + 8;
+    }
+    return out;
+}
+
+/// Parses a decimal uint32 query value such as sdkappid or random.
+inline std::optional<std::uint32_t> parse_uint32(std::string_view text) noexcept {
+    std::uint32_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
+} // namespace tcchat

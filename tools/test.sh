@@ -22,4 +22,11 @@ run_suite() { # run_suite NAME cmake-args...
 run_suite gcc-cxx17-asan -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_STANDARD=17 -DTCCHAT_SANITIZE=address,undefined
 run_suite clang-cxx20 -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_CXX_STANDARD=20
 
+# ThreadSanitizer over the tests tagged [concurrency] (emulator, limiter, UserSig provider).
+echo "== gcc-tsan"
+cmake -S . -B build/gcc-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=g++ -DTCCHAT_SANITIZE=thread \
+  -DTCCHAT_BUILD_EXAMPLES=OFF -DTCCHAT_BUILD_TOOLS=OFF >/dev/null
+cmake --build build/gcc-tsan -j "$jobs" --target tcchat_tests
+./build/gcc-tsan/tests/tcchat_tests "[concurrency]"
+
 echo "all suites passed in $((SECONDS - started)) s"

@@ -6,6 +6,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
 #include <string>
 
 namespace tcchat {
@@ -20,6 +23,55 @@ struct signed_usersig {
 struct app_identity {
     std::uint32_t sdkappid = 0;
     std::string identifier;
+};
+
+/// Produces a UserSig when the client needs one: a fixed string, tcchat::usersig::provider, or your own.
+using usersig_provider = std::function<result<signed_usersig>()>;
+
+/// A provider that always answers the same UserSig (it never expires as far as tcchat knows).
+inline usersig_provider fixed_usersig(std::string usersig) {
+    return [usersig = std::move(usersig)]() -> result<signed_usersig> { return signed_usersig{usersig}; };
+}
+
+/// Caches the provider's answer and asks again `margin` before it expires, or after invalidate() (the server
+/// said 70001/70052). Thread-safe: concurrent callers share one renewal.
+class usersig_cache {
+public:
+    usersig_cache(usersig_provider provider, std::chrono::seconds margin)
+        : provider_(std::move(provider)), margin_(margin) {}
+
+    result<std::string> get(std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        const bool fresh = cached_ && (cached_->expires_at == std::chrono::system_clock::time_point::max() ||
+                                       now + margin_ < cached_->expires_at);
+        if (!fresh) {
+            if (!provider_) return make_error(code::usersig_unavailable, error_origin::local, "", "no UserSig provider configured");
+            auto renewed = provider_();
+            if (!renewed) return renewed.error();
+            if (renewed->usersig.empty())
+                return make_error(code::usersig_unavailable, error_origin::local, "", "the UserSig provider returned an empty signature");
+            cached_ = std::move(*renewed);
+            ++renewals_;
+        }
+        return cached_->usersig;
+    }
+
+    void invalidate() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        cached_.reset();
+    }
+
+    std::uint64_t renewals() const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return renewals_;
+    }
+
+private:
+    usersig_provider provider_;
+    std::chrono::seconds margin_;
+    std::optional<signed_usersig> cached_;
+    std::uint64_t renewals_ = 0;
+    mutable std::mutex mutex_;
 };
 
 } // namespace tcchat

@@ -1,0 +1,361 @@
+#pragma once
+// The client: validate -> encode -> rate limit -> transport -> decode -> envelope, with retries by retry
+// class, UserSig renewal, an overall deadline, batch splitting and pagination. It never throws.
+//
+//   tcchat::client_options options;
+//   options.base_url = tcchat::region_base_url(tcchat::region::singapore);
+//   options.identity = {1400000000, "administrator"};
+//   options.usersig = tcchat::fixed_usersig(std::getenv("TCCHAT_USERSIG"));
+//   tcchat::client<MyTransport> client(MyTransport{}, options);
+//   auto groups = client.call(tcchat::get_contact_group_request{"user0", 0});
+//   for (const auto& page : client.pages(tcchat::get_list_request{"user0"})) { ... }
+
+#include <tcchat/codec.hpp>
+#include <tcchat/credentials.hpp>
+#include <tcchat/item_results.hpp>
+#include <tcchat/rate_limiter.hpp>
+#include <tcchat/transport.hpp>
+#include <tcchat/url.hpp>
+#include <tcchat/validate.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <iterator>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <tuple>
+
+namespace tcchat {
+
+struct retry_policy {
+    int max_attempts = 4; ///< including the first
+    std::chrono::milliseconds initial_backoff{100};
+    std::chrono::milliseconds max_backoff{3000};
+    /// Replaying create, update, mark or delete is not idempotent (DESIGN §4): opt in deliberately.
+    bool retry_writes = false;
+};
+
+/// What the observability hook sees once per attempt. The URL has its usersig redacted.
+struct attempt_record {
+    std::string_view command;
+    std::uint32_t random = 0;
+    int attempt = 0;
+    std::chrono::microseconds latency{};
+    int http_status = 0; ///< 0 when the transport failed
+    int error_code = 0;  ///< 0 on success
+    std::string_view redacted_url;
+};
+
+struct client_options {
+    std::string base_url = region_base_url(region::china);
+    app_identity identity;
+    usersig_provider usersig;
+    std::chrono::seconds usersig_renew_margin{300};
+    bool validate_requests = true;
+    limits validation;
+    retry_policy retry;
+    std::shared_ptr<rate_limiter> limiter = std::make_shared<token_bucket>(); ///< nullptr: no limiting
+    std::chrono::milliseconds deadline{30000};        ///< for a whole call, retries included
+    std::chrono::milliseconds attempt_timeout{10000}; ///< above the service's own 3 s (spec §1.3)
+    bool split_batches = true;                        ///< mark > 100 and search > 300 items go out in chunks
+    decode_options decoding;
+    std::function<void(const attempt_record&)> on_attempt;
+    // Injection points for tests and special environments; empty means the real thing.
+    std::function<void(std::chrono::milliseconds)> sleep;
+    std::function<std::chrono::steady_clock::time_point()> clock;
+    std::function<std::uint32_t()> random;
+};
+
+struct call_options {
+    std::optional<std::uint32_t> random; ///< the `random` query value, e.g. for tracing; default: drawn
+};
+
+template <class Request>
+using response_of = typename endpoint_of_t<Request>::response;
+
+namespace detail {
+
+inline void merge_batch(mark_contact_response& total, mark_contact_response&& part) {
+    if (!total.ResultItem) total.ResultItem.emplace();
+    if (part.ResultItem) total.ResultItem->insert(total.ResultItem->end(), part.ResultItem->begin(), part.ResultItem->end());
+}
+
+/// Groups appear in several chunks' answers: keep each GroupId once, in order of first appearance.
+inline void merge_batch(search_contact_group_response& total, search_contact_group_response&& part) {
+    if (!total.ContactResultItem) total.ContactResultItem.emplace();
+    if (!total.GroupItem) total.GroupItem.emplace();
+    if (part.ContactResultItem)
+        total.ContactResultItem->insert(total.ContactResultItem->end(), part.ContactResultItem->begin(), part.ContactResultItem->end());
+    if (part.GroupItem)
+        for (auto& group : *part.GroupItem) {
+            const bool seen = std::any_of(total.GroupItem->begin(), total.GroupItem->end(),
+                                          [&](const group_item& g) { return g.GroupId == group.GroupId; });
+            if (!seen) total.GroupItem->push_back(std::move(group));
+        }
+}
+
+enum class cursor_step { done, advanced, stalled };
+
+/// get_contact_group: StartIndex <- NextStartIndex until CompleteFlag is 1; a missing NextStartIndex ends
+/// the listing (live answers omit it on the last page, spec §6.10).
+inline std::tuple<std::int64_t> cursor_of(const get_contact_group_request& r) { return {r.StartIndex}; }
+inline cursor_step advance(get_contact_group_request& request, const get_contact_group_response& page) {
+    if (page.CompleteFlag != complete_flag::incomplete || !page.NextStartIndex) return cursor_step::done;
+    request.StartIndex = *page.NextStartIndex;
+    return cursor_step::advanced;
+}
+
+/// get_list: the four cursors of the answer go into the next request until CompleteFlag is 1 (spec §3.7).
+inline std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t> cursor_of(const get_list_request& r) {
+    return {r.TimeStamp, r.StartIndex, r.TopTimeStamp, r.TopStartIndex};
+}
+inline cursor_step advance(get_list_request& request, const get_list_response& page) {
+    if (page.CompleteFlag != complete_flag::incomplete || !page.TimeStamp || !page.StartIndex || !page.TopTimeStamp ||
+        !page.TopStartIndex)
+        return cursor_step::done;
+    request.TimeStamp = *page.TimeStamp;
+    request.StartIndex = *page.StartIndex;
+    request.TopTimeStamp = *page.TopTimeStamp;
+    request.TopStartIndex = *page.TopStartIndex;
+    return cursor_step::advanced;
+}
+
+/// A well-seeded source for `random` (spec §1.1: a uint32), shared by the client's threads.
+class random_source {
+public:
+    random_source() : engine_(seed()) {}
+    std::uint32_t operator()() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return std::uniform_int_distribution<std::uint32_t>()(engine_);
+    }
+
+private:
+    static std::seed_seq& seed() {
+        static std::random_device device;
+        static std::seed_seq sequence{device(), device(), device(), device(),
+                                      static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count())};
+        return sequence;
+    }
+    std::mt19937 engine_;
+    std::mutex mutex_;
+};
+
+} // namespace detail
+
+template <class Client, class Request>
+class pager;
+
+template <class Transport>
+class client {
+    static_assert(assert_transport<Transport>());
+
+public:
+    client(Transport transport, client_options options)
+        : transport_(std::move(transport)), options_(std::move(options)),
+          usersig_(options_.usersig, options_.usersig_renew_margin) {
+        if (!options_.sleep) options_.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+        if (!options_.clock) options_.clock = [] { return std::chrono::steady_clock::now(); };
+        if (!options_.random) options_.random = [source = std::make_shared<detail::random_source>()] { return (*source)(); };
+    }
+
+    /// One documented call. Oversized mark/search batches are split into compliant calls and merged.
+    template <class Request>
+    result<response_of<Request>> call(const Request& request, const call_options& per_call = {}) {
+        using endpoint = endpoint_of_t<Request>;
+        if constexpr (has_batch<endpoint>::value) {
+            if (options_.split_batches && (request.*endpoint::batch_field).size() > endpoint::batch_limit)
+                return call_in_chunks(request, per_call);
+        }
+        return call_with_retries(request, per_call.random ? *per_call.random : options_.random());
+    }
+
+    /// Pages of get_contact_group or get_list, starting from `first`'s cursors.
+    template <class Request>
+    pager<client, Request> pages(Request first) {
+        return pager<client, Request>(*this, std::move(first));
+    }
+
+    Transport& transport() noexcept { return transport_; }
+    const client_options& options() const noexcept { return options_; }
+    std::uint64_t usersig_renewals() const { return usersig_.renewals(); }
+
+private:
+    template <class Request>
+    result<response_of<Request>> call_in_chunks(const Request& request, const call_options& per_call) {
+        using endpoint = endpoint_of_t<Request>;
+        const auto& items = request.*endpoint::batch_field;
+        response_of<Request> merged;
+        for (std::size_t start = 0; start < items.size(); start += endpoint::batch_limit) {
+            Request chunk = request;
+            auto& chunk_items = chunk.*endpoint::batch_field;
+            const std::size_t end = std::min(items.size(), start + endpoint::batch_limit);
+            chunk_items.assign(items.begin() + static_cast<std::ptrdiff_t>(start), items.begin() + static_cast<std::ptrdiff_t>(end));
+            auto part = call_with_retries(chunk, per_call.random ? *per_call.random : options_.random());
+            if (!part) {
+                error e = part.error();
+                e.message += " (chunk of items " + std::to_string(start) + ".." + std::to_string(end - 1) + "; " +
+                             std::to_string(start / endpoint::batch_limit) + " earlier chunks succeeded)";
+                return e;
+            }
+            static_cast<response_envelope&>(merged) = static_cast<const response_envelope&>(*part);
+            detail::merge_batch(merged, std::move(*part));
+        }
+        return merged;
+    }
+
+    template <class Request>
+    result<response_of<Request>> call_with_retries(const Request& request, std::uint32_t random) {
+        using endpoint = endpoint_of_t<Request>;
+        if (options_.validate_requests) {
+            const report violations = validate(request, options_.validation);
+            if (!violations.ok()) return violations.first_error();
+        }
+        const std::string body = encode(request);
+        const bool may_retry = endpoint::is_read || options_.retry.retry_writes;
+        const auto deadline = options_.clock() + options_.deadline;
+        bool renewed_usersig = false;
+        error last;
+        for (int attempt = 1; attempt <= std::max(1, options_.retry.max_attempts); ++attempt) {
+            const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - options_.clock());
+            if (remaining.count() <= 0)
+                return make_error(code::deadline_exceeded, error_origin::local, "",
+                                  "deadline passed after " + std::to_string(attempt - 1) + " attempts" +
+                                      (attempt > 1 ? "; last error: " + last.message : std::string()));
+            auto outcome = attempt_once<Request>(endpoint::command, body, random, attempt, std::min(remaining, options_.attempt_timeout));
+            if (outcome) return outcome;
+            last = outcome.error();
+            const retry_class retry = last.retry();
+            if (retry == retry_class::after_new_usersig && !renewed_usersig) {
+                renewed_usersig = true; // the signature expired: renew once and try again, reads and writes alike
+                usersig_.invalidate();
+                continue;
+            }
+            const bool client_side_status = last.code == code::http_status && last.http_status < 500; // 4xx: our bug
+            const bool transient = !client_side_status &&
+                                   (retry == retry_class::with_backoff || (retry == retry_class::once && attempt == 1));
+            if (!may_retry || !transient || attempt == options_.retry.max_attempts) return last;
+            const auto pause = std::min(backoff(attempt), std::chrono::duration_cast<std::chrono::milliseconds>(deadline - options_.clock()));
+            if (pause.count() > 0) options_.sleep(pause);
+        }
+        return last;
+    }
+
+    /// Exponential backoff with jitter: half of the exponential step plus a random share of the other half.
+    std::chrono::milliseconds backoff(int attempt) {
+        const auto cap = options_.retry.max_backoff.count();
+        const long long step = std::min<long long>(cap, options_.retry.initial_backoff.count() << std::min(attempt - 1, 20));
+        return std::chrono::milliseconds(step / 2 + static_cast<long long>(options_.random() % static_cast<std::uint32_t>(step / 2 + 1)));
+    }
+
+    template <class Request>
+    result<response_of<Request>> attempt_once(std::string_view command, const std::string& body, std::uint32_t random,
+                                               int attempt, std::chrono::milliseconds timeout) {
+        if (options_.limiter) options_.limiter->acquire();
+        auto usersig = usersig_.get();
+        if (!usersig) return usersig.error();
+        http_request request{build_url(options_.base_url, command, {options_.identity.sdkappid, options_.identity.identifier, *usersig, random}),
+                             body, {{"Content-Type", "application/json"}}, timeout};
+        const auto started = options_.clock();
+        auto answer = transport_.send(request);
+        const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(options_.clock() - started);
+        result<response_of<Request>> outcome = interpret<response_of<Request>>(answer);
+        if (options_.on_attempt) {
+            const std::string redacted = redact_usersig(request.url);
+            options_.on_attempt(attempt_record{command, random, attempt, latency, answer ? answer->status : 0,
+                                               outcome ? 0 : outcome.error().value(), redacted});
+        }
+        return outcome;
+    }
+
+    template <class Response>
+    result<Response> interpret(const result<http_response>& answer) {
+        if (!answer) {
+            error e = answer.error();
+            e.origin = error_origin::transport;
+            e.message = redact_usersig(e.message); // a transport may echo the URL
+            return e;
+        }
+        if (answer->status != 200) {
+            error e = make_error(code::http_status, error_origin::transport, "", "HTTP status " + std::to_string(answer->status));
+            e.http_status = answer->status;
+            return e;
+        }
+        auto decoded = decode<Response>(answer->body, options_.decoding);
+        if (!decoded) return decoded.error();
+        if (!decoded->ok()) {
+            const int server_code = decoded->ErrorCode != 0 ? decoded->ErrorCode : static_cast<int>(code::internal_error);
+            return error{std::error_code(server_code, error_category()), "", decoded->ErrorInfo, error_origin::server, 200};
+        }
+        return decoded;
+    }
+
+    Transport transport_;
+    client_options options_;
+    usersig_cache usersig_;
+};
+
+/// Walks the pages of get_contact_group or get_list. next() answers nullopt at the end; an error ends the
+/// walk after it is returned. A cursor state seen before is an error (code::cursor_not_advancing), never a
+/// loop. Also a range: `for (const auto& page : client.pages(request))`.
+template <class Client, class Request>
+class pager {
+public:
+    using page_result = result<response_of<Request>>;
+
+    pager(Client& c, Request first) : client_(&c), request_(std::move(first)) {}
+
+    std::optional<page_result> next() {
+        if (finished_) return std::nullopt;
+        if (!seen_.insert(detail::cursor_of(request_)).second) {
+            finished_ = true;
+            return page_result(make_error(code::cursor_not_advancing, error_origin::server, "",
+                                          "the server repeated a paging cursor after " + std::to_string(pages_) + " pages"));
+        }
+        page_result page = client_->call(request_);
+        ++pages_;
+        if (!page || detail::advance(request_, *page) == detail::cursor_step::done) finished_ = true;
+        return page;
+    }
+
+    class iterator {
+    public:
+        using value_type = page_result;
+        using difference_type = std::ptrdiff_t;
+        using iterator_category = std::input_iterator_tag;
+        using pointer = const page_result*;
+        using reference = const page_result&;
+
+        iterator() = default;
+        explicit iterator(pager* owner) : owner_(owner) { ++*this; }
+        reference operator*() const { return *current_; }
+        pointer operator->() const { return &*current_; }
+        iterator& operator++() {
+            current_ = owner_->next();
+            if (!current_) owner_ = nullptr;
+            return *this;
+        }
+        friend bool operator==(const iterator& a, const iterator& b) { return a.owner_ == b.owner_; }
+        friend bool operator!=(const iterator& a, const iterator& b) { return !(a == b); }
+
+    private:
+        pager* owner_ = nullptr;
+        std::optional<page_result> current_;
+    };
+
+    iterator begin() { return iterator(this); }
+    iterator end() { return iterator(); }
+
+private:
+    Client* client_;
+    Request request_;
+    std::set<decltype(detail::cursor_of(std::declval<const Request&>()))> seen_;
+    std::size_t pages_ = 0;
+    bool finished_ = false;
+};
+
+} // namespace tcchat

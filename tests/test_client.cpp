@@ -1,0 +1,421 @@
+// The client (issue: client): retries by class, UserSig renewal, deadline, statuses, rate limiting,
+// pagination, batch splitting, URLs. Fake transports are scripted; time is simulated, never measured.
+#include <tcchat/client.hpp>
+#include <tcchat/emulator.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <deque>
+#include <set>
+#include <thread>
+
+using namespace tcchat;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr std::uint32_t app = 1400000000;
+
+/// Answers from a script, records what was sent.
+struct scripted_transport {
+    std::shared_ptr<std::deque<result<http_response>>> script = std::make_shared<std::deque<result<http_response>>>();
+    std::shared_ptr<std::vector<http_request>> sent = std::make_shared<std::vector<http_request>>();
+
+    result<http_response> send(const http_request& request) {
+        sent->push_back(request);
+        REQUIRE_FALSE(script->empty());
+        auto next = script->front();
+        script->pop_front();
+        return next;
+    }
+    void answer(int status, std::string body) { script->push_back(http_response{status, std::move(body)}); }
+    void fail_with(code c) { script->push_back(make_error(c, error_origin::transport, "", "scripted transport failure")); }
+    void envelope(int error_code) {
+        answer(200, encode(response_envelope{error_code == 0 ? "OK" : "FAIL", error_code, error_code == 0 ? "" : "scripted"}));
+    }
+};
+
+/// Simulated time: sleeping advances the clock.
+struct fake_time {
+    std::shared_ptr<std::chrono::steady_clock::time_point> now = std::make_shared<std::chrono::steady_clock::time_point>();
+    std::shared_ptr<std::vector<std::chrono::milliseconds>> sleeps = std::make_shared<std::vector<std::chrono::milliseconds>>();
+    void install(client_options& o) const {
+        o.clock = [now = now] { return *now; };
+        o.sleep = [now = now, sleeps = sleeps](std::chrono::milliseconds d) {
+            sleeps->push_back(d);
+            *now += d;
+        };
+    }
+};
+
+client_options test_options(const fake_time& time) {
+    client_options o;
+    o.base_url = "https://adminapisgp.im.qcloud.com";
+    o.identity = {app, "admin"};
+    o.usersig = fixed_usersig("secret-usersig");
+    o.limiter = nullptr;
+    time.install(o);
+    return o;
+}
+
+const get_contact_group_request read_request{"u", 0};
+const mark_contact_request write_request{"u", {{mark_operation::standard, {conversation_type::c2c, "p"}, std::vector<std::int64_t>{1}}}};
+
+} // namespace
+
+TEST_CASE("transport concept checks", "[client]") {
+    STATIC_REQUIRE(is_transport_v<in_memory_transport>);
+    STATIC_REQUIRE(is_async_transport_v<in_memory_transport>);
+    STATIC_REQUIRE(is_transport_v<scripted_transport>);
+    STATIC_REQUIRE_FALSE(is_transport_v<int>);
+    STATIC_REQUIRE_FALSE(is_transport_v<std::string>);
+#if TCCHAT_HAS_CONCEPTS
+    STATIC_REQUIRE(transport<in_memory_transport>);
+    STATIC_REQUIRE(async_transport<in_memory_transport>);
+    STATIC_REQUIRE_FALSE(transport<int>);
+#endif
+}
+
+TEST_CASE("reads retry transient codes with growing, capped, jittered backoff; random is kept", "[client][retry]") {
+    fake_time time;
+    scripted_transport t;
+    t.envelope(60007);
+    t.fail_with(code::timeout);
+    t.answer(503, "busy");
+    t.answer(200, R"({"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","CompleteFlag":1})");
+    auto options = test_options(time);
+    std::vector<attempt_record> attempts;
+    std::vector<std::string> urls;
+    options.on_attempt = [&](const attempt_record& a) {
+        attempts.push_back(a);
+        urls.emplace_back(a.redacted_url);
+    };
+    client<scripted_transport> c(t, options);
+    auto r = c.call(read_request, {12345});
+    REQUIRE(r.has_value());
+    REQUIRE(t.sent->size() == 4);
+    for (const auto& request : *t.sent) {
+        CHECK(request.url.find("random=12345&") != std::string::npos); // the same across the retries of one call
+        CHECK(request.url.find("usersig=secret-usersig") != std::string::npos);
+        CHECK(request.timeout <= 10s);
+    }
+    REQUIRE(time.sleeps->size() == 3);
+    CHECK(time.sleeps->at(0) >= 50ms);
+    CHECK(time.sleeps->at(0) <= 100ms);
+    CHECK(time.sleeps->at(1) >= 100ms);
+    CHECK(time.sleeps->at(1) <= 200ms);
+    CHECK(time.sleeps->at(2) >= 200ms);
+    CHECK(time.sleeps->at(2) <= 400ms);
+    REQUIRE(attempts.size() == 4);
+    CHECK(attempts[0].error_code == 60007);
+    CHECK(attempts[1].error_code == static_cast<int>(code::timeout));
+    CHECK(attempts[2].http_status == 503);
+    CHECK(attempts[3].error_code == 0);
+    CHECK(attempts[3].attempt == 4);
+    CHECK(attempts[3].command == "get_contact_group");
+    for (const auto& url : urls) {
+        CHECK(url.find("secret-usersig") == std::string::npos);
+        CHECK(url.find("usersig=REDACTED") != std::string::npos);
+    }
+}
+
+TEST_CASE("writes are not retried unless the caller opts in", "[client][retry]") {
+    fake_time time;
+    scripted_transport t;
+    t.envelope(70169);
+    client<scripted_transport> c(t, test_options(time));
+    auto r = c.call(write_request);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().value() == 70169);
+    CHECK(r.error().origin == error_origin::server);
+    CHECK(r.error().message == "scripted");
+    CHECK(t.sent->size() == 1);
+
+    scripted_transport opted;
+    opted.envelope(70169);
+    opted.answer(200, R"({"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","ResultItem":[]})");
+    auto options = test_options(time);
+    options.retry.retry_writes = true;
+    client<scripted_transport> retrying(opted, options);
+    CHECK(retrying.call(write_request).has_value());
+    CHECK(opted.sent->size() == 2);
+}
+
+TEST_CASE("permanent errors are returned at once; attempts are capped", "[client][retry]") {
+    fake_time time;
+    scripted_transport t;
+    t.envelope(51013);
+    client<scripted_transport> c(t, test_options(time));
+    CHECK(c.call(read_request).error().value() == 51013);
+    CHECK(t.sent->size() == 1);
+
+    scripted_transport always_busy;
+    for (int i = 0; i < 4; ++i) always_busy.envelope(60018);
+    client<scripted_transport> busy(always_busy, test_options(time));
+    CHECK(busy.call(read_request).error().value() == 60018);
+    CHECK(always_busy.sent->size() == 4);
+}
+
+TEST_CASE("70001 renews the UserSig once and retries, for writes too", "[client][usersig]") {
+    fake_time time;
+    scripted_transport t;
+    t.envelope(70001);
+    t.answer(200, R"({"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""})");
+    auto options = test_options(time);
+    int generated = 0;
+    options.usersig = [&]() -> result<signed_usersig> { return signed_usersig{"sig" + std::to_string(++generated)}; };
+    client<scripted_transport> c(t, options);
+    REQUIRE(c.call(delete_request{"u", conversation_type::c2c, "p"}).has_value());
+    REQUIRE(t.sent->size() == 2);
+    CHECK(t.sent->at(0).url.find("usersig=sig1&") != std::string::npos);
+    CHECK(t.sent->at(1).url.find("usersig=sig2&") != std::string::npos);
+
+    scripted_transport twice;
+    twice.envelope(70052);
+    twice.envelope(70052);
+    client<scripted_transport> stubborn(twice, options);
+    CHECK(stubborn.call(read_request).error().value() == 70052); // renewed once, not forever
+    CHECK(twice.sent->size() == 2);
+}
+
+TEST_CASE("the UserSig is cached and renewed before it expires", "[client][usersig]") {
+    int generated = 0;
+    const auto start = std::chrono::system_clock::now();
+    usersig_cache cache([&]() -> result<signed_usersig> {
+        ++generated;
+        return signed_usersig{"s" + std::to_string(generated), start + std::chrono::hours(1)};
+    }, std::chrono::seconds(300));
+    CHECK(cache.get(start).value() == "s1");
+    CHECK(cache.get(start + std::chrono::minutes(54)).value() == "s1");
+    CHECK(cache.get(start + std::chrono::minutes(56)).value() == "s2"); // inside the 5-minute margin
+    CHECK(generated == 2);
+    usersig_cache empty(fixed_usersig(""), std::chrono::seconds(0));
+    CHECK(empty.get().error().code == code::usersig_unavailable);
+}
+
+TEST_CASE("the overall deadline stops retries", "[client][retry]") {
+    fake_time time;
+    scripted_transport t;
+    for (int i = 0; i < 10; ++i) t.envelope(60007);
+    auto options = test_options(time);
+    options.deadline = 250ms;
+    options.retry.max_attempts = 10;
+    client<scripted_transport> c(t, options);
+    auto r = c.call(read_request);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().code == code::deadline_exceeded);
+    CHECK(r.error().message.find("last error") != std::string::npos);
+    CHECK(t.sent->size() < 5);
+}
+
+TEST_CASE("HTTP statuses, truncated bodies and FAIL envelopes become typed errors", "[client]") {
+    fake_time time;
+    scripted_transport t;
+    t.answer(404, "not here");
+    t.answer(200, R"({"ActionStatus":"OK","ErrorCo)");
+    t.answer(200, R"({"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","ContactItem":[{"Type":"x"}]})");
+    client<scripted_transport> c(t, test_options(time));
+    auto not_found = c.call(read_request);
+    CHECK(not_found.error().code == code::http_status);
+    CHECK(not_found.error().http_status == 404);
+    auto truncated = c.call(read_request);
+    CHECK(truncated.error().value() == 60003);
+    auto malformed = c.call(read_request);
+    CHECK(malformed.error().value() == 50002);
+    CHECK(malformed.error().pointer == "/ContactItem/0/Type");
+    CHECK(t.sent->size() == 3); // none of these is retried
+}
+
+TEST_CASE("invalid requests are rejected before anything is sent", "[client]") {
+    fake_time time;
+    scripted_transport t;
+    client<scripted_transport> c(t, test_options(time));
+    auto r = c.call(get_contact_group_request{"", -1});
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().origin == error_origin::validation);
+    CHECK(r.error().pointer == "/From_Account");
+    CHECK(r.error().message == "From_Account must not be empty (and 1 more violation)");
+    CHECK(t.sent->empty());
+}
+
+TEST_CASE("random is drawn per call unless the caller sets it", "[client]") {
+    fake_time time;
+    emulator service;
+    client<in_memory_transport> c(in_memory_transport(service), test_options(time));
+    std::set<std::uint32_t> seen;
+    for (int i = 0; i < 20; ++i) REQUIRE(c.call(read_request).has_value());
+    for (const auto& call : service.calls()) seen.insert(call.random);
+    CHECK(seen.size() >= 19);
+    REQUIRE(c.call(read_request, {7}).has_value());
+    CHECK(service.calls().back().random == 7);
+}
+
+TEST_CASE("per-item failures are surfaced, never hidden", "[client]") {
+    fake_time time;
+    emulator_options small;
+    small.conversation_quota = 2;
+    emulator service(small);
+    client<in_memory_transport> c(in_memory_transport(service), test_options(time));
+    mark_contact_request marks{"u", {}};
+    for (const char* peer : {"a", "b", "c"}) marks.MarkItem.push_back({mark_operation::standard, {conversation_type::c2c, peer}, std::vector<std::int64_t>{0}});
+    auto r = c.call(marks);
+    REQUIRE(r.has_value());
+    const auto failures = failed_items(*r);
+    REQUIRE(failures.size() == 1);
+    CHECK(failures[0].pointer == "/ResultItem/2");
+    CHECK(failures[0].code == 51008);
+    CHECK(failures[0].contact.To_Account == "c");
+}
+
+TEST_CASE("250 marks go out as 3 requests; 301 searches as 2; results merged in order", "[client][batch]") {
+    fake_time time;
+    emulator service;
+    client<in_memory_transport> c(in_memory_transport(service), test_options(time));
+    mark_contact_request marks{"u", {}};
+    for (int i = 0; i < 250; ++i)
+        marks.MarkItem.push_back({mark_operation::standard, {conversation_type::c2c, "p" + std::to_string(i)}, std::vector<std::int64_t>{i % 64}});
+    auto marked = c.call(marks);
+    REQUIRE(marked.has_value());
+    CHECK(service.calls().size() == 3);
+    REQUIRE(marked->ResultItem->size() == 250);
+    for (int i = 0; i < 250; ++i) CHECK((*marked->ResultItem)[i].ContactItem.To_Account == "p" + std::to_string(i));
+
+    REQUIRE(c.call(create_contact_group_request{"u", {{"g", {{conversation_type::c2c, "p0"}, {conversation_type::c2c, "p299"}}}}}).has_value());
+    search_contact_group_request search{"u", {}};
+    for (int i = 0; i < 301; ++i) search.ContactItem.push_back({conversation_type::c2c, "p" + std::to_string(i % 250)});
+    auto found = c.call(search);
+    REQUIRE(found.has_value());
+    CHECK(service.calls().size() == 6);
+    CHECK(found->ContactResultItem->size() == 301);
+    CHECK(found->GroupItem->size() == 1); // "g" came back in both chunks, kept once
+
+    auto options = test_options(time);
+    options.split_batches = false;
+    client<in_memory_transport> strict(in_memory_transport(service), options);
+    CHECK(strict.call(marks).error().value() == 51006);
+}
+
+TEST_CASE("pagination visits every item exactly once with page sizes 1, 7 and 100", "[client][paging]") {
+    for (std::size_t page_size : {std::size_t{1}, std::size_t{7}, std::size_t{100}}) {
+        INFO("page size " << page_size);
+        fake_time time;
+        emulator_options options;
+        options.page_size = page_size;
+        emulator service(options);
+        client<in_memory_transport> c(in_memory_transport(service), test_options(time));
+        mark_contact_request marks{"u", {}};
+        for (int i = 0; i < 60; ++i)
+            marks.MarkItem.push_back({mark_operation::standard, {conversation_type::c2c, "p" + std::to_string(i)}, std::vector<std::int64_t>{0}});
+        REQUIRE(c.call(marks).has_value());
+        for (int i = 0; i < 45; ++i)
+            service.seed_conversation(app, "u", {i % 2 ? conversation_type::group : conversation_type::c2c, "s" + std::to_string(i), 1000 + i, i % 5 == 0});
+
+        std::multiset<std::string> marked;
+        std::size_t pages = 0;
+        for (const auto& page : c.pages(get_contact_group_request{"u", 0})) {
+            REQUIRE(page.has_value());
+            ++pages;
+            for (const auto& item : *page->ContactItem) marked.insert(*item.To_Account);
+        }
+        CHECK(marked.size() == 60);
+        CHECK(std::set<std::string>(marked.begin(), marked.end()).size() == 60);
+        CHECK(pages == (60 + page_size - 1) / page_size);
+
+        std::multiset<std::string> sessions;
+        auto list = c.pages(get_list_request{"u"});
+        while (auto page = list.next()) {
+            REQUIRE(page->has_value());
+            for (const auto& s : *(*page)->SessionItem) sessions.insert(s.To_Account ? *s.To_Account : *s.GroupId);
+        }
+        CHECK(sessions.size() == 45);
+        CHECK(std::set<std::string>(sessions.begin(), sessions.end()).size() == 45);
+    }
+}
+
+TEST_CASE("a server that repeats a cursor gets an error, not a hang", "[client][paging]") {
+    fake_time time;
+    scripted_transport t;
+    for (int i = 0; i < 3; ++i)
+        t.answer(200, R"({"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","ContactItem":[],"CompleteFlag":0,"NextStartIndex":5})");
+    client<scripted_transport> c(t, test_options(time));
+    std::vector<int> codes;
+    for (const auto& page : c.pages(get_contact_group_request{"u", 0})) codes.push_back(page ? 0 : page.error().value());
+    CHECK(codes == std::vector<int>{0, 0, static_cast<int>(code::cursor_not_advancing)});
+    CHECK(t.sent->size() == 2);
+
+    scripted_transport list;
+    const std::string stuck = R"({"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","SessionItem":[],"CompleteFlag":0,"TimeStamp":0,"StartIndex":0,"TopTimeStamp":0,"TopStartIndex":0})";
+    list.answer(200, stuck);
+    client<scripted_transport> lister(list, test_options(time));
+    auto pages = lister.pages(get_list_request{"u"});
+    CHECK(pages.next()->has_value());
+    CHECK(pages.next()->error().code == code::cursor_not_advancing);
+    CHECK_FALSE(pages.next().has_value());
+
+    scripted_transport no_cursor; // CompleteFlag 0 without NextStartIndex ends the walk (spec §6.10)
+    no_cursor.answer(200, R"({"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","CompleteFlag":0})");
+    client<scripted_transport> ender(no_cursor, test_options(time));
+    int count = 0;
+    for (const auto& page : ender.pages(get_contact_group_request{"u", 0})) count += page.has_value();
+    CHECK(count == 1);
+}
+
+TEST_CASE("the token bucket holds 200/s under 4 threads (counted in simulated time)", "[client][limiter][concurrency]") {
+    // Simulated clock: a sleeping thread moves time to at least its own wake-up point, as parallel sleeps do.
+    std::mutex clock_mutex;
+    std::chrono::steady_clock::time_point now{};
+    auto clock = [&] {
+        std::lock_guard<std::mutex> lock(clock_mutex);
+        return now;
+    };
+    auto sleep = [&](std::chrono::nanoseconds d) {
+        std::lock_guard<std::mutex> lock(clock_mutex);
+        now += d;
+    };
+    token_bucket bucket(200, 200, clock, sleep);
+    std::atomic<int> done{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&] {
+            for (int i = 0; i < 300; ++i) bucket.acquire();
+            ++done;
+        });
+    for (auto& th : threads) th.join();
+    CHECK(done == 4);
+    CHECK(bucket.granted() == 1200);
+    const double elapsed = std::chrono::duration<double>(clock() - std::chrono::steady_clock::time_point{}).count();
+    CHECK(1200 <= 200 + 200 * elapsed + 1); // never faster than the documented rate (plus the initial burst)
+    CHECK(elapsed <= 5.0 + 0.5);            // and not needlessly slower: (1200 - 200) / 200 = 5 s
+}
+
+TEST_CASE("URLs: every region, backup domains, percent-encoding, parse back (spec §1.1, §1.2)", "[client][url]") {
+    CHECK(std::size(regions) == 8);
+    CHECK(region_base_url(region::china) == "https://console.tim.qq.com");
+    CHECK(region_base_url(region::china, true) == "https://adminapi.my-imcloud.com");
+    CHECK(region_base_url(region::singapore) == "https://adminapisgp.im.qcloud.com");
+    CHECK(region_base_url(region::seoul) == "https://adminapikr.im.qcloud.com");
+    CHECK(region_base_url(region::tokyo) == "https://adminapijpn.im.qcloud.com");
+    CHECK(region_base_url(region::frankfurt, true) == "https://adminapiger.my-imcloud.com");
+    CHECK(region_base_url(region::silicon_valley) == "https://adminapiusa.im.qcloud.com");
+    CHECK(region_base_url(region::jakarta) == "https://adminapiidn.im.qcloud.com");
+    CHECK(region_base_url(region::mumbai_legacy) == "https://adminapiind.im.qcloud.com");
+    for (const auto& row : regions) CHECK(find_region(row.name) == row.id);
+    CHECK_FALSE(find_region("atlantis").has_value());
+
+    const std::string url = build_url("https://console.tim.qq.com", "get_list", {1400000000, "admin@x/y z&=?#%+", "eJx*ab-c_", 4294967295u});
+    CHECK(url == "https://console.tim.qq.com/v4/recentcontact/get_list?sdkappid=1400000000&identifier=admin%40x%2Fy%20z%26%3D%3F%23%25%2B"
+                 "&usersig=eJx*ab-c_&random=4294967295&contenttype=json");
+    auto parsed = parse_request_target(url);
+    REQUIRE(parsed.has_value());
+    CHECK(parsed->path == "/v4/recentcontact/get_list");
+    CHECK(*parsed->find("identifier") == "admin@x/y z&=?#%+");
+    CHECK(*parsed->find("usersig") == "eJx*ab-c_");
+    CHECK(*parsed->find("random") == "4294967295");
+    CHECK(*parsed->find("contenttype") == "json");
+    CHECK(redact_usersig(url).find("usersig=REDACTED&random=") != std::string::npos);
+    CHECK(build_url("http://127.0.0.1:8080/", "delete", {1, "a", "s", 0}) ==
+          "http://127.0.0.1:8080/v4/recentcontact/delete?sdkappid=1&identifier=a&usersig=s&random=0&contenttype=json");
+    CHECK_FALSE(parse_request_target("/x?a=%G1").has_value());
+    CHECK_FALSE(parse_request_target("/x?a=%4").has_value());
+}

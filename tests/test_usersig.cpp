@@ -413,7 +413,7 @@ std::set<std::string> usersigs_seen_concurrently(usersig::provider& provider) {
 
 } // namespace
 
-TEST_CASE("provider renews exactly once per window under concurrent callers", "[usersig][provider]") {
+TEST_CASE("provider renews exactly once per window under concurrent callers", "[usersig][provider][concurrency]") {
     constexpr std::int64_t start = 1700000000;
     constexpr std::int64_t expire = 3600;
     constexpr std::int64_t margin = 360;

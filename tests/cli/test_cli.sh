@@ -57,5 +57,35 @@ expect "unknown endpoint" 64 '' -- "$tcchat" decode nope request /dev/null
 expect "help" 0 'usage: tcchat' -- "$tcchat" --help
 expect "version" 0 'tcchat 0.' -- "$tcchat" --version
 
+# usersig gen/verify (spec §5.2 vector V1); the key only ever comes from the environment.
+key=5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e
+v1='eJyrVgrxCdYrSy1SslJQMtIzUNJRAItkpqTmlWSmZUIkKjIT87NK82CSxSnZiQUFmSlAKUMTAyiAyqVWFGQWpYJkTE1NjRDiJZm5YFFzNPXFmekgG3zKHM1T9D3LzdODi-OKs8vCqpxcAvydnV2SSv2cy03cPcpDnA2SMgu0nUxslWoBHdYzUg__'
+if "$tcchat" usersig 2>&1 | grep -q "no UserSig support"; then
+  echo "usersig: skipped (built without OpenSSL/zlib)"
+else
+  expect "usersig verify V1" 0 '"sdkappid":1400000000,"identifier":"xiaojun","time":1700000000,"expire":15552000,"expires_at":1715552000,"valid":true' -- \
+    env TCCHAT_SECRET_KEY=$key "$tcchat" usersig verify --sdkappid 1400000000 --identifier xiaojun --now 1700000000 "$v1"
+  expect "usersig verify expired" 1 '{"valid":false,"error":{"code":70001' -- \
+    env TCCHAT_SECRET_KEY=$key "$tcchat" usersig verify --sdkappid 1400000000 --identifier xiaojun --now 1715552001 "$v1"
+  expect "usersig verify identifier" 1 '"code":70013' -- \
+    env TCCHAT_SECRET_KEY=$key "$tcchat" usersig verify --sdkappid 1400000000 --identifier someone --now 1700000000 "$v1"
+  generated=$(env TCCHAT_SECRET_KEY=$key "$tcchat" usersig gen --sdkappid 1400000000 --identifier admin --expire 600 | sed -n 's/.*"usersig":"\([^"]*\)".*/\1/p')
+  expect "usersig gen then verify" 0 '"identifier":"admin"' -- \
+    env TCCHAT_SECRET_KEY=$key "$tcchat" usersig verify --sdkappid 1400000000 --identifier admin "$generated"
+  expect "usersig without key" 64 '' -- env -u TCCHAT_SECRET_KEY "$tcchat" usersig gen --sdkappid 1 --identifier a
+  out=$(env TCCHAT_SECRET_KEY=$key "$tcchat" usersig verify --sdkappid 1400000000 --identifier xiaojun --now 1 "x$v1" 2>&1)
+  checks=$((checks + 1))
+  if [[ "$out" == *"$key"* ]]; then echo "FAIL usersig output leaks the key"; failures=$((failures + 1)); fi
+fi
+
+# call: validation happens before anything is sent; a dead endpoint is a transport failure.
+dead=http://127.0.0.1:9
+expect "call without usersig" 64 '' -- env -u TCCHAT_USERSIG -u TCCHAT_SECRET_KEY "$tcchat" call get_list /dev/null --sdkappid 1 --identifier admin --endpoint $dead
+expect "call rejected locally" 1 '{"error":{"code":50002,"pointer":"/From_Account"' -- \
+  bash -c "echo '{\"From_Account\":\"\",\"StartIndex\":0}' | TCCHAT_USERSIG=sig '$tcchat' call get_contact_group --sdkappid 1 --identifier admin --endpoint $dead"
+expect "call transport failure" 4 '{"error":{"code":90001' -- \
+  bash -c "echo '{\"From_Account\":\"u\",\"StartIndex\":0}' | TCCHAT_USERSIG=sig '$tcchat' call get_contact_group --sdkappid 1 --identifier admin --endpoint $dead"
+expect "call unknown region" 64 '' -- env TCCHAT_USERSIG=sig "$tcchat" call get_list /dev/null --sdkappid 1 --identifier admin --region atlantis
+
 echo "cli: $((checks - failures)) passed, $failures failed"
 [ "$failures" = 0 ]

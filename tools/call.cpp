@@ -1,0 +1,105 @@
+// `tcchat call`: one request to the real service (or to `tcchat serve`) through libcurl.
+
+#include "cli_common.hpp"
+#include "commands.hpp"
+
+#include <tcchat.hpp>
+#if TCCHAT_CLI_WITH_CURL
+#include <tcchat/transport/curl.hpp>
+#endif
+#if TCCHAT_CLI_WITH_USERSIG
+#include <tcchat/usersig.hpp>
+#endif
+
+#include <cstdlib>
+
+namespace tcchat::cli {
+
+namespace {
+
+/// TCCHAT_USERSIG as it is, or signatures generated from TCCHAT_SECRET_KEY. Neither ever comes from argv:
+/// arguments are visible to every user through ps.
+std::optional<usersig_provider> usersig_from_environment(const app_identity& identity, std::string& why) {
+    if (const char* fixed = std::getenv("TCCHAT_USERSIG"); fixed != nullptr && *fixed != '\0') return fixed_usersig(fixed);
+#if TCCHAT_CLI_WITH_USERSIG
+    if (const char* key = std::getenv("TCCHAT_SECRET_KEY"); key != nullptr && *key != '\0') {
+        auto generator = std::make_shared<usersig::provider>(identity, usersig::secret_key(key));
+        return usersig_provider([generator] { return (*generator)(); });
+    }
+    why = "set TCCHAT_USERSIG, or TCCHAT_SECRET_KEY to generate one";
+#else
+    (void)identity;
+    why = "set TCCHAT_USERSIG (this build has no UserSig generator)";
+#endif
+    return std::nullopt;
+}
+
+int exit_code_for(const error& e) {
+    switch (e.origin) {
+    case error_origin::validation: return exit_rejected;
+    case error_origin::server: return exit_server_error;
+    default: return exit_transport_error;
+    }
+}
+
+} // namespace
+
+int run_call(const std::vector<std::string>& args) {
+#if !TCCHAT_CLI_WITH_CURL
+    (void)args;
+    return usage_error("call needs libcurl, and this build has none");
+#else
+    const auto parsed = parse_arguments(args, 1, {"--sdkappid", "--identifier", "--region", "--endpoint", "--ca-file"});
+    if (!parsed || parsed->positional.empty() || parsed->positional.size() > 2)
+        return usage_error("call needs <command> [FILE|-] and its options");
+    const std::string* sdkappid = parsed->option("--sdkappid");
+    const std::string* identifier = parsed->option("--identifier");
+    const std::string* region_name = parsed->option("--region");
+    const std::string* endpoint = parsed->option("--endpoint");
+    if (sdkappid == nullptr || !parse_uint32(*sdkappid)) return usage_error("call needs --sdkappid N (a 32-bit number)");
+    if (identifier == nullptr || identifier->empty()) return usage_error("call needs --identifier ADMIN");
+    if ((region_name == nullptr) == (endpoint == nullptr)) return usage_error("call needs exactly one of --region and --endpoint");
+
+    client_options options;
+    options.identity = {*parse_uint32(*sdkappid), *identifier};
+    if (region_name != nullptr) {
+        const auto chosen = find_region(*region_name);
+        if (!chosen) return usage_error("unknown region '" + *region_name + "'");
+        options.base_url = region_base_url(*chosen);
+    } else {
+        options.base_url = *endpoint;
+    }
+    std::string why;
+    auto provider = usersig_from_environment(options.identity, why);
+    if (!provider) return usage_error(why);
+    options.usersig = std::move(*provider);
+
+    curl_options transport_options;
+    if (const std::string* ca = parsed->option("--ca-file")) transport_options.ca_file = *ca;
+
+    std::vector<std::string> input{parsed->positional};
+    std::string body;
+    if (!read_input(input, 1, body)) return usage_error("cannot read " + input[1]);
+    int status = exit_ok;
+    const bool known = visit_endpoint(parsed->positional[0], [&](auto tag) {
+        auto request = decode<typename decltype(tag)::request>(body);
+        if (!request) {
+            print_error(request.error());
+            status = exit_undecodable;
+            return;
+        }
+        client<curl_transport> service(curl_transport(transport_options), options);
+        auto response = service.call(*request);
+        if (!response) {
+            print_error(response.error());
+            status = exit_code_for(response.error());
+            return;
+        }
+        std::cout << encode(*response) << "\n";
+    });
+    if (!known) return usage_error("unknown command '" + parsed->positional[0] + "' (see: tcchat endpoints)");
+    return status;
+#endif
+}
+
+} // namespace tcchat::cli

@@ -1,0 +1,34 @@
+// Paging: client.pages() walks get_contact_group (StartIndex/NextStartIndex) and get_list (four cursors)
+// until CompleteFlag is 1, and stops with an error if the server ever repeats a cursor.
+#include "example_support.hpp"
+
+int main() {
+    using namespace tcchat;
+    emulator service(example::emulator_settings(/*page_size=*/4));
+    client<in_memory_transport> chat(in_memory_transport(service), example::client_settings());
+    mark_contact_request marks{"user0", {}};
+    for (int i = 0; i < 10; ++i)
+        marks.MarkItem.push_back({mark_operation::standard, {conversation_type::c2c, "peer" + std::to_string(i)}, std::vector<std::int64_t>{i % 4}});
+    chat.call(marks);
+    for (int i = 0; i < 6; ++i)
+        service.seed_conversation(example::sdkappid, "user0", {conversation_type::c2c, "chat" + std::to_string(i), 1764000000 + i, i == 0});
+
+    int number = 0;
+    for (const auto& page : chat.pages(get_contact_group_request{"user0", 0})) {
+        if (!page) {
+            std::cout << "error " << page.error().value() << ": " << page.error().message << "\n";
+            break;
+        }
+        std::cout << "get_contact_group page " << ++number << ":";
+        for (const auto& item : *page->ContactItem) std::cout << " " << *item.To_Account << "(" << item.StandardMark->to_string() << ")";
+        std::cout << (page->NextStartIndex ? "  next " + std::to_string(*page->NextStartIndex) : "  complete") << "\n";
+    }
+    number = 0;
+    auto list = chat.pages(get_list_request{"user0"});
+    while (auto page = list.next()) {
+        if (!*page) break;
+        std::cout << "get_list page " << ++number << ":";
+        for (const auto& s : *(*page)->SessionItem) std::cout << " " << *s.To_Account;
+        std::cout << "  (StartIndex " << *(*page)->StartIndex << ", TopStartIndex " << *(*page)->TopStartIndex << ")\n";
+    }
+}

@@ -8,11 +8,11 @@
 
 namespace boost {
 // With -fno-exceptions Boost calls this instead of throwing; tcchat's non-throwing API never reaches it.
-[[noreturn]] void throw_exception(const std::exception& e) {
+BOOST_NORETURN void throw_exception(const std::exception& e) {
     std::fprintf(stderr, "unexpected throw_exception: %s\n", e.what());
     std::abort();
 }
-[[noreturn]] void throw_exception(const std::exception& e, const boost::source_location&) { throw_exception(e); }
+BOOST_NORETURN void throw_exception(const std::exception& e, const boost::source_location&) { throw_exception(e); }
 } // namespace boost
 
 static int failures = 0;

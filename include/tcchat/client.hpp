@@ -69,6 +69,9 @@ struct client_options {
     std::function<void(std::chrono::milliseconds)> sleep;
     std::function<std::chrono::steady_clock::time_point()> clock;
     std::function<std::uint32_t()> random;
+    /// async_call's backoff: run `resume` after `delay`. Default: sleep on the completing thread, then resume.
+    /// tcchat/asio.hpp offers one that arms a timer instead.
+    std::function<void(std::chrono::milliseconds delay, std::function<void()> resume)> schedule;
 };
 
 struct call_options {
@@ -161,6 +164,11 @@ public:
         if (!options_.sleep) options_.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
         if (!options_.clock) options_.clock = [] { return std::chrono::steady_clock::now(); };
         if (!options_.random) options_.random = [source = std::make_shared<detail::random_source>()] { return (*source)(); };
+        if (!options_.schedule)
+            options_.schedule = [sleep = options_.sleep](std::chrono::milliseconds delay, std::function<void()> resume) {
+                sleep(delay);
+                resume();
+            };
     }
 
     /// One documented call. Oversized mark/search batches are split into compliant calls and merged.
@@ -172,6 +180,56 @@ public:
                 return call_in_chunks(request, per_call);
         }
         return call_with_retries(request, per_call.random ? *per_call.random : options_.random());
+    }
+
+    /// The asynchronous form, for transports with async_send. `handler(result<Response>)` is called exactly
+    /// once, on the thread that completes the last attempt. Retries follow the same rules as call(); batches
+    /// are not split (an oversized batch is a validation error). The client must outlive the operation.
+    template <class Request, class Handler>
+    void async_call(const Request& request, Handler&& handler, const call_options& per_call = {}) {
+        static_assert(assert_async_transport<Transport>());
+        using endpoint = endpoint_of_t<Request>;
+        using response = response_of<Request>;
+        struct operation {
+            std::decay_t<Handler> handler;
+            std::string body;
+            std::uint32_t random;
+            std::chrono::steady_clock::time_point deadline;
+            int attempt = 0;
+            bool renewed_usersig = false;
+            error last;
+        };
+        if (options_.validate_requests) {
+            const report violations = validate(request, options_.validation);
+            if (!violations.ok()) return handler(result<response>(violations.first_error()));
+        }
+        auto op = std::make_shared<operation>(operation{std::forward<Handler>(handler), encode(request),
+                                                        per_call.random ? *per_call.random : options_.random(),
+                                                        options_.clock() + options_.deadline});
+        auto step = std::make_shared<std::function<void()>>();
+        *step = [this, op, weak_step = std::weak_ptr<std::function<void()>>(step)]() {
+            auto self = weak_step.lock();
+            ++op->attempt;
+            const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(op->deadline - options_.clock());
+            if (remaining.count() <= 0)
+                return op->handler(result<response>(make_error(code::deadline_exceeded, error_origin::local, "", "deadline passed")));
+            auto request_url = prepare_attempt(endpoint::command, op->random);
+            if (!request_url) return op->handler(result<response>(request_url.error()));
+            http_request outgoing{std::move(*request_url), op->body, {{"Content-Type", "application/json"}},
+                                  std::min(remaining, options_.attempt_timeout)};
+            const auto started = options_.clock();
+            const std::string redacted = redact_usersig(outgoing.url);
+            transport_.async_send(outgoing, [this, op, self, started, redacted](result<http_response> answer) {
+                result<response> outcome = interpret<response>(answer);
+                report_attempt(endpoint::command, op->random, op->attempt, started, answer, outcome, redacted);
+                if (outcome) return op->handler(std::move(outcome));
+                op->last = outcome.error();
+                const auto next = next_step(op->last, endpoint::is_read, op->attempt, op->renewed_usersig, op->deadline);
+                if (!next) return op->handler(result<response>(op->last));
+                options_.schedule(*next, [self] { (*self)(); });
+            });
+        };
+        (*step)();
     }
 
     /// Pages of get_contact_group or get_list, starting from `first`'s cursors.
@@ -211,38 +269,65 @@ private:
     template <class Request>
     result<response_of<Request>> call_with_retries(const Request& request, std::uint32_t random) {
         using endpoint = endpoint_of_t<Request>;
+        using response = response_of<Request>;
         if (options_.validate_requests) {
             const report violations = validate(request, options_.validation);
             if (!violations.ok()) return violations.first_error();
         }
         const std::string body = encode(request);
-        const bool may_retry = endpoint::is_read || options_.retry.retry_writes;
         const auto deadline = options_.clock() + options_.deadline;
         bool renewed_usersig = false;
-        error last;
-        for (int attempt = 1; attempt <= std::max(1, options_.retry.max_attempts); ++attempt) {
+        for (int attempt = 1;; ++attempt) {
             const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - options_.clock());
             if (remaining.count() <= 0)
                 return make_error(code::deadline_exceeded, error_origin::local, "",
-                                  "deadline passed after " + std::to_string(attempt - 1) + " attempts" +
-                                      (attempt > 1 ? "; last error: " + last.message : std::string()));
-            auto outcome = attempt_once<Request>(endpoint::command, body, random, attempt, std::min(remaining, options_.attempt_timeout));
+                                  "deadline passed after " + std::to_string(attempt - 1) + " attempts");
+            auto url = prepare_attempt(endpoint::command, random);
+            if (!url) return url.error();
+            const http_request outgoing{std::move(*url), body, {{"Content-Type", "application/json"}},
+                                        std::min(remaining, options_.attempt_timeout)};
+            const auto started = options_.clock();
+            const auto answer = transport_.send(outgoing);
+            result<response> outcome = interpret<response>(answer);
+            report_attempt(endpoint::command, random, attempt, started, answer, outcome, redact_usersig(outgoing.url));
             if (outcome) return outcome;
-            last = outcome.error();
-            const retry_class retry = last.retry();
-            if (retry == retry_class::after_new_usersig && !renewed_usersig) {
-                renewed_usersig = true; // the signature expired: renew once and try again, reads and writes alike
-                usersig_.invalidate();
-                continue;
-            }
-            const bool client_side_status = last.code == code::http_status && last.http_status < 500; // 4xx: our bug
-            const bool transient = !client_side_status &&
-                                   (retry == retry_class::with_backoff || (retry == retry_class::once && attempt == 1));
-            if (!may_retry || !transient || attempt == options_.retry.max_attempts) return last;
-            const auto pause = std::min(backoff(attempt), std::chrono::duration_cast<std::chrono::milliseconds>(deadline - options_.clock()));
-            if (pause.count() > 0) options_.sleep(pause);
+            error last = outcome.error();
+            const auto pause = next_step(last, endpoint::is_read, attempt, renewed_usersig, deadline);
+            if (!pause) return last;
+            if (pause->count() > 0) options_.sleep(*pause);
         }
-        return last;
+    }
+
+    /// Takes a rate-limit permit and the current UserSig, and builds the attempt's URL.
+    result<std::string> prepare_attempt(std::string_view command, std::uint32_t random) {
+        if (options_.limiter) options_.limiter->acquire();
+        auto usersig = usersig_.get();
+        if (!usersig) return usersig.error();
+        return build_url(options_.base_url, command, {options_.identity.sdkappid, options_.identity.identifier, *usersig, random});
+    }
+
+    /// After a failed attempt: the pause before the next one, or nullopt to give up with `last`.
+    std::optional<std::chrono::milliseconds> next_step(error& last, bool is_read, int attempt, bool& renewed_usersig,
+                                                       std::chrono::steady_clock::time_point deadline) {
+        const retry_class retry = last.retry();
+        if (retry == retry_class::after_new_usersig && !renewed_usersig) {
+            renewed_usersig = true; // the signature expired: renew once and try again, reads and writes alike
+            usersig_.invalidate();
+            return std::chrono::milliseconds(0);
+        }
+        const bool client_side_status = last.code == code::http_status && last.http_status < 500; // 4xx: our bug
+        const bool transient = !client_side_status &&
+                               (retry == retry_class::with_backoff || (retry == retry_class::once && attempt == 1));
+        const bool may_retry = is_read || options_.retry.retry_writes;
+        if (!may_retry || !transient || attempt >= options_.retry.max_attempts) return std::nullopt;
+        const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - options_.clock());
+        const auto pause = backoff(attempt);
+        if (pause >= remaining) {
+            last = make_error(code::deadline_exceeded, error_origin::local, "",
+                              "deadline passed after " + std::to_string(attempt) + " attempts; last error: " + last.message);
+            return std::nullopt;
+        }
+        return pause;
     }
 
     /// Exponential backoff with jitter: half of the exponential step plus a random share of the other half.
@@ -252,24 +337,13 @@ private:
         return std::chrono::milliseconds(step / 2 + static_cast<long long>(options_.random() % static_cast<std::uint32_t>(step / 2 + 1)));
     }
 
-    template <class Request>
-    result<response_of<Request>> attempt_once(std::string_view command, const std::string& body, std::uint32_t random,
-                                               int attempt, std::chrono::milliseconds timeout) {
-        if (options_.limiter) options_.limiter->acquire();
-        auto usersig = usersig_.get();
-        if (!usersig) return usersig.error();
-        http_request request{build_url(options_.base_url, command, {options_.identity.sdkappid, options_.identity.identifier, *usersig, random}),
-                             body, {{"Content-Type", "application/json"}}, timeout};
-        const auto started = options_.clock();
-        auto answer = transport_.send(request);
+    template <class Response>
+    void report_attempt(std::string_view command, std::uint32_t random, int attempt, std::chrono::steady_clock::time_point started,
+                        const result<http_response>& answer, const result<Response>& outcome, const std::string& redacted_url) {
+        if (!options_.on_attempt) return;
         const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(options_.clock() - started);
-        result<response_of<Request>> outcome = interpret<response_of<Request>>(answer);
-        if (options_.on_attempt) {
-            const std::string redacted = redact_usersig(request.url);
-            options_.on_attempt(attempt_record{command, random, attempt, latency, answer ? answer->status : 0,
-                                               outcome ? 0 : outcome.error().value(), redacted});
-        }
-        return outcome;
+        options_.on_attempt(attempt_record{command, random, attempt, latency, answer ? answer->status : 0,
+                                           outcome ? 0 : outcome.error().value(), redacted_url});
     }
 
     template <class Response>

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# The README's test command: installs what it needs, then builds and runs the whole suite with
-#   g++ 12, C++17, AddressSanitizer + UndefinedBehaviorSanitizer;
-#   clang 14, C++20.
+# The README's test command: installs what it needs, then
+#   1. checks that single_include/ is what tools/amalgamate.py generates from include/;
+#   2. g++ 12, C++17, AddressSanitizer + UndefinedBehaviorSanitizer: the suite, the CLI, the examples,
+#      the consumer projects and the fuzz corpus replay;
+#   3. clang 14, C++20, the whole suite built against the single header;
+#   4. ThreadSanitizer over the tests tagged [concurrency];
+#   5. every fuzz harness for a short libFuzzer smoke run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/deps.sh
@@ -9,24 +13,33 @@ install_packages "${core_packages[@]}" "${test_packages[@]}"
 
 jobs=$(nproc)
 started=$SECONDS
+step() { echo "== $1 ($((SECONDS - started)) s)"; }
+
+step "single header is current"
+python3 tools/amalgamate.py --check
 
 run_suite() { # run_suite NAME cmake-args...
   local name=$1
   shift
-  echo "== $name"
+  step "$name"
   cmake -S . -B "build/$name" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTCCHAT_BUILD_EXAMPLES=ON "$@" >/dev/null
   cmake --build "build/$name" -j "$jobs"
   (cd "build/$name" && ctest --output-on-failure -j "$jobs")
 }
 
-run_suite gcc-cxx17-asan -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_STANDARD=17 -DTCCHAT_SANITIZE=address,undefined
-run_suite clang-cxx20 -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_CXX_STANDARD=20
+run_suite gcc-cxx17-asan -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_STANDARD=17 -DTCCHAT_SANITIZE=address,undefined \
+  -DTCCHAT_CONSUMER_TESTS=ON -DTCCHAT_BUILD_FUZZERS=ON
+run_suite clang-cxx20-single-header -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_CXX_STANDARD=20 -DTCCHAT_USE_SINGLE_INCLUDE=ON
 
-# ThreadSanitizer over the tests tagged [concurrency] (emulator, limiter, UserSig provider).
-echo "== gcc-tsan"
+step "gcc-tsan [concurrency]"
 cmake -S . -B build/gcc-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=g++ -DTCCHAT_SANITIZE=thread \
   -DTCCHAT_BUILD_EXAMPLES=OFF -DTCCHAT_BUILD_TOOLS=OFF >/dev/null
 cmake --build build/gcc-tsan -j "$jobs" --target tcchat_tests
 ./build/gcc-tsan/tests/tcchat_tests "[concurrency]"
+
+if [ -f fuzz/smoke.sh ]; then
+  step "fuzz smoke"
+  bash fuzz/smoke.sh "${TCCHAT_FUZZ_SMOKE_SECONDS:-20}"
+fi
 
 echo "all suites passed in $((SECONDS - started)) s"

@@ -288,6 +288,14 @@ TEST_CASE("fault injection: codes, 502, truncation, QPS cap (issue: emulator)", 
     CHECK(calls.back().identifier == "admin");
 }
 
+TEST_CASE("the call log keeps only the newest calls", "[emulator]") {
+    emulator_options options;
+    options.call_log_limit = 3;
+    emulator service(options);
+    for (std::int64_t i = 0; i < 5; ++i) call(service, get_contact_group_request{"u", i});
+    CHECK(service.calls().size() == 3);
+}
+
 TEST_CASE("concurrent callers lose no update: the final state equals a serial replay", "[emulator][concurrency]") {
     emulator_options fixed_clock;
     fixed_clock.clock = [] { return std::int64_t{1700000000}; };

@@ -32,7 +32,8 @@ commands:
 
 regions: china singapore seoul tokyo frankfurt silicon_valley jakarta mumbai_legacy
 exit codes: 0 success; 1 rejected (violations, unknown code, invalid UserSig); 2 input that does not decode;
-            3 the server answered an error code; 4 transport failure; 64 usage error
+            3 the server answered an error code; 4 transport failure; 64 usage error;
+            69 serve cannot listen on the address (see tcchat serve --help for all of its options)
 )";
 
 int run_endpoints() {

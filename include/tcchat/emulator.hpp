@@ -16,6 +16,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -36,6 +37,7 @@ struct emulator_options {
     /// Checks the usersig of each call; returns 0 or a code (70001, 70003...). Default: non-empty is enough.
     std::function<int(const call_parameters&)> verify_usersig;
     std::uint32_t seed = 1;                          ///< for rate-based faults
+    std::size_t call_log_limit = 10000;              ///< calls() keeps the newest this many (a long-running serve stays flat)
 };
 
 /// Makes the next matching calls misbehave. A fault applies to `count` calls, or to each call with
@@ -94,6 +96,7 @@ public:
         emulator_call call;
         std::string answer = route(url, body, call, injected ? injected->error_code : 0);
         calls_.push_back(std::move(call));
+        if (calls_.size() > options_.call_log_limit) calls_.pop_front();
         if (injected && injected->truncate_body) answer.resize(answer.size() / 2);
         return {200, std::move(answer)};
     }
@@ -132,9 +135,10 @@ public:
         last_refill_ = std::chrono::steady_clock::now();
     }
 
+    /// The newest calls, oldest first (at most emulator_options::call_log_limit).
     std::vector<emulator_call> calls() const {
         std::lock_guard<std::mutex> lock(mutex_);
-        return calls_;
+        return {calls_.begin(), calls_.end()};
     }
 
     /// Whether delete was asked to clear roaming messages, per deleted conversation, in call order.
@@ -277,7 +281,7 @@ private:
     mutable std::mutex mutex_;
     std::map<std::pair<std::uint32_t, std::string>, detail::user_store> users_;
     std::vector<fault> faults_;
-    std::vector<emulator_call> calls_;
+    std::deque<emulator_call> calls_;
     std::mt19937 random_;
     double qps_cap_ = 0;
     double tokens_ = 0;

@@ -1,0 +1,310 @@
+#pragma once
+// What the `tcchat serve` tests share: the server as a child process that is always killed, and a small HTTP
+// client whose every operation has a deadline, so a misbehaving server fails a check instead of hanging ctest.
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+extern char** environ;
+
+namespace tcchat::test {
+
+using namespace std::chrono_literals;
+
+/// The CLI under test: TCCHAT_SERVE_BINARY overrides the path CMake compiled in (e.g. a ThreadSanitizer build).
+inline std::string serve_binary() {
+    if (const char* path = std::getenv("TCCHAT_SERVE_BINARY"); path != nullptr && *path != '\0') return path;
+    return TCCHAT_CLI_PATH;
+}
+
+/// An environment change for the child: a value sets the variable, nullopt removes it.
+using env_change = std::pair<std::string, std::optional<std::string>>;
+
+/// A child process with its stdout on a pipe and its stderr in a file. The destructor kills it if it still runs,
+/// and PR_SET_PDEATHSIG kills it if this test program dies first (a sanitizer abort, a ctest timeout).
+class child_process {
+public:
+    child_process(std::vector<std::string> argv, const std::vector<env_change>& env_changes,
+                  const std::string& stderr_path) {
+        std::vector<std::string> env = environment_with(env_changes);
+        std::vector<char*> argv_pointers = pointers(argv), env_pointers = pointers(env);
+        int out[2];
+        if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+        // Opened before fork: between fork and exec only async-signal-safe calls are allowed.
+        const int err = ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (err < 0) {
+            ::close(out[0]);
+            ::close(out[1]);
+            throw std::runtime_error("cannot open " + stderr_path);
+        }
+        pid_ = ::fork();
+        if (pid_ == 0) {
+            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+            ::dup2(out[1], STDOUT_FILENO);
+            ::dup2(err, STDERR_FILENO);
+            ::execve(argv_pointers[0], argv_pointers.data(), env_pointers.data());
+            ::_exit(127);
+        }
+        ::close(out[1]);
+        ::close(err);
+        if (pid_ < 0) {
+            ::close(out[0]);
+            throw std::runtime_error("fork failed");
+        }
+        stdout_ = out[0];
+    }
+
+    child_process(const child_process&) = delete;
+    child_process& operator=(const child_process&) = delete;
+
+    ~child_process() {
+        if (!exit_status_) {
+            ::kill(pid_, SIGKILL);
+            int status = 0;
+            ::waitpid(pid_, &status, 0);
+        }
+        if (stdout_ >= 0) ::close(stdout_);
+    }
+
+    pid_t pid() const noexcept { return pid_; }
+
+    void send_signal(int signal_number) const {
+        if (!exit_status_) ::kill(pid_, signal_number); // once reaped, the pid may belong to another process
+    }
+
+    /// One line of the child's stdout (without the newline), or nullopt at EOF or when time runs out.
+    std::optional<std::string> read_line(std::chrono::milliseconds timeout) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        for (;;) {
+            if (const auto newline = pending_.find('\n'); newline != std::string::npos) {
+                std::string line = pending_.substr(0, newline);
+                pending_.erase(0, newline + 1);
+                return line;
+            }
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            pollfd readable{stdout_, POLLIN, 0};
+            if (left.count() <= 0 || ::poll(&readable, 1, static_cast<int>(left.count())) <= 0) return std::nullopt;
+            char chunk[512];
+            const ssize_t got = ::read(stdout_, chunk, sizeof chunk);
+            if (got <= 0) return std::nullopt;
+            pending_.append(chunk, static_cast<std::size_t>(got));
+        }
+    }
+
+    /// The exit code (128 + signal when killed by one), or nullopt if it still runs after `timeout`.
+    std::optional<int> wait_exit(std::chrono::milliseconds timeout) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (!exit_status_) {
+            int status = 0;
+            const pid_t done = ::waitpid(pid_, &status, WNOHANG);
+            if (done == pid_) exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            else if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+            else std::this_thread::sleep_for(10ms);
+        }
+        return exit_status_;
+    }
+
+    /// VmRSS from /proc/<pid>/status, in KiB.
+    long resident_kib() const {
+        std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+        for (std::string line; std::getline(status, line);)
+            if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+        throw std::runtime_error("no VmRSS for process " + std::to_string(pid_));
+    }
+
+private:
+    static std::vector<std::string> environment_with(const std::vector<env_change>& changes) {
+        std::vector<std::string> env;
+        for (char** entry = environ; *entry != nullptr; ++entry) {
+            const std::string text = *entry;
+            bool changed = false;
+            for (const auto& change : changes) changed = changed || text.rfind(change.first + "=", 0) == 0;
+            if (!changed) env.push_back(text);
+        }
+        for (const auto& [name, value] : changes)
+            if (value) env.push_back(name + "=" + *value);
+        return env;
+    }
+
+    static std::vector<char*> pointers(std::vector<std::string>& strings) {
+        std::vector<char*> out;
+        for (auto& text : strings) out.push_back(text.data());
+        out.push_back(nullptr);
+        return out;
+    }
+
+    pid_t pid_ = -1;
+    int stdout_ = -1;
+    std::string pending_;
+    std::optional<int> exit_status_;
+};
+
+/// A temporary file that is removed with the object.
+class scratch_file {
+public:
+    explicit scratch_file(const std::string& stem, const std::string& contents = "") {
+        std::string pattern = std::filesystem::temp_directory_path().string() + "/tcchat-" + stem + "-XXXXXX";
+        const int fd = ::mkstemp(pattern.data());
+        if (fd < 0) throw std::runtime_error("mkstemp failed");
+        ::close(fd);
+        path_ = pattern;
+        std::ofstream(path_, std::ios::binary) << contents;
+    }
+    scratch_file(const scratch_file&) = delete;
+    scratch_file& operator=(const scratch_file&) = delete;
+    ~scratch_file() { ::unlink(path_.c_str()); }
+
+    const std::string& path() const noexcept { return path_; }
+
+    std::string contents() const {
+        std::ifstream in(path_, std::ios::binary);
+        return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+
+private:
+    std::string path_;
+};
+
+/// `tcchat serve --port 0 OPTIONS...` running: the port comes from its first stdout line, its stderr goes to a
+/// scratch file that log() reads.
+class served_emulator {
+public:
+    explicit served_emulator(const std::vector<std::string>& options = {}, const std::vector<env_change>& env = {})
+        : log_("serve-log"), process_(command_line(options), env, log_.path()) {
+        const std::string expected = "listening on http://127.0.0.1:";
+        const auto line = process_.read_line(30s);
+        if (!line || line->rfind(expected, 0) != 0)
+            throw std::runtime_error("tcchat serve did not start; stdout: " + line.value_or("(nothing)") +
+                                     "; stderr: " + log_.contents());
+        port_ = static_cast<unsigned short>(std::stoi(line->substr(expected.size())));
+    }
+
+    unsigned short port() const noexcept { return port_; }
+    child_process& process() noexcept { return process_; }
+    std::string log() const { return log_.contents(); }
+
+private:
+    static std::vector<std::string> command_line(const std::vector<std::string>& options) {
+        std::vector<std::string> argv{serve_binary(), "serve", "--port", "0"};
+        argv.insert(argv.end(), options.begin(), options.end());
+        return argv;
+    }
+
+    scratch_file log_; // declared first: the process is killed before its log file goes away
+    child_process process_;
+    unsigned short port_ = 0;
+};
+
+namespace http = boost::beast::http;
+
+struct http_reply {
+    unsigned status = 0;
+    std::string body;
+    bool keep_alive = false;
+};
+
+inline http::request<http::string_body> post_request(const std::string& target, std::string body, unsigned version = 11) {
+    http::request<http::string_body> request{http::verb::post, target, version};
+    request.set(http::field::host, "127.0.0.1");
+    request.set(http::field::content_type, "application/json");
+    request.body() = std::move(body);
+    request.prepare_payload();
+    return request;
+}
+
+/// One client connection on loopback. Every operation has a deadline; failures throw system_error.
+class http_connection {
+public:
+    explicit http_connection(unsigned short port, std::chrono::steady_clock::duration timeout = 10s)
+        : stream_(io_), timeout_(timeout) {
+        const boost::asio::ip::tcp::endpoint server(boost::asio::ip::make_address("127.0.0.1"), port);
+        check(complete([&](auto handler) { stream_.async_connect(server, handler); }));
+    }
+
+    http_reply post(const std::string& target, std::string body) { return send(post_request(target, std::move(body))); }
+
+    http_reply send(const http::request<http::string_body>& request) {
+        check(complete([&](auto handler) { http::async_write(stream_, request, handler); }));
+        return read_reply();
+    }
+
+    void write_raw(std::string_view bytes) {
+        check(complete([&](auto handler) { boost::asio::async_write(stream_, boost::asio::buffer(bytes), handler); }));
+    }
+
+    http_reply read_reply() {
+        http_reply reply;
+        check(try_read_reply(reply));
+        return reply;
+    }
+
+    boost::system::error_code try_read_reply(http_reply& reply) {
+        http::response_parser<http::string_body> parser;
+        parser.body_limit(64u * 1024u * 1024u);
+        const auto ec = complete([&](auto handler) { http::async_read(stream_, buffer_, parser, handler); });
+        if (ec) return ec;
+        reply.status = parser.get().result_int();
+        reply.body = parser.get().body();
+        reply.keep_alive = parser.get().keep_alive();
+        return ec;
+    }
+
+    /// Whether the server closes the connection (EOF or reset) within `wait`, discarding what it sends first.
+    bool closed_by_server(std::chrono::steady_clock::duration wait) {
+        char discard[4096];
+        for (;;) {
+            const auto ec = complete([&](auto handler) { stream_.async_read_some(boost::asio::buffer(discard), handler); }, wait);
+            if (ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset) return true;
+            if (ec) return false;
+        }
+    }
+
+    void close() { stream_.close(); }
+
+private:
+    /// Starts one asynchronous operation and runs it to completion or to the deadline (which closes the socket).
+    template <class Start>
+    boost::system::error_code complete(Start start, std::optional<std::chrono::steady_clock::duration> wait = std::nullopt) {
+        boost::system::error_code result;
+        stream_.expires_after(wait.value_or(timeout_));
+        start([&result](boost::system::error_code ec, auto&&...) { result = ec; });
+        io_.restart();
+        io_.run();
+        return result;
+    }
+
+    static void check(boost::system::error_code ec) {
+        if (ec) throw boost::system::system_error(ec);
+    }
+
+    boost::asio::io_context io_;
+    boost::beast::tcp_stream stream_;
+    boost::beast::flat_buffer buffer_;
+    std::chrono::steady_clock::duration timeout_;
+};
+
+} // namespace tcchat::test

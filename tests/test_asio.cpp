@@ -44,7 +44,7 @@ client_options options_for(boost::asio::io_context& context) {
 
 } // namespace
 
-TEST_CASE("async_call with a callback, use_future and deferred", "[client][async]") {
+TEST_CASE("async_call with a callback use_future and deferred", "[client][async]") {
     boost::asio::io_context context;
     emulator service;
     posting_transport transport{&context, &service};

@@ -77,7 +77,7 @@ TEST_CASE("transport concept checks", "[client]") {
 #endif
 }
 
-TEST_CASE("reads retry transient codes with growing, capped, jittered backoff; random is kept", "[client][retry]") {
+TEST_CASE("reads retry transient codes with growing capped jittered backoff - random is kept", "[client][retry]") {
     fake_time time;
     scripted_transport t;
     t.envelope(60007);
@@ -142,7 +142,7 @@ TEST_CASE("writes are not retried unless the caller opts in", "[client][retry]")
     CHECK(opted.sent->size() == 2);
 }
 
-TEST_CASE("permanent errors are returned at once; attempts are capped", "[client][retry]") {
+TEST_CASE("permanent errors are returned at once - attempts are capped", "[client][retry]") {
     fake_time time;
     scripted_transport t;
     t.envelope(51013);
@@ -157,7 +157,7 @@ TEST_CASE("permanent errors are returned at once; attempts are capped", "[client
     CHECK(always_busy.sent->size() == 4);
 }
 
-TEST_CASE("70001 renews the UserSig once and retries, for writes too", "[client][usersig]") {
+TEST_CASE("70001 renews the UserSig once and retries for writes too", "[client][usersig]") {
     fake_time time;
     scripted_transport t;
     t.envelope(70001);
@@ -209,7 +209,7 @@ TEST_CASE("the overall deadline stops retries", "[client][retry]") {
     CHECK(t.sent->size() < 5);
 }
 
-TEST_CASE("HTTP statuses, truncated bodies and FAIL envelopes become typed errors", "[client]") {
+TEST_CASE("HTTP statuses truncated bodies and FAIL envelopes become typed errors", "[client]") {
     fake_time time;
     scripted_transport t;
     t.answer(404, "not here");
@@ -251,7 +251,7 @@ TEST_CASE("random is drawn per call unless the caller sets it", "[client]") {
     CHECK(service.calls().back().random == 7);
 }
 
-TEST_CASE("per-item failures are surfaced, never hidden", "[client]") {
+TEST_CASE("per-item failures are surfaced never hidden", "[client]") {
     fake_time time;
     emulator_options small;
     small.conversation_quota = 2;
@@ -268,7 +268,7 @@ TEST_CASE("per-item failures are surfaced, never hidden", "[client]") {
     CHECK(failures[0].contact.To_Account == "c");
 }
 
-TEST_CASE("250 marks go out as 3 requests; 301 searches as 2; results merged in order", "[client][batch]") {
+TEST_CASE("250 marks go out as 3 requests - 301 searches as 2 - results merged in order", "[client][batch]") {
     fake_time time;
     emulator service;
     client<in_memory_transport> c(in_memory_transport(service), test_options(time));
@@ -296,7 +296,7 @@ TEST_CASE("250 marks go out as 3 requests; 301 searches as 2; results merged in 
     CHECK(strict.call(marks).error().value() == 51006);
 }
 
-TEST_CASE("pagination visits every item exactly once with page sizes 1, 7 and 100", "[client][paging]") {
+TEST_CASE("pagination visits every item exactly once with page sizes 1 7 and 100", "[client][paging]") {
     for (std::size_t page_size : {std::size_t{1}, std::size_t{7}, std::size_t{100}}) {
         INFO("page size " << page_size);
         fake_time time;
@@ -333,7 +333,7 @@ TEST_CASE("pagination visits every item exactly once with page sizes 1, 7 and 10
     }
 }
 
-TEST_CASE("a server that repeats a cursor gets an error, not a hang", "[client][paging]") {
+TEST_CASE("a server that repeats a cursor gets an error not a hang", "[client][paging]") {
     fake_time time;
     scripted_transport t;
     for (int i = 0; i < 3; ++i)
@@ -389,7 +389,7 @@ TEST_CASE("the token bucket holds 200/s under 4 threads (counted in simulated ti
     CHECK(elapsed <= 5.0 + 0.5);            // and not needlessly slower: (1200 - 200) / 200 = 5 s
 }
 
-TEST_CASE("URLs: every region, backup domains, percent-encoding, parse back (spec §1.1, §1.2)", "[client][url]") {
+TEST_CASE("URLs: every region backup domains percent-encoding parse back (spec §1.1 §1.2)", "[client][url]") {
     CHECK(std::size(regions) == 8);
     CHECK(region_base_url(region::china) == "https://console.tim.qq.com");
     CHECK(region_base_url(region::china, true) == "https://adminapi.my-imcloud.com");

@@ -15,7 +15,7 @@ error decode_error(std::string_view text, const decode_options& options = {}) {
 }
 } // namespace
 
-TEST_CASE("decode tolerates what live servers send (DESIGN §2, spec §1.4)", "[codec]") {
+TEST_CASE("decode tolerates what live servers send (DESIGN §2 spec §1.4)", "[codec]") {
     SECTION("unknown keys are ignored") {
         auto r = decode<delete_response>(R"({"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","Extra":{"x":[1,2]}})");
         REQUIRE(r.has_value());

@@ -41,7 +41,7 @@ mark_contact_request set_bits(std::vector<contact_item> items, std::vector<std::
 
 } // namespace
 
-TEST_CASE("conversation groups: ids, 20 per user, unique names, 51009 (§1.8, §3.1-§3.3)", "[emulator]") {
+TEST_CASE("conversation groups: ids 20 per user unique names 51009 (§1.8 §3.1-§3.3)", "[emulator]") {
     emulator service;
     for (int i = 1; i <= 20; ++i) {
         auto r = call(service, create("g" + std::to_string(i)));
@@ -73,7 +73,7 @@ TEST_CASE("conversation groups: ids, 20 per user, unique names, 51009 (§1.8, §
     CHECK((*next.GroupResultItem)[0].GroupItem.GroupId == 21); // ids keep increasing after a delete
 }
 
-TEST_CASE("membership: several groups per conversation, add and remove (§3.3, §3.4)", "[emulator]") {
+TEST_CASE("membership: several groups per conversation add and remove (§3.3 §3.4)", "[emulator]") {
     emulator service;
     call(service, create("a", {c2c("p"), chat("@G")}));
     call(service, create("b", {c2c("p")}));
@@ -96,7 +96,7 @@ TEST_CASE("membership: several groups per conversation, add and remove (§3.3, �
     CHECK((*after.ContactResultItem)[1].ContactGroupId == std::vector<std::uint64_t>{1});
 }
 
-TEST_CASE("marks: SetMark [0, 34] reads back as those bits; CustomMark set and replaced (§3.6, §4)", "[emulator]") {
+TEST_CASE("marks: SetMark [0 34] reads back as those bits - CustomMark set and replaced (§3.6 §4)", "[emulator]") {
     emulator service;
     auto marked = call(service, set_bits({c2c("p")}, {0, 34}));
     REQUIRE(marked.ok());
@@ -134,7 +134,7 @@ TEST_CASE("the 1000-conversation quota is shared by groups and marks (§1.8)", "
     CHECK((*call(service, set_bits({c2c("m5")}, {2})).ResultItem)[0].ResultCode == 0);
 }
 
-TEST_CASE("get_contact_group pages visit every item exactly once (§3.5, §6.10)", "[emulator]") {
+TEST_CASE("get_contact_group pages visit every item exactly once (§3.5 §6.10)", "[emulator]") {
     emulator_options options;
     options.page_size = 7;
     emulator service(options);
@@ -160,7 +160,7 @@ TEST_CASE("get_contact_group pages visit every item exactly once (§3.5, §6.10)
     CHECK(pages == 8);
 }
 
-TEST_CASE("get_list pages pinned then general conversations with four cursors; delete (§3.7, §3.8)", "[emulator]") {
+TEST_CASE("get_list pages pinned then general conversations with four cursors - delete (§3.7 §3.8)", "[emulator]") {
     emulator_options options;
     options.page_size = 3;
     emulator service(options);
@@ -188,7 +188,7 @@ TEST_CASE("get_list pages pinned then general conversations with four cursors; d
     CHECK(service.roaming_clears(app, "u") == std::vector<std::pair<std::string, bool>>{{"@G4", true}, {"pin0", false}});
 }
 
-TEST_CASE("get_list with AssistFlags 63 carries the marks (§3.7, §6.18)", "[emulator]") {
+TEST_CASE("get_list with AssistFlags 63 carries the marks (§3.7 §6.18)", "[emulator]") {
     emulator service;
     service.seed_conversation(app, "u", {conversation_type::c2c, "p", 5, false});
     call(service, set_bits({c2c("p")}, {3}));
@@ -199,7 +199,7 @@ TEST_CASE("get_list with AssistFlags 63 carries the marks (§3.7, §6.18)", "[em
     CHECK((*page.SessionItem)[0].StandardMark->test(mark_bit::hidden));
 }
 
-TEST_CASE("bad requests: validator codes, 60003, edition gating, URL codes (§1.6)", "[emulator]") {
+TEST_CASE("bad requests: validator codes 60003 edition gating URL codes (§1.6)", "[emulator]") {
     emulator service;
     auto too_long = call(service, create(std::string(33, 'x')));
     CHECK(too_long.ActionStatus == "FAIL");
@@ -237,7 +237,7 @@ TEST_CASE("users are kept apart by SDKAppID", "[emulator]") {
     CHECK(call(service, get_contact_group_request{"u", 0}, 1).GroupItem->size() == 1);
 }
 
-TEST_CASE("fault injection: codes, 502, truncation, QPS cap (issue: emulator)", "[emulator][faults]") {
+TEST_CASE("fault injection: codes 502 truncation QPS cap (issue: emulator)", "[emulator][faults]") {
     emulator service;
     in_memory_transport transport(service);
     const std::string url = build_url("http://emulator", "get_contact_group", {app, "admin", "sig", 1});

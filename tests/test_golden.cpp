@@ -162,7 +162,7 @@ TEST_CASE("wire keys: group endpoints", "[golden][keys]") {
           R"({"ActionStatus":"","ErrorCode":0,"ErrorInfo":"","UpdateType":1,"UpdateGroupResult":{"UpdateGroupType":2,"GroupName":"new","GroupId":1,"OldGroupName":"old","ContactResultItem":[{"ContactOptType":2,"ContactItem":{"Type":2,"ToGroupId":"@G"},"ResultCode":51007,"ResultInfo":"gone"}]}})");
 }
 
-TEST_CASE("wire keys: search, get, mark", "[golden][keys]") {
+TEST_CASE("wire keys: search get mark", "[golden][keys]") {
     CHECK(encode(search_contact_group_request{"u", {{conversation_type::group, std::nullopt, "@G"}}}) ==
           R"({"From_Account":"u","ContactItem":[{"Type":2,"ToGroupId":"@G"}]})");
     search_contact_group_response found;

@@ -219,7 +219,7 @@ TEST_CASE("expiry is inclusive of time + expire", "[usersig][verify]") {
     CHECK(decoded->expires_at() == last_valid_second);
 }
 
-TEST_CASE("verify rejects another app, another identifier, another key", "[usersig][verify]") {
+TEST_CASE("verify rejects another app another identifier another key", "[usersig][verify]") {
     require_rejected(usersig::verify(v1_python, sample_sdkappid + 1, sample_identifier, sample_key, v1_time),
                      code::usersig_sdkappid_mismatch, v1_python);
     require_rejected(usersig::verify(v1_python, sample_sdkappid, "xiaojun2", sample_key, v1_time),
@@ -453,7 +453,7 @@ TEST_CASE("provider renews exactly once per window under concurrent callers", "[
     }
 }
 
-TEST_CASE("provider defaults: a week's life, renewed a tenth before expiry", "[usersig][provider]") {
+TEST_CASE("provider defaults: a week's life renewed a tenth before expiry", "[usersig][provider]") {
     constexpr std::int64_t start = 1700000000;
     constexpr std::int64_t week = 7 * 24 * 3600;
     std::int64_t fake_now = start;

@@ -81,7 +81,7 @@ TEST_CASE("contact items: Type and the one matching peer key (§2.2)", "[validat
     expect_only(validate(r), 50002, "search_contact_group.contact_item.to_account_forbidden", "/ContactItem/0/To_Account");
 }
 
-TEST_CASE("create_contact_group (§3.1, §6.1, §6.16)", "[validate]") {
+TEST_CASE("create_contact_group (§3.1 §6.1 §6.16)", "[validate]") {
     SECTION("exactly one GroupContactItem") {
         auto r = valid_create();
         r.GroupContactItem.push_back(r.GroupContactItem[0]);
@@ -136,7 +136,7 @@ TEST_CASE("del_contact_group: exactly one non-empty name (§3.2)", "[validate]")
     expect_only(validate(del_contact_group_request{"u", {""}}), 50002, "del_contact_group.group_name.non_empty", "/GroupName/0");
 }
 
-TEST_CASE("update_contact_group (§3.3, §6.1, §6.14)", "[validate]") {
+TEST_CASE("update_contact_group (§3.3 §6.1 §6.14)", "[validate]") {
     SECTION("UpdateType is 1 and UpdateGroup is present") {
         auto r = valid_rename();
         r.UpdateType = static_cast<update_type>(2);
@@ -198,7 +198,7 @@ TEST_CASE("get_contact_group: StartIndex >= 0 (§3.5)", "[validate]") {
     expect_only(validate(get_contact_group_request{"u", -1}), 50002, "get_contact_group.start_index.non_negative", "/StartIndex");
 }
 
-TEST_CASE("mark_contact (§3.6, §4.1)", "[validate]") {
+TEST_CASE("mark_contact (§3.6 §4.1)", "[validate]") {
     SECTION("100 items pass, 101 and 0 fail with 51006") {
         mark_contact_request r{"u", std::vector<mark_item>(100, valid_mark().MarkItem[0])};
         CHECK(validate(r).ok());
@@ -252,7 +252,7 @@ TEST_CASE("mark_contact (§3.6, §4.1)", "[validate]") {
     }
 }
 
-TEST_CASE("get_list: cursors >= 0, AssistFlags present (§3.7)", "[validate]") {
+TEST_CASE("get_list: cursors >= 0 AssistFlags present (§3.7)", "[validate]") {
     get_list_request r{"u"};
     CHECK(validate(r).ok());
     r.TopStartIndex = -1;
@@ -264,7 +264,7 @@ TEST_CASE("get_list: cursors >= 0, AssistFlags present (§3.7)", "[validate]") {
     expect_only(validate(r), 50002, "get_list.assist_flags.required", "/AssistFlags");
 }
 
-TEST_CASE("delete: Type, To_Account / ToGroupid (lower-case d), ClearRamble (§3.8)", "[validate]") {
+TEST_CASE("delete: Type To_Account / ToGroupid (lower-case d) ClearRamble (§3.8)", "[validate]") {
     CHECK(validate(delete_request{"u", conversation_type::group, std::nullopt, "@G", 0}).ok());
     expect_only(validate(delete_request{"u", conversation_type::c2c}), 50002, "delete.to_account.required", "/To_Account");
     expect_only(validate(delete_request{"u", conversation_type::group, "p"}), 50002, "delete.to_groupid.required", "/ToGroupid");
@@ -285,7 +285,7 @@ TEST_CASE("every string field is valid UTF-8 without NUL bytes (§7)", "[validat
     CHECK(validate(del_contact_group_request{"u", {"\xF0\x9F\x98\x80 \xE4\xBD\xA0"}}).ok());
 }
 
-TEST_CASE("several problems are all reported, in document order", "[validate]") {
+TEST_CASE("several problems are all reported in document order", "[validate]") {
     mark_contact_request r{"", {{static_cast<mark_operation>(9), {conversation_type::c2c, std::nullopt, "@G"},
                                  std::vector<std::int64_t>{70}, std::nullopt, std::string(300, 'x')}}};
     const report found = validate(r);
@@ -333,7 +333,7 @@ struct generator {
 };
 } // namespace
 
-TEST_CASE("property: valid requests round-trip and validate clean; one broken field, one violation", "[validate][property]") {
+TEST_CASE("property: valid requests round-trip and validate clean - one broken field one violation", "[validate][property]") {
     generator gen;
     for (int round = 0; round < 200; ++round) {
         INFO("round " << round);

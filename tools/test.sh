@@ -39,7 +39,7 @@ cmake --build build/gcc-tsan -j "$jobs" --target tcchat_tests
 
 if [ -f fuzz/smoke.sh ]; then
   step "fuzz smoke"
-  bash fuzz/smoke.sh "${TCCHAT_FUZZ_SMOKE_SECONDS:-20}"
+  TCCHAT_FUZZ_BUILD_JOBS=$jobs bash fuzz/smoke.sh "${TCCHAT_FUZZ_SMOKE_SECONDS:-20}"
 fi
 
 echo "all suites passed in $((SECONDS - started)) s"

@@ -276,7 +276,7 @@ TEST_CASE("serve: an idle connection is closed after --idle-timeout", "[serve]")
     require_still_serving(server);
 }
 
-TEST_CASE("serve: --seed preloads groups, conversations and faults", "[serve]") {
+TEST_CASE("serve: --seed preloads groups conversations and faults", "[serve]") {
     boost::json::array calls{boost::json::object{
         {"command", "create_contact_group"},
         {"body", boost::json::parse(R"({"From_Account":"user0","GroupContactItem":[{"GroupName":"preloaded",)"

@@ -1,7 +1,7 @@
 // A bounded load test of `tcchat serve` on loopback: client threads, each on one keep-alive connection, send a
 // mix of reads and writes for a few seconds. No request may fail, and the server's resident memory must not
 // grow past what the emulator's call log needs (emulator::calls() keeps one entry per request, by design).
-// Prints requests per second and latency percentiles; tests/serve/LOAD.md records measured numbers.
+// Prints requests per second and latency percentiles; bench/serve_load.md records measured numbers.
 //
 // TCCHAT_SERVE_LOAD_SECONDS (default 5) sets the measured time, TCCHAT_SERVE_LOAD_THREADS (default 4) the clients.
 

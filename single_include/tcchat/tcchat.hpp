@@ -3098,6 +3098,7 @@ inline boost::json::value state_image(const user_store& user) {
 #include <boost/json/serialize.hpp>
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -3118,6 +3119,7 @@ struct emulator_options {
     /// Checks the usersig of each call; returns 0 or a code (70001, 70003...). Default: non-empty is enough.
     std::function<int(const call_parameters&)> verify_usersig;
     std::uint32_t seed = 1;                          ///< for rate-based faults
+    std::size_t call_log_limit = 10000;              ///< calls() keeps the newest this many (a long-running serve stays flat)
 };
 
 /// Makes the next matching calls misbehave. A fault applies to `count` calls, or to each call with
@@ -3176,6 +3178,7 @@ public:
         emulator_call call;
         std::string answer = route(url, body, call, injected ? injected->error_code : 0);
         calls_.push_back(std::move(call));
+        if (calls_.size() > options_.call_log_limit) calls_.pop_front();
         if (injected && injected->truncate_body) answer.resize(answer.size() / 2);
         return {200, std::move(answer)};
     }
@@ -3214,9 +3217,10 @@ public:
         last_refill_ = std::chrono::steady_clock::now();
     }
 
+    /// The newest calls, oldest first (at most emulator_options::call_log_limit).
     std::vector<emulator_call> calls() const {
         std::lock_guard<std::mutex> lock(mutex_);
-        return calls_;
+        return {calls_.begin(), calls_.end()};
     }
 
     /// Whether delete was asked to clear roaming messages, per deleted conversation, in call order.
@@ -3359,7 +3363,7 @@ private:
     mutable std::mutex mutex_;
     std::map<std::pair<std::uint32_t, std::string>, detail::user_store> users_;
     std::vector<fault> faults_;
-    std::vector<emulator_call> calls_;
+    std::deque<emulator_call> calls_;
     std::mt19937 random_;
     double qps_cap_ = 0;
     double tokens_ = 0;

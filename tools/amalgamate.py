@@ -6,7 +6,7 @@ single_include/tcchat/<adapter>   each opt-in adapter (UserSig, libcurl, Asio, B
                                   at the amalgamation, so it never pulls a dependency into the core header
 
   tools/amalgamate.py                    write single_include/
-  tools/amalgamate.py --output DIR       write into DIR instead
+  tools/amalgamate.py --output PATH      write the amalgamation to PATH, the adapters beside it
   tools/amalgamate.py --check            exit 1 when single_include/ is not what include/ generates
 """
 import argparse
@@ -71,31 +71,33 @@ def adapter(name):
     return "".join(out)
 
 
-def write_all(target):
-    files = {AMALGAMATION: amalgamation()}
+def write_all(amalgamation_path):
+    """Writes the amalgamation to `amalgamation_path` and each adapter at its place relative to it
+    (single_include/tcchat/tcchat.hpp -> single_include/tcchat/usersig.hpp...). Returns {name: path}."""
+    folder = amalgamation_path.parent
+    files = {AMALGAMATION: (amalgamation_path, amalgamation())}
     for name in ADAPTERS:
         if (INCLUDE / name).exists():
-            files[name] = adapter(name)
-    for name, text in files.items():
-        path = target / name
+            files[name] = (folder / name.split("/", 1)[1], adapter(name))
+    for path, text in files.values():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    return files
+    return {name: path for name, (path, _) in files.items()}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--output", type=pathlib.Path, help="directory to write instead of single_include/")
+    parser.add_argument("--output", type=pathlib.Path, help="path of the amalgamation, instead of single_include/tcchat/tcchat.hpp")
     parser.add_argument("--check", action="store_true", help="compare with the checked-in single_include/")
     args = parser.parse_args()
     if not args.check:
-        write_all(args.output or ROOT / "single_include")
+        write_all(args.output or ROOT / "single_include" / AMALGAMATION)
         return 0
     with tempfile.TemporaryDirectory() as scratch:
-        files = write_all(pathlib.Path(scratch))
-        stale = [name for name in files
+        files = write_all(pathlib.Path(scratch) / AMALGAMATION)
+        stale = [name for name, path in files.items()
                  if not (ROOT / "single_include" / name).exists()
-                 or not filecmp.cmp(pathlib.Path(scratch) / name, ROOT / "single_include" / name, shallow=False)]
+                 or not filecmp.cmp(path, ROOT / "single_include" / name, shallow=False)]
     if stale:
         print("single_include/ is out of date with include/: " + ", ".join(stale) +
               "\nregenerate it with: python3 tools/amalgamate.py", file=sys.stderr)

@@ -11,6 +11,7 @@
 #include <tcchat/config.hpp>
 #include <tcchat/detail/dom_decoder.hpp>
 #include <tcchat/detail/json_writer.hpp>
+#include <tcchat/detail/sax_decoder.hpp>
 #include <tcchat/error.hpp>
 
 #include <boost/json/monotonic_resource.hpp>
@@ -79,7 +80,7 @@ result<T> decode_dom(std::string_view text, const decode_options& options = {}) 
 
 template <class T>
 result<T> decode(std::string_view text, const decode_options& options = {}) {
-    return decode_dom<T>(text, options);
+    return detail::sax_decode<T>(text, options);
 }
 
 /// Throwing convenience: tcchat::exception carries the error.

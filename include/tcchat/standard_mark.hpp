@@ -50,12 +50,16 @@ public:
     /// The server's format: the minimal numeral, "" for no marks.
     std::string to_string() const {
         std::string text;
-        if (bits_ == 0) return text;
+        append_to(text);
+        return text;
+    }
+
+    /// Appends the minimal numeral to `out` (the encoder writes marks without a temporary string).
+    void append_to(std::string& out) const {
+        if (bits_ == 0) return;
         unsigned top = bit_count - 1;
         while (((bits_ >> top) & 1u) == 0) --top;
-        text.reserve(top + 1);
-        for (unsigned bit = top + 1; bit-- > 0;) text.push_back(((bits_ >> bit) & 1u) ? '1' : '0');
-        return text;
+        for (unsigned bit = top + 1; bit-- > 0;) out.push_back(((bits_ >> bit) & 1u) ? '1' : '0');
     }
 
     /// Accepts [01]* with at most 64 significant bits; leading zeros are not counted (§4.2, §4.3).

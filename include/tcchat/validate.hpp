@@ -83,12 +83,11 @@ public:
 
     /// Every string field: well-formed UTF-8 without NUL bytes (spec §7).
     void text(const path& at, std::string_view value) {
-        const std::size_t nul = value.find('\0');
-        if (nul != std::string_view::npos)
-            add(code::invalid_parameters, "string.nul", at, "holds a NUL byte at byte " + std::to_string(nul));
-        const std::size_t bad = find_invalid_utf8(value);
-        if (bad != std::string_view::npos)
-            add(code::invalid_parameters, "string.utf8", at, "is not valid UTF-8 at byte " + std::to_string(bad));
+        const text_scan found = scan_text(value); // one pass for both rules
+        if (found.first_nul != std::string_view::npos)
+            add(code::invalid_parameters, "string.nul", at, "holds a NUL byte at byte " + std::to_string(found.first_nul));
+        if (found.first_invalid != std::string_view::npos)
+            add(code::invalid_parameters, "string.utf8", at, "is not valid UTF-8 at byte " + std::to_string(found.first_invalid));
     }
 
     void required_text(const path& at, std::string_view value, std::string_view rule, std::string_view name) {

@@ -81,7 +81,9 @@ void write_value(std::string& out, const T& value) {
     } else if constexpr (std::is_same_v<T, std::string>) {
         write_escaped(out, value);
     } else if constexpr (std::is_same_v<T, standard_mark>) {
-        write_escaped(out, value.to_string());
+        out.push_back('"'); // a binary numeral needs no escaping
+        value.append_to(out);
+        out.push_back('"');
     } else if constexpr (std::is_enum_v<T>) {
         write_integer(out, static_cast<std::underlying_type_t<T>>(value));
     } else if constexpr (is_integer_v<T>) {

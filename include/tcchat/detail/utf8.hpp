@@ -6,15 +6,26 @@
 
 namespace tcchat::detail {
 
-/// The offset of the first byte that breaks UTF-8, or npos when the text is well formed.
-inline std::size_t find_invalid_utf8(std::string_view text) noexcept {
+/// What one pass over a string finds: the first NUL byte and the first byte that breaks UTF-8 (npos: none).
+struct text_scan {
+    std::size_t first_nul = std::string_view::npos;
+    std::size_t first_invalid = std::string_view::npos;
+};
+
+inline text_scan scan_text(std::string_view text) noexcept {
+    text_scan found;
     const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
     const std::size_t size = text.size();
     std::size_t i = 0;
     while (i < size) {
         const unsigned char lead = bytes[i];
         if (lead < 0x80) {
+            if (lead == 0 && found.first_nul == std::string_view::npos) found.first_nul = i;
             ++i;
+            continue;
+        }
+        if (found.first_invalid != std::string_view::npos) {
+            ++i; // only NULs are still of interest
             continue;
         }
         std::size_t length = 0;
@@ -27,14 +38,19 @@ inline std::size_t find_invalid_utf8(std::string_view text) noexcept {
         else if (lead == 0xF0) length = 4, low = 0x90;
         else if (lead >= 0xF1 && lead <= 0xF3) length = 4;
         else if (lead == 0xF4) length = 4, high = 0x8F; // nothing above U+10FFFF
-        else return i;
-        if (i + length > size) return i;
-        if (bytes[i + 1] < low || bytes[i + 1] > high) return i;
-        for (std::size_t k = 2; k < length; ++k)
-            if ((bytes[i + k] & 0xC0) != 0x80) return i;
+        bool valid = length != 0 && i + length <= size && bytes[i + 1] >= low && bytes[i + 1] <= high;
+        for (std::size_t k = 2; valid && k < length; ++k) valid = (bytes[i + k] & 0xC0) == 0x80;
+        if (!valid) {
+            found.first_invalid = i;
+            ++i;
+            continue;
+        }
         i += length;
     }
-    return std::string_view::npos;
+    return found;
 }
+
+/// The offset of the first byte that breaks UTF-8, or npos when the text is well formed.
+inline std::size_t find_invalid_utf8(std::string_view text) noexcept { return scan_text(text).first_invalid; }
 
 } // namespace tcchat::detail

@@ -367,12 +367,16 @@ public:
     /// The server's format: the minimal numeral, "" for no marks.
     std::string to_string() const {
         std::string text;
-        if (bits_ == 0) return text;
+        append_to(text);
+        return text;
+    }
+
+    /// Appends the minimal numeral to `out` (the encoder writes marks without a temporary string).
+    void append_to(std::string& out) const {
+        if (bits_ == 0) return;
         unsigned top = bit_count - 1;
         while (((bits_ >> top) & 1u) == 0) --top;
-        text.reserve(top + 1);
-        for (unsigned bit = top + 1; bit-- > 0;) text.push_back(((bits_ >> bit) & 1u) ? '1' : '0');
-        return text;
+        for (unsigned bit = top + 1; bit-- > 0;) out.push_back(((bits_ >> bit) & 1u) ? '1' : '0');
     }
 
     /// Accepts [01]* with at most 64 significant bits; leading zeros are not counted (§4.2, §4.3).
@@ -1322,7 +1326,9 @@ void write_value(std::string& out, const T& value) {
     } else if constexpr (std::is_same_v<T, std::string>) {
         write_escaped(out, value);
     } else if constexpr (std::is_same_v<T, standard_mark>) {
-        write_escaped(out, value.to_string());
+        out.push_back('"'); // a binary numeral needs no escaping
+        value.append_to(out);
+        out.push_back('"');
     } else if constexpr (std::is_enum_v<T>) {
         write_integer(out, static_cast<std::underlying_type_t<T>>(value));
     } else if constexpr (is_integer_v<T>) {
@@ -1335,6 +1341,1041 @@ void write_value(std::string& out, const T& value) {
 
 } // namespace tcchat::detail
 // end tcchat/detail/json_writer.hpp
+// begin tcchat/detail/sax_decoder.hpp
+// Decoding of described structs straight from Boost.JSON's SAX parser (basic_parser): no DOM is built.
+//
+// The semantics are those of dom_decoder.hpp, and tests/test_sax_decoder.cpp compares the two on every
+// sample, every truncation and many mutations. What makes that parity hold although a SAX handler sees the
+// document in text order while the DOM decoder walks members in declaration order:
+//
+// - A type error never stops the parser. The failed value's subtree is skipped, the error is parked, and
+//   parsing goes on to the end, so a later syntax or depth error still wins, as it does when the DOM is
+//   parsed first.
+// - Parked errors are ranked the way the DOM walk meets them. Each open object keeps at most one error per
+//   member (a duplicate key forgets the error of the occurrence it overrides: the last one wins), and when the
+//   object closes, the first member in declaration order that failed or is missing is the object's error.
+//   An array keeps its first failing item and skips the rest; its own limit error outranks its items, since
+//   the DOM decoder checks the size before the items. The winner moves up one level at a time.
+// - Limits are enforced while tokens arrive: a string past max_string_bytes stops growing at once and is
+//   only counted, so that the message gives its full size like the DOM's; items past max_array_items are
+//   counted and skipped. Keys are never stored (a fixed buffer holds a split key up to the longest member
+//   name); unknown keys and their subtrees are skipped at the token level.
+// - Absent optional members are reset when their object closes, as the DOM decoder resets them (this
+//   matters for defaults such as get_list_request::AssistFlags = 63).
+//
+// Array items are decoded into a scratch vector per vector type, reused for every array of that type, and
+// moved into the member at the array's end: one exact-size allocation per non-empty vector, whatever its
+// length, instead of a reallocation every time std::vector doubles. Short arrays never touch the heap
+// before that allocation; a long one costs the scratch O(log length) allocations once per decode (see
+// array_scratch::commit for how a page avoids the final copy).
+
+
+#include <boost/assert.hpp>
+#include <boost/endian/conversion.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/parse_options.hpp>
+#include <boost/json/string.hpp>
+#include <boost/mp11/algorithm.hpp>
+#include <boost/mp11/list.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <iterator>
+#include <new>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace tcchat::detail {
+namespace sax {
+
+/// The wire shape of a member type, as dom_decoder::decode classifies it.
+enum class shape : std::uint8_t { integer, string, mark, array, object, optional };
+
+struct type_ops;
+
+/// Where the next value goes: its type's operations and the object to fill (nullptr ops: skip the value).
+struct slot {
+    const type_ops* ops;
+    void* target;
+};
+
+/// Type-erased operations for one member type, generated at compile time from the Describe metadata.
+struct type_ops {
+    shape kind;
+    // integer and enum (accepts_numeric_string)
+    std::string_view integer_name;
+    bool is_signed;
+    bool accepts_numeric_string;
+    bool (*from_int64)(void*, std::int64_t) noexcept;
+    bool (*from_uint64)(void*, std::uint64_t) noexcept;
+    bool (*from_digits)(void*, bool negative, std::uint64_t magnitude) noexcept;
+    // optional
+    const type_ops* value;
+    void* (*emplace)(void*);
+    void (*reset)(void*) noexcept;
+    // array
+    const type_ops* element;
+    void* (*push)(void* scratch);
+    void (*commit)(void* target, void* scratch);
+    void (*clear)(void* scratch) noexcept;
+    // object
+    const std::string_view* names;
+    const std::uint64_t* signatures; ///< key_signature of each name
+    std::size_t member_count;
+    std::uint64_t required;  ///< bit i: member i is not optional
+    std::uint64_t optionals; ///< bit i: member i is optional
+    slot (*member)(void* object, std::size_t index) noexcept;
+    void (*reset_absent)(void* object, std::uint64_t absent) noexcept;
+};
+
+template <class T>
+constexpr type_ops make_ops();
+
+template <class T>
+inline constexpr type_ops ops_of = make_ops<T>();
+
+template <class T, class D>
+using member_type_t = remove_cvref_t<decltype(std::declval<T&>().*D::pointer)>;
+
+template <class T>
+using member_list = boost::mp11::mp_rename<wire_members<T>, boost::mp11::mp_list>;
+
+template <class T>
+constexpr bool is_scalar_v = std::is_same_v<T, std::string> || std::is_same_v<T, standard_mark> ||
+                             std::is_enum_v<T> || is_integer_v<T>;
+
+template <class Int>
+struct integer_access {
+    template <class Source>
+    static bool from(void* target, Source value) noexcept {
+        Int out{};
+        if (!fits_integer(value, out)) return false;
+        std::memcpy(target, &out, sizeof out); // the target may be an enum whose underlying type is Int
+        return true;
+    }
+    static bool from_int64(void* target, std::int64_t value) noexcept { return from(target, value); }
+    static bool from_uint64(void* target, std::uint64_t value) noexcept { return from(target, value); }
+    /// The value of a numeric string, as std::from_chars would give it: false when out of range.
+    static bool from_digits(void* target, bool negative, std::uint64_t magnitude) noexcept {
+        if (!negative) return from(target, magnitude);
+        if constexpr (std::is_unsigned_v<Int>) {
+            return false;
+        } else {
+            const auto limit = static_cast<std::uint64_t>(std::numeric_limits<Int>::max()) + 1u;
+            if (magnitude > limit) return false;
+            const std::int64_t value = magnitude == 0 ? 0 : -static_cast<std::int64_t>(magnitude - 1) - 1;
+            return from(target, value);
+        }
+    }
+};
+
+template <class O>
+struct optional_access {
+    static void* emplace(void* target) { return &static_cast<O*>(target)->emplace(); }
+    static void reset(void* target) noexcept { static_cast<O*>(target)->reset(); }
+};
+
+/// Where the items of an array of type V are decoded before they move into the member. The first few live in
+/// inline storage (no allocation for the short arrays most bodies carry); more spill into a vector that is
+/// reused for every array of type V in the document.
+template <class V>
+class array_scratch {
+public:
+    using item = typename V::value_type;
+    static constexpr std::size_t inline_capacity = sizeof(item) * 2 > 512 ? 2 : 512 / sizeof(item);
+
+    array_scratch() noexcept {}
+    array_scratch(const array_scratch&) = delete;
+    array_scratch& operator=(const array_scratch&) = delete;
+    ~array_scratch() { clear(); }
+
+    item* push() {
+        if (!spilled_) {
+            if (inline_size_ < inline_capacity) return ::new (static_cast<void*>(inline_item(inline_size_++))) item();
+            spill_.reserve(inline_capacity * 4 > 16 ? inline_capacity * 4 : 16);
+            for (std::size_t i = 0; i < inline_size_; ++i) spill_.push_back(std::move(*inline_item(i)));
+            destroy_inline();
+            spilled_ = true;
+        }
+        return &spill_.emplace_back();
+    }
+
+    /// The member gets exactly the items, moved. A long, nearly full spill vector (a page of items) becomes the
+    /// member instead: no copy, and no second buffer of the page's size at the peak, for at most 1/8 of unused
+    /// capacity.
+    void commit(V& member) {
+        if (!spilled_) {
+            member.assign(std::make_move_iterator(inline_item(0)), std::make_move_iterator(inline_item(inline_size_)));
+            destroy_inline();
+            return;
+        }
+        if (spill_.size() >= 256 && spill_.capacity() - spill_.size() <= spill_.size() / 8)
+            member.swap(spill_);
+        else
+            member.assign(std::make_move_iterator(spill_.begin()), std::make_move_iterator(spill_.end()));
+        spill_.clear();
+        spilled_ = false;
+    }
+
+    void clear() noexcept {
+        destroy_inline();
+        spill_.clear();
+        spilled_ = false;
+    }
+
+private:
+    item* inline_item(std::size_t i) noexcept {
+        return std::launder(reinterpret_cast<item*>(storage_)) + i;
+    }
+    void destroy_inline() noexcept {
+        for (std::size_t i = 0; i < inline_size_; ++i) inline_item(i)->~item();
+        inline_size_ = 0;
+    }
+
+    alignas(item) unsigned char storage_[inline_capacity * sizeof(item)];
+    std::size_t inline_size_ = 0;
+    bool spilled_ = false;
+    V spill_;
+};
+
+template <class V>
+struct vector_access {
+    static void* push(void* items) { return static_cast<array_scratch<V>*>(items)->push(); }
+    static void commit(void* target, void* items) { static_cast<array_scratch<V>*>(items)->commit(*static_cast<V*>(target)); }
+    static void clear(void* items) noexcept { static_cast<array_scratch<V>*>(items)->clear(); }
+};
+
+/// A key's length and first 7 bytes in one word: the member lookup compares words, then only the tails of
+/// keys longer than 7 bytes.
+constexpr std::uint64_t key_signature(std::string_view key) noexcept {
+    std::uint64_t signature = static_cast<std::uint64_t>(key.size() < 255 ? key.size() : 255) << 56;
+    for (std::size_t k = 0; k < key.size() && k < 7; ++k)
+        signature |= static_cast<std::uint64_t>(static_cast<unsigned char>(key[k])) << (8 * k);
+    return signature;
+}
+
+/// The runtime twin of key_signature, with one 8-byte load for keys of 8 bytes or more.
+inline std::uint64_t runtime_key_signature(std::string_view key) noexcept {
+    if (key.size() < 8) return key_signature(key);
+    std::uint64_t first;
+    std::memcpy(&first, key.data(), 8);
+    if constexpr (boost::endian::order::native == boost::endian::order::little) {
+        const std::uint64_t length = key.size() < 255 ? key.size() : 255;
+        return (first & 0x00FFFFFFFFFFFFFFu) | (length << 56);
+    } else {
+        return key_signature(key);
+    }
+}
+
+/// standard_mark::parse for the common case, 8 characters at a time. False when the text is not [01]* with
+/// at most 64 significant bits: standard_mark::parse then produces the error (the accepted set is the same).
+inline bool parse_mark_fast(std::string_view text, std::uint64_t& out) noexcept {
+    std::size_t at = 0;
+    while (at < text.size() && text[at] == '0') ++at; // leading zeros are not counted (spec §4.2)
+    const std::size_t significant = text.size() - at;
+    if (significant > standard_mark::bit_count) return false;
+    std::uint64_t value = 0;
+    if constexpr (boost::endian::order::native == boost::endian::order::little) {
+        for (; at + 8 <= text.size(); at += 8) {
+            std::uint64_t chunk;
+            std::memcpy(&chunk, text.data() + at, 8);
+            if ((chunk & 0xFEFEFEFEFEFEFEFEu) != 0x3030303030303030u) return false;
+            // Bit 0 of byte k (character k) moves to bit 7 - k of the top byte: the first character is the MSB.
+            value = (value << 8) | (((chunk - 0x3030303030303030u) * 0x8040201008040201u) >> 56);
+        }
+    }
+    for (; at < text.size(); ++at) {
+        const char c = text[at];
+        if (c != '0' && c != '1') return false;
+        value = (value << 1) | static_cast<std::uint64_t>(c - '0');
+    }
+    out = value;
+    return true;
+}
+
+template <class T>
+struct object_access {
+    using members = member_list<T>;
+    static constexpr std::size_t count = boost::mp11::mp_size<members>::value;
+    static_assert(count <= 64, "tcchat: the SAX decoder tracks at most 64 members per struct");
+
+    template <class... D>
+    static constexpr std::array<std::string_view, sizeof...(D)> make_names(boost::mp11::mp_list<D...>) {
+        return {{std::string_view(D::name)...}};
+    }
+    static constexpr std::array<std::string_view, count> names = make_names(members{});
+
+    static constexpr std::array<std::uint64_t, count> make_signatures() {
+        std::array<std::uint64_t, count> out{};
+        for (std::size_t i = 0; i < count; ++i) out[i] = key_signature(names[i]);
+        return out;
+    }
+    static constexpr std::array<std::uint64_t, count> signatures = make_signatures();
+
+    template <class... D>
+    static constexpr std::uint64_t make_mask(boost::mp11::mp_list<D...>, bool optional) {
+        std::uint64_t mask = 0, bit = 1;
+        ((mask |= (is_optional<member_type_t<T, D>>::value == optional ? bit : 0), bit <<= 1), ...);
+        return mask;
+    }
+
+    static slot member(void* object, std::size_t index) noexcept {
+        if constexpr (count == 0) {
+            (void)object, (void)index;
+            return {nullptr, nullptr};
+        } else {
+            T& out = *static_cast<T*>(object);
+            return boost::mp11::mp_with_index<count>(index, [&](auto i) {
+                using D = boost::mp11::mp_at_c<members, decltype(i)::value>;
+                return slot{&ops_of<member_type_t<T, D>>, static_cast<void*>(&(out.*D::pointer))};
+            });
+        }
+    }
+
+    static void reset_absent(void* object, std::uint64_t absent) noexcept {
+        T& out = *static_cast<T*>(object);
+        boost::mp11::mp_for_each<boost::mp11::mp_iota_c<count>>([&](auto i) {
+            using D = boost::mp11::mp_at_c<members, decltype(i)::value>;
+            if constexpr (is_optional<member_type_t<T, D>>::value)
+                if ((absent >> decltype(i)::value) & 1u) (out.*D::pointer).reset();
+        });
+    }
+};
+
+template <class T>
+constexpr type_ops make_ops() {
+    type_ops ops{};
+    if constexpr (is_optional<T>::value) {
+        ops.kind = shape::optional;
+        ops.value = &ops_of<typename T::value_type>;
+        ops.emplace = &optional_access<T>::emplace;
+        ops.reset = &optional_access<T>::reset;
+    } else if constexpr (is_vector<T>::value) {
+        ops.kind = shape::array;
+        ops.element = &ops_of<typename T::value_type>;
+        ops.push = &vector_access<T>::push;
+        ops.commit = &vector_access<T>::commit;
+        ops.clear = &vector_access<T>::clear;
+    } else if constexpr (std::is_same_v<T, std::string>) {
+        ops.kind = shape::string;
+    } else if constexpr (std::is_same_v<T, standard_mark>) {
+        ops.kind = shape::mark;
+    } else if constexpr (std::is_enum_v<T> || is_integer_v<T>) {
+        using Int = typename std::conditional_t<std::is_enum_v<T>, std::underlying_type<T>,
+                                                std::enable_if<true, T>>::type;
+        static_assert(sizeof(Int) == sizeof(T));
+        ops.kind = shape::integer;
+        ops.integer_name = integer_type_name<Int>();
+        ops.is_signed = std::is_signed_v<Int>;
+        ops.accepts_numeric_string = std::is_enum_v<T>; // wire enums only (spec §6.2)
+        ops.from_int64 = &integer_access<Int>::from_int64;
+        ops.from_uint64 = &integer_access<Int>::from_uint64;
+        ops.from_digits = &integer_access<Int>::from_digits;
+    } else {
+        static_assert(is_described<T>::value, "tcchat: no JSON decoding for this member type");
+        using access = object_access<T>;
+        ops.kind = shape::object;
+        ops.names = access::names.data();
+        ops.signatures = access::signatures.data();
+        ops.member_count = access::count;
+        ops.required = access::make_mask(typename access::members{}, false);
+        ops.optionals = access::make_mask(typename access::members{}, true);
+        ops.member = &access::member;
+        ops.reset_absent = &access::reset_absent;
+    }
+    return ops;
+}
+
+// Compile-time facts about a root type: how deep its typed containers nest, which vector types it holds
+// (one scratch each), the longest key it knows.
+
+template <class T>
+constexpr std::size_t typed_depth();
+
+template <class T, class... D>
+constexpr std::size_t deepest_member(boost::mp11::mp_list<D...>) {
+    std::size_t deepest = 0;
+    ((deepest = deepest < typed_depth<member_type_t<T, D>>() ? typed_depth<member_type_t<T, D>>() : deepest), ...);
+    return deepest;
+}
+
+template <class T>
+constexpr std::size_t typed_depth() {
+    if constexpr (is_optional<T>::value) return typed_depth<typename T::value_type>();
+    else if constexpr (is_vector<T>::value) return 1 + typed_depth<typename T::value_type>();
+    else if constexpr (is_scalar_v<T>) return 0;
+    else return 1 + deepest_member<T>(member_list<T>{});
+}
+
+template <class T>
+constexpr std::size_t longest_key();
+
+template <class T, class... D>
+constexpr std::size_t longest_member_key(boost::mp11::mp_list<D...>) {
+    const std::size_t lengths[] = {0, std::string_view(D::name).size()..., longest_key<member_type_t<T, D>>()...};
+    std::size_t longest = 0;
+    for (std::size_t length : lengths) longest = length > longest ? length : longest;
+    return longest;
+}
+
+template <class T>
+constexpr std::size_t longest_key() {
+    if constexpr (is_optional<T>::value || is_vector<T>::value) return longest_key<typename T::value_type>();
+    else if constexpr (is_scalar_v<T>) return 0;
+    else return longest_member_key<T>(member_list<T>{});
+}
+
+template <class T>
+struct vector_types;
+
+template <class T>
+using vector_types_t = typename vector_types<T>::type;
+
+template <class T, class = void>
+struct vector_types_impl {
+    using type = boost::mp11::mp_list<>;
+};
+template <class T>
+struct vector_types_impl<T, std::enable_if_t<is_optional<T>::value>> {
+    using type = vector_types_t<typename T::value_type>;
+};
+template <class T>
+struct vector_types_impl<T, std::enable_if_t<is_vector<T>::value>> {
+    using type = boost::mp11::mp_push_front<vector_types_t<typename T::value_type>, T>;
+};
+template <class T>
+struct vector_types_impl<T, std::enable_if_t<!is_optional<T>::value && !is_vector<T>::value && !is_scalar_v<T>>> {
+    template <class D>
+    using of_member = vector_types_t<member_type_t<T, D>>;
+    using type = boost::mp11::mp_apply<boost::mp11::mp_append,
+                                       boost::mp11::mp_push_front<boost::mp11::mp_transform<of_member, member_list<T>>,
+                                                                  boost::mp11::mp_list<>>>;
+};
+template <class T>
+struct vector_types {
+    using type = boost::mp11::mp_unique<typename vector_types_impl<T>::type>;
+};
+
+/// The incremental state of the string being received (a string may arrive in several parts).
+struct string_state {
+    enum class mode : std::uint8_t { skip, text, mark, digits };
+    mode kind = mode::skip;
+    slot at{};
+    bool overflow = false;   // text: past max_string_bytes, only counted from now on
+    std::uint8_t failure = 0; // mark: 1 not a binary digit, 2 more than 64 significant bits; digits: 1 invalid
+    bool negative = false;
+    bool any_digit = false;
+    bool too_big = false;
+    unsigned significant = 0;
+    std::uint64_t value = 0; // mark bits, or the magnitude of a numeric string
+    std::size_t fed = 0;
+};
+
+/// The basic_parser handler that fills a Root. Use through sax_decoder below.
+template <class Root>
+class handler {
+public:
+    // The same bounds as Boost.JSON's DOM parser, so both reject the same oversized documents the same way.
+    static constexpr std::size_t max_object_size = boost::json::object::max_size();
+    static constexpr std::size_t max_array_size = boost::json::array::max_size();
+    static constexpr std::size_t max_key_size = boost::json::string::max_size();
+    static constexpr std::size_t max_string_size = boost::json::string::max_size();
+
+    handler(Root& out, const decode_options& options) noexcept : out_(out), options_(options) {}
+
+    /// The first error in the DOM decoder's order, once the document has been parsed without syntax errors.
+    bool failed() const noexcept { return !errors_.empty(); }
+    error take_error() {
+        BOOST_ASSERT(errors_.size() == 1 && errors_.front().depth == 0);
+        return std::move(errors_.front().value);
+    }
+
+    bool on_document_begin(boost::json::error_code&) noexcept { return true; }
+    bool on_document_end(boost::json::error_code&) noexcept { return true; }
+    bool on_comment_part(boost::json::string_view, boost::json::error_code&) noexcept { return true; }
+    bool on_comment(boost::json::string_view, boost::json::error_code&) noexcept { return true; }
+    bool on_number_part(boost::json::string_view, boost::json::error_code&) noexcept { return true; }
+
+    bool on_object_begin(boost::json::error_code&) {
+        if (skip_depth_ != 0) return ++skip_depth_, true;
+        slot s = next_slot();
+        if (s.ops == nullptr) return skip_depth_ = 1, true;
+        s = engage(s);
+        if (s.ops->kind != shape::object) {
+            wrong_type(*s.ops, "an object");
+            return skip_depth_ = 1, true;
+        }
+        BOOST_ASSERT(top_ < frames_.size());
+        frames_[top_++] = frame{s.ops, s.target, nullptr, npos, 0, 0, false};
+        return true;
+    }
+
+    bool on_object_end(std::size_t, boost::json::error_code&) {
+        if (skip_depth_ != 0) return --skip_depth_, true;
+        close_object();
+        return true;
+    }
+
+    bool on_array_begin(boost::json::error_code&) {
+        if (skip_depth_ != 0) return ++skip_depth_, true;
+        slot s = next_slot();
+        if (s.ops == nullptr) return skip_depth_ = 1, true;
+        s = engage(s);
+        if (s.ops->kind != shape::array) {
+            wrong_type(*s.ops, "an array");
+            return skip_depth_ = 1, true;
+        }
+        void* scratch = scratch_for(s.ops);
+        s.ops->clear(scratch); // a failed array may have left items behind
+        BOOST_ASSERT(top_ < frames_.size());
+        frames_[top_++] = frame{s.ops, s.target, scratch, 0, 0, 0, false};
+        return true;
+    }
+
+    bool on_array_end(std::size_t, boost::json::error_code&) {
+        if (skip_depth_ != 0) return --skip_depth_, true;
+        close_array();
+        return true;
+    }
+
+    bool on_key_part(boost::json::string_view part, std::size_t total, boost::json::error_code&) noexcept {
+        if (skip_depth_ != 0) return true;
+        if (total <= key_buffer_.size()) std::memcpy(key_buffer_.data() + (total - part.size()), part.data(), part.size());
+        return true;
+    }
+
+    bool on_key(boost::json::string_view last, std::size_t total, boost::json::error_code&) {
+        if (skip_depth_ != 0) return true;
+        std::string_view key(last.data(), last.size());
+        if (total != last.size()) { // the key came in parts: the earlier ones are in the buffer
+            if (total > key_buffer_.size()) {
+                pending_ = {nullptr, nullptr}; // longer than every member name: unknown
+                return true;
+            }
+            std::memcpy(key_buffer_.data() + (total - last.size()), last.data(), last.size());
+            key = std::string_view(key_buffer_.data(), total);
+        }
+        select_member(key);
+        return true;
+    }
+
+    bool on_string_part(boost::json::string_view part, std::size_t total, boost::json::error_code&) {
+        if (skip_depth_ != 0) return true;
+        if (!in_string_) {
+            begin_string();
+            in_string_ = true;
+        }
+        feed_string(part, total);
+        return true;
+    }
+
+    bool on_string(boost::json::string_view last, std::size_t total, boost::json::error_code&) {
+        if (skip_depth_ != 0) return true;
+        if (!in_string_) {
+            slot s = next_slot();
+            if (s.ops == nullptr) return true;
+            s = engage(s);
+            if (total <= options_.max_string_bytes) { // the common cases: the string in one piece
+                if (s.ops->kind == shape::string) {
+                    static_cast<std::string*>(s.target)->assign(last.data(), last.size());
+                    return true;
+                }
+                if (s.ops->kind == shape::mark) {
+                    const std::string_view text(last.data(), last.size());
+                    std::uint64_t bits = 0;
+                    if (parse_mark_fast(text, bits)) {
+                        *static_cast<standard_mark*>(s.target) = standard_mark(bits);
+                        return true;
+                    }
+                    auto parsed = standard_mark::parse(text);
+                    if (parsed) *static_cast<standard_mark*>(s.target) = *parsed;
+                    else fail_value(code::invalid_parameters, std::move(parsed.error().message));
+                    return true;
+                }
+            }
+            begin_string(s);
+        }
+        in_string_ = false;
+        feed_string(last, total);
+        finish_string(total);
+        return true;
+    }
+
+    bool on_int64(std::int64_t value, boost::json::string_view, boost::json::error_code&) {
+        if (skip_depth_ != 0) return true;
+        slot s = next_slot();
+        if (s.ops == nullptr) return true;
+        s = engage(s);
+        if (s.ops->kind != shape::integer) return wrong_type(*s.ops, "an integer"), true;
+        if (!s.ops->from_int64(s.target, value)) out_of_range(*s.ops, std::to_string(value));
+        return true;
+    }
+
+    bool on_uint64(std::uint64_t value, boost::json::string_view, boost::json::error_code&) {
+        if (skip_depth_ != 0) return true;
+        slot s = next_slot();
+        if (s.ops == nullptr) return true;
+        s = engage(s);
+        if (s.ops->kind != shape::integer) return wrong_type(*s.ops, "an integer"), true;
+        if (!s.ops->from_uint64(s.target, value)) out_of_range(*s.ops, std::to_string(value));
+        return true;
+    }
+
+    bool on_double(double, boost::json::string_view, boost::json::error_code&) {
+        if (skip_depth_ != 0) return true;
+        slot s = next_slot();
+        if (s.ops == nullptr) return true;
+        s = engage(s);
+        if (s.ops->kind != shape::integer) return wrong_type(*s.ops, "a non-integer number"), true;
+        fail_value(code::invalid_parameters,
+                   "expected an integer (" + std::string(s.ops->integer_name) +
+                       "), found a number with a fraction, an exponent or more than 64 bits");
+        return true;
+    }
+
+    bool on_bool(bool, boost::json::error_code&) {
+        if (skip_depth_ != 0) return true;
+        slot s = next_slot();
+        if (s.ops == nullptr) return true;
+        wrong_type(*engage(s).ops, "a boolean");
+        return true;
+    }
+
+    bool on_null(boost::json::error_code&) {
+        if (skip_depth_ != 0) return true;
+        slot s = next_slot();
+        if (s.ops == nullptr) return true;
+        if (s.ops->kind == shape::optional) s.ops->reset(s.target);
+        else wrong_type(*s.ops, "null");
+        return true;
+    }
+
+private:
+    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+    /// An open typed object or array.
+    struct frame {
+        const type_ops* ops;
+        void* target;
+        void* scratch;      ///< arrays: where the items are decoded before the commit
+        std::size_t index;  ///< objects: the member whose value comes next; arrays: items seen so far
+        std::size_t hint;   ///< objects: where the next key is looked up first (keys usually come in order)
+        std::uint64_t seen; ///< objects: members present
+        bool failed;        ///< arrays: an item failed, the rest are only counted
+    };
+
+    struct parked_error {
+        std::size_t depth; ///< the frame whose value slot failed (0: the root)
+        std::size_t slot;  ///< objects: the member index; arrays: 0
+        error value;
+    };
+
+    using vector_list = vector_types_t<Root>;
+    using scratch_tuple = boost::mp11::mp_rename<boost::mp11::mp_transform<array_scratch, vector_list>, std::tuple>;
+
+    void* scratch_for(const type_ops* ops) noexcept {
+        void* found = nullptr;
+        boost::mp11::mp_for_each<boost::mp11::mp_iota<boost::mp11::mp_size<vector_list>>>([&](auto i) {
+            using V = boost::mp11::mp_at_c<vector_list, decltype(i)::value>;
+            if (ops == &ops_of<V>) found = &std::get<decltype(i)::value>(scratch_);
+        });
+        BOOST_ASSERT(found != nullptr);
+        return found;
+    }
+
+    BOOST_FORCEINLINE slot next_slot() {
+        if (top_ == 0) return {&ops_of<Root>, &out_};
+        frame& f = frames_[top_ - 1];
+        if (f.ops->kind == shape::object) return pending_;
+        ++f.index;
+        if (f.failed || f.index > options_.max_array_items) return {nullptr, nullptr}; // counted, not stored
+        return {f.ops->element, f.ops->push(f.scratch)};
+    }
+
+    /// A non-null value fills an optional: emplace it, as the DOM decoder does before decoding.
+    static BOOST_FORCEINLINE slot engage(slot s) {
+        while (s.ops->kind == shape::optional) s = {s.ops->value, s.ops->emplace(s.target)};
+        return s;
+    }
+
+    void select_member(std::string_view key) {
+        frame& f = frames_[top_ - 1];
+        const type_ops& ops = *f.ops;
+        const std::uint64_t signature = runtime_key_signature(key);
+        const auto matches = [&](std::size_t k) {
+            return ops.signatures[k] == signature && (key.size() <= 7 || same_tail(ops.names[k], key));
+        };
+        std::size_t i = f.hint;
+        if (i >= ops.member_count || !matches(i)) {
+            for (i = 0; i < ops.member_count && !matches(i); ++i) {
+            }
+            if (i == ops.member_count) {
+                pending_ = {nullptr, nullptr};
+                return;
+            }
+        }
+        const std::uint64_t bit = std::uint64_t{1} << i;
+        if ((f.seen & bit) != 0) forget_error(top_, i); // a duplicate key: the last occurrence wins
+        f.seen |= bit;
+        f.index = i;
+        f.hint = i + 1;
+        pending_ = ops.member(f.target, i);
+    }
+
+    /// Bytes 7.. of two keys of the same length (their signatures matched). Names are short: an inline loop
+    /// beats a call to memcmp.
+    static BOOST_FORCEINLINE bool same_tail(std::string_view name, std::string_view key) noexcept {
+        for (std::size_t k = 7; k < key.size(); ++k)
+            if (name[k] != key[k]) return false;
+        return true;
+    }
+
+    // --- strings -----------------------------------------------------------------------------------------
+
+    void begin_string() {
+        slot s = next_slot();
+        if (s.ops == nullptr) {
+            str_.kind = string_state::mode::skip;
+            return;
+        }
+        begin_string(engage(s));
+    }
+
+    void begin_string(slot s) {
+        str_ = string_state{};
+        str_.at = s;
+        switch (s.ops->kind) {
+        case shape::string:
+            str_.kind = string_state::mode::text;
+            static_cast<std::string*>(s.target)->clear();
+            break;
+        case shape::mark: str_.kind = string_state::mode::mark; break;
+        case shape::integer:
+            if (s.ops->accepts_numeric_string) {
+                str_.kind = string_state::mode::digits;
+                break;
+            }
+            [[fallthrough]];
+        default:
+            str_.kind = string_state::mode::skip;
+            wrong_type(*s.ops, "a string");
+        }
+    }
+
+    void feed_string(boost::json::string_view part, std::size_t total) {
+        switch (str_.kind) {
+        case string_state::mode::skip: return;
+        case string_state::mode::text:
+            if (total > options_.max_string_bytes) str_.overflow = true; // never grows past the limit
+            if (!str_.overflow) static_cast<std::string*>(str_.at.target)->append(part.data(), part.size());
+            return;
+        case string_state::mode::mark: feed_mark(part); return;
+        case string_state::mode::digits:
+            for (char c : part) feed_digit(c);
+            return;
+        }
+    }
+
+    /// standard_mark::parse, resumable across parts (the state is kept in locals while a part is scanned).
+    void feed_mark(boost::json::string_view part) noexcept {
+        if (str_.failure != 0) return;
+        std::uint64_t value = str_.value;
+        unsigned significant = str_.significant;
+        for (char c : part) {
+            if (c != '0' && c != '1') {
+                str_.failure = 1;
+                return;
+            }
+            if (significant == 0 && c == '0') continue;
+            if (++significant > standard_mark::bit_count) {
+                str_.failure = 2;
+                return;
+            }
+            value = (value << 1) | static_cast<std::uint64_t>(c - '0');
+        }
+        str_.value = value;
+        str_.significant = significant;
+    }
+
+    /// parse_numeric_string (an optional '-' for signed types, then decimal digits), one character at a time.
+    void feed_digit(char c) noexcept {
+        const std::size_t position = str_.fed++;
+        if (str_.failure != 0) return;
+        if (position == 0 && c == '-') {
+            if (!str_.at.ops->is_signed) str_.failure = 1;
+            str_.negative = true;
+            return;
+        }
+        if (c < '0' || c > '9') {
+            str_.failure = 1;
+            return;
+        }
+        str_.any_digit = true;
+        const auto digit = static_cast<std::uint64_t>(c - '0');
+        if (str_.value > (std::numeric_limits<std::uint64_t>::max() - digit) / 10) str_.too_big = true;
+        else if (!str_.too_big) str_.value = str_.value * 10 + digit;
+    }
+
+    void finish_string(std::size_t total) {
+        switch (str_.kind) {
+        case string_state::mode::skip: return;
+        case string_state::mode::text:
+        case string_state::mode::mark:
+            if (total > options_.max_string_bytes) {
+                string_too_long(total);
+                return;
+            }
+            if (str_.kind == string_state::mode::text) return;
+            if (str_.failure != 0) {
+                // The message is standard_mark::parse's own, produced from a canonical input of the same fault.
+                static constexpr char too_many_bits[] = "11111111111111111111111111111111111111111111111111111111111111111";
+                auto parsed = standard_mark::parse(str_.failure == 1 ? std::string_view("2") : std::string_view(too_many_bits));
+                fail_value(code::invalid_parameters, std::move(parsed.error().message));
+                return;
+            }
+            *static_cast<standard_mark*>(str_.at.target) = standard_mark(str_.value);
+            return;
+        case string_state::mode::digits:
+            if (str_.failure != 0 || !str_.any_digit || str_.too_big ||
+                !str_.at.ops->from_digits(str_.at.target, str_.negative, str_.value))
+                fail_value(code::invalid_parameters, "expected an integer or a string of decimal digits for " +
+                                                         std::string(str_.at.ops->integer_name));
+            return;
+        }
+    }
+
+    // --- closing containers --------------------------------------------------------------------------------
+
+    void close_object() {
+        frame& f = frames_[top_ - 1];
+        const type_ops& ops = *f.ops;
+        const std::uint64_t all = ops.member_count == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << ops.member_count) - 1;
+        const std::uint64_t absent = all & ~f.seen;
+        if ((absent & ops.optionals) != 0) ops.reset_absent(f.target, absent & ops.optionals);
+        if ((absent & ops.required) == 0 && !has_errors_at(top_)) {
+            --top_;
+            return;
+        }
+        // The DOM decoder walks members in declaration order: the first one missing or failed is the error.
+        std::size_t first = npos;
+        std::size_t parked = npos;
+        for (std::size_t k = first_error_at(top_); k < errors_.size(); ++k)
+            if (errors_[k].slot < first) first = errors_[k].slot, parked = k;
+        const std::uint64_t missing = absent & ops.required;
+        std::size_t first_missing = npos;
+        for (std::size_t i = 0; i < ops.member_count && first_missing == npos; ++i)
+            if (((missing >> i) & 1u) != 0) first_missing = i;
+        error winner = first_missing < first
+                           ? make_error(code::invalid_parameters, error_origin::decode,
+                                        pointer_to(top_ - 1, ops.names[first_missing]), "required key is missing")
+                           : std::move(errors_[parked].value);
+        errors_.erase(errors_.begin() + static_cast<std::ptrdiff_t>(first_error_at(top_)), errors_.end());
+        --top_;
+        raise(std::move(winner));
+    }
+
+    void close_array() {
+        frame& f = frames_[top_ - 1];
+        const std::size_t items = f.index;
+        if (items > options_.max_array_items) { // checked before the items, as the DOM decoder does
+            errors_.erase(errors_.begin() + static_cast<std::ptrdiff_t>(first_error_at(top_)), errors_.end());
+            --top_;
+            fail_value(code::local_limit_exceeded, "array holds " + std::to_string(items) + " items; the limit is " +
+                                                       std::to_string(options_.max_array_items));
+            return;
+        }
+        if (has_errors_at(top_)) {
+            error item_error = std::move(errors_.back().value);
+            errors_.pop_back();
+            --top_;
+            raise(std::move(item_error));
+            return;
+        }
+        f.ops->commit(f.target, f.scratch);
+        --top_;
+    }
+
+    // --- errors ----------------------------------------------------------------------------------------------
+    // Parked errors are ordered by depth (a frame's errors are resolved into its parent when it closes), so
+    // the errors of the top frame are the tail of the list.
+
+    bool has_errors_at(std::size_t depth) const noexcept { return !errors_.empty() && errors_.back().depth == depth; }
+
+    std::size_t first_error_at(std::size_t depth) const noexcept {
+        std::size_t k = errors_.size();
+        while (k > 0 && errors_[k - 1].depth == depth) --k;
+        return k;
+    }
+
+    void forget_error(std::size_t depth, std::size_t member) {
+        for (std::size_t k = first_error_at(depth); k < errors_.size(); ++k)
+            if (errors_[k].slot == member) {
+                errors_.erase(errors_.begin() + static_cast<std::ptrdiff_t>(k));
+                return;
+            }
+    }
+
+    /// Parks an error for the value slot of the top frame (the root when no frame is open).
+    void raise(error e) {
+        std::size_t member = 0;
+        if (top_ != 0) {
+            frame& f = frames_[top_ - 1];
+            if (f.ops->kind == shape::object) member = f.index;
+            else f.failed = true;
+        }
+        errors_.push_back(parked_error{top_, member, std::move(e)});
+    }
+
+    void fail_value(code c, std::string message) {
+        raise(make_error(c, error_origin::decode, pointer_to(top_), std::move(message)));
+    }
+
+    void wrong_type(const type_ops& expected, std::string_view found) {
+        std::string_view name = "an integer";
+        switch (expected.kind) {
+        case shape::object: name = "an object"; break;
+        case shape::array: name = "an array"; break;
+        case shape::string:
+        case shape::mark: name = "a string"; break;
+        default: break;
+        }
+        fail_value(code::invalid_parameters, "expected " + std::string(name) + ", found " + std::string(found));
+    }
+
+    void out_of_range(const type_ops& ops, std::string found) {
+        fail_value(code::invalid_parameters, std::move(found) + " is out of range for " + std::string(ops.integer_name));
+    }
+
+    void string_too_long(std::size_t total) {
+        fail_value(code::local_limit_exceeded, "string is " + std::to_string(total) + " bytes; the limit is " +
+                                                   std::to_string(options_.max_string_bytes));
+    }
+
+    /// The JSON Pointer of the value that frame `depth` is filling (the root for 0), then of `key` when given.
+    std::string pointer_to(std::size_t depth, std::string_view key = {}) const {
+        return pointer_from(0, depth, path{}, key);
+    }
+
+    std::string pointer_from(std::size_t i, std::size_t depth, const path& at, std::string_view key) const {
+        if (i == depth) return key.empty() ? at.to_pointer() : at.key(key).to_pointer();
+        const frame& f = frames_[i];
+        if (f.ops->kind == shape::object) return pointer_from(i + 1, depth, at.key(f.ops->names[f.index]), key);
+        return pointer_from(i + 1, depth, at.index(f.index - 1), key);
+    }
+
+    static constexpr std::size_t frame_capacity = typed_depth<Root>() == 0 ? 1 : typed_depth<Root>();
+    static constexpr std::size_t key_capacity = longest_key<Root>() == 0 ? 1 : longest_key<Root>();
+
+    Root& out_;
+    const decode_options& options_;
+    std::array<frame, frame_capacity> frames_;
+    std::size_t top_ = 0;
+    slot pending_{nullptr, nullptr};
+    std::size_t skip_depth_ = 0; ///< open containers being skipped (unknown key, wrong type, item past a limit)
+    bool in_string_ = false;
+    string_state str_;
+    std::array<char, key_capacity> key_buffer_;
+    std::vector<parked_error> errors_;
+    scratch_tuple scratch_;
+};
+
+} // namespace sax
+
+/// Decodes a T from JSON text given in one piece or in several (a body streamed from the network).
+///
+///   T out{};
+///   sax_decoder<T> decoder(out, options);
+///   for (piece : body) if (!decoder.write(piece)) break;
+///   if (!decoder.finish()) return decoder.take_error();
+///
+/// With the whole body in one write the outcome is dom_decoder's exactly. With several pieces the only
+/// difference is the body-size message, which counts the bytes received so far instead of the whole body.
+template <class T>
+class sax_decoder {
+public:
+    sax_decoder(T& out, const decode_options& options) : options_(options), parser_(parser_options(options), out, options) {}
+
+    /// Parses the next piece of the body. False once the decode has failed (stop writing, take_error()).
+    bool write(std::string_view piece) { return write(piece, true); }
+
+    /// Ends the body (after the pieces, or with the last one). True when `out` holds the decoded value.
+    bool finish(std::string_view last = {}) {
+        if (!write(last, false)) return false;
+        if (!parser_.handler().failed()) return true;
+        error_ = parser_.handler().take_error();
+        failed_ = true;
+        return false;
+    }
+
+    error take_error() { return std::move(error_); }
+
+private:
+    static boost::json::parse_options parser_options(const decode_options& options) noexcept {
+        boost::json::parse_options parse;
+        parse.max_depth = options.max_depth;
+        return parse;
+    }
+
+    bool write(std::string_view piece, bool more) {
+        if (failed_) return false;
+        received_ += piece.size();
+        if (received_ > options_.max_body_bytes) {
+            error_ = make_error(code::local_limit_exceeded, error_origin::decode, "",
+                                "body is " + std::to_string(received_) + " bytes; the limit is " +
+                                    std::to_string(options_.max_body_bytes));
+            failed_ = true;
+            return false;
+        }
+        boost::json::error_code ec;
+        const std::size_t consumed = parser_.write_some(more, piece.data(), piece.size(), ec);
+        if (!ec && consumed < piece.size()) ec = boost::json::error::extra_data; // as boost::json::parser::write
+        if (!ec) {
+            offset_ += consumed;
+            return true;
+        }
+        failed_ = true;
+        if (ec == boost::json::error::too_deep)
+            error_ = make_error(code::local_limit_exceeded, error_origin::decode, "",
+                                "JSON nesting exceeds the depth limit of " + std::to_string(options_.max_depth));
+        else
+            error_ = make_error(code::json_parse_error, error_origin::decode, "",
+                                "JSON syntax error at byte " + std::to_string(offset_ + consumed) + ": " + ec.message());
+        return false;
+    }
+
+    const decode_options& options_;
+    boost::json::basic_parser<sax::handler<T>> parser_;
+    std::size_t received_ = 0;
+    std::size_t offset_ = 0;
+    bool failed_ = false;
+    error error_;
+};
+
+/// Decodes a T from the whole body at once (codec.hpp's decode).
+template <class T>
+result<T> sax_decode(std::string_view text, const decode_options& options) {
+    T out{};
+    if (text.size() > options.max_body_bytes) // before anything is parsed or allocated
+        return make_error(code::local_limit_exceeded, error_origin::decode, "",
+                          "body is " + std::to_string(text.size()) + " bytes; the limit is " +
+                              std::to_string(options.max_body_bytes));
+    sax_decoder<T> decoder(out, options);
+    if (!decoder.finish(text)) return decoder.take_error();
+    return out;
+}
+
+} // namespace tcchat::detail
+// end tcchat/detail/sax_decoder.hpp
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parser.hpp>
@@ -1402,7 +2443,7 @@ result<T> decode_dom(std::string_view text, const decode_options& options = {}) 
 
 template <class T>
 result<T> decode(std::string_view text, const decode_options& options = {}) {
-    return decode_dom<T>(text, options);
+    return detail::sax_decode<T>(text, options);
 }
 
 /// Throwing convenience: tcchat::exception carries the error.
@@ -1432,15 +2473,26 @@ T decode_or_throw(std::string_view text, const decode_options& options = {}) {
 
 namespace tcchat::detail {
 
-/// The offset of the first byte that breaks UTF-8, or npos when the text is well formed.
-inline std::size_t find_invalid_utf8(std::string_view text) noexcept {
+/// What one pass over a string finds: the first NUL byte and the first byte that breaks UTF-8 (npos: none).
+struct text_scan {
+    std::size_t first_nul = std::string_view::npos;
+    std::size_t first_invalid = std::string_view::npos;
+};
+
+inline text_scan scan_text(std::string_view text) noexcept {
+    text_scan found;
     const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
     const std::size_t size = text.size();
     std::size_t i = 0;
     while (i < size) {
         const unsigned char lead = bytes[i];
         if (lead < 0x80) {
+            if (lead == 0 && found.first_nul == std::string_view::npos) found.first_nul = i;
             ++i;
+            continue;
+        }
+        if (found.first_invalid != std::string_view::npos) {
+            ++i; // only NULs are still of interest
             continue;
         }
         std::size_t length = 0;
@@ -1453,15 +2505,20 @@ inline std::size_t find_invalid_utf8(std::string_view text) noexcept {
         else if (lead == 0xF0) length = 4, low = 0x90;
         else if (lead >= 0xF1 && lead <= 0xF3) length = 4;
         else if (lead == 0xF4) length = 4, high = 0x8F; // nothing above U+10FFFF
-        else return i;
-        if (i + length > size) return i;
-        if (bytes[i + 1] < low || bytes[i + 1] > high) return i;
-        for (std::size_t k = 2; k < length; ++k)
-            if ((bytes[i + k] & 0xC0) != 0x80) return i;
+        bool valid = length != 0 && i + length <= size && bytes[i + 1] >= low && bytes[i + 1] <= high;
+        for (std::size_t k = 2; valid && k < length; ++k) valid = (bytes[i + k] & 0xC0) == 0x80;
+        if (!valid) {
+            found.first_invalid = i;
+            ++i;
+            continue;
+        }
         i += length;
     }
-    return std::string_view::npos;
+    return found;
 }
+
+/// The offset of the first byte that breaks UTF-8, or npos when the text is well formed.
+inline std::size_t find_invalid_utf8(std::string_view text) noexcept { return scan_text(text).first_invalid; }
 
 } // namespace tcchat::detail
 // end tcchat/detail/utf8.hpp
@@ -1537,12 +2594,11 @@ public:
 
     /// Every string field: well-formed UTF-8 without NUL bytes (spec §7).
     void text(const path& at, std::string_view value) {
-        const std::size_t nul = value.find('\0');
-        if (nul != std::string_view::npos)
-            add(code::invalid_parameters, "string.nul", at, "holds a NUL byte at byte " + std::to_string(nul));
-        const std::size_t bad = find_invalid_utf8(value);
-        if (bad != std::string_view::npos)
-            add(code::invalid_parameters, "string.utf8", at, "is not valid UTF-8 at byte " + std::to_string(bad));
+        const text_scan found = scan_text(value); // one pass for both rules
+        if (found.first_nul != std::string_view::npos)
+            add(code::invalid_parameters, "string.nul", at, "holds a NUL byte at byte " + std::to_string(found.first_nul));
+        if (found.first_invalid != std::string_view::npos)
+            add(code::invalid_parameters, "string.utf8", at, "is not valid UTF-8 at byte " + std::to_string(found.first_invalid));
     }
 
     void required_text(const path& at, std::string_view value, std::string_view rule, std::string_view name) {

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Reproduces bench/results.md: builds the Google Benchmark suite (-O2) and writes the ratio table.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source tools/deps.sh
+install_packages "${core_packages[@]}" libbenchmark-dev nlohmann-json3-dev python3
+cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DTCCHAT_BUILD_BENCHMARKS=ON -DTCCHAT_BUILD_TESTS=OFF \
+  -DTCCHAT_BUILD_TOOLS=OFF -DTCCHAT_BUILD_EXAMPLES=OFF >/dev/null
+cmake --build build/bench --target tcchat_bench_report

@@ -4,6 +4,7 @@
 // applies, nlohmann::json parse + a hand-written mapping into the same structs, and a boost::json DOM built
 // from the struct + serialize. Every benchmark reports allocations per iteration; "memory/..." benchmarks
 // report the peak heap while decoding a page. bench/report.py turns the JSON output into ratios.
+#include <tcchat/client.hpp>
 #include <tcchat/codec.hpp>
 #include <tcchat/endpoints.hpp>
 #include <tcchat/validate.hpp>
@@ -723,9 +724,56 @@ void register_memory(const input& in, const std::string& method, Decode decode_o
     })->Iterations(20);
 }
 
+// --- the client: one call over a transport that answers a canned body, against encode + decode ---------------
+
+struct canned_transport {
+    std::shared_ptr<const std::string> body;
+    tcchat::result<tcchat::http_response> send(const tcchat::http_request&) { return tcchat::http_response{200, *body}; }
+};
+
+/// The first sample of `command` in one direction ("request" or "response").
+std::string first_sample(const std::string& command, const std::string& direction) {
+    for (const input& in : inputs())
+        if (in.name.rfind(command + "." + direction, 0) == 0) return in.text;
+    die("no " + direction + " sample for " + command);
+    return {};
+}
+
+void register_client_calls() {
+    boost::mp11::mp_for_each<all_endpoints>([](auto endpoint) {
+        using E = decltype(endpoint);
+        const std::string command(E::command);
+        const auto request = *decode<typename E::request>(first_sample(command, "request"));
+        const auto answer = std::make_shared<const std::string>(first_sample(command, "response"));
+        benchmark::RegisterBenchmark(("client_call/" + command).c_str(), [request, answer](benchmark::State& state) {
+            tcchat::client_options options; // what a call adds: validation, URL, usersig cache, envelope check
+            options.identity = {1400000000, "administrator"};
+            options.usersig = tcchat::fixed_usersig("usersig");
+            options.limiter = nullptr; // a 200/s limiter would measure the limit, not the client
+            tcchat::client<canned_transport> client(canned_transport{answer}, options);
+            allocation_counter count(state);
+            for (auto _ : state) {
+                auto r = client.call(request);
+                if (!r) state.SkipWithError(r.error().message.c_str());
+                benchmark::DoNotOptimize(r);
+            }
+        });
+        benchmark::RegisterBenchmark(("encode_decode/" + command).c_str(), [request, answer](benchmark::State& state) {
+            allocation_counter count(state);
+            for (auto _ : state) {
+                std::string body = encode(request);
+                auto r = decode<typename E::response>(*answer);
+                benchmark::DoNotOptimize(body);
+                benchmark::DoNotOptimize(r);
+            }
+        });
+    });
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
+    register_client_calls();
     for (const input& in : inputs()) {
         visit_type(in.type, [&](auto tag) {
             using T = decltype(tag);

@@ -482,3 +482,40 @@ TEST_CASE("provider reports generation failures and counts no generation", "[use
     CHECK(credentials.error().message.find(sample_key) == std::string::npos);
     CHECK(provider.generations() == 0);
 }
+
+// Issue (UserSig) "done when": a client built from only the SDKAppID, the admin identifier and the secret key
+// keeps working past the signature's expiry, against a service that verifies every UserSig.
+#include <tcchat/client.hpp>
+#include <tcchat/emulator.hpp>
+
+TEST_CASE("a client with a UserSig provider keeps working past expiry", "[usersig][provider][client]") {
+    const std::string key = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
+    auto now = std::make_shared<std::int64_t>(1700000000);
+    tcchat::emulator_options verifying;
+    verifying.verify_usersig = [key, now](const tcchat::call_parameters& call) {
+        auto verified = tcchat::usersig::verify(call.usersig, call.sdkappid, call.identifier, key, *now);
+        return verified ? 0 : verified.error().value();
+    };
+    tcchat::emulator service(verifying);
+
+    const tcchat::app_identity admin{1400000000, "administrator"};
+    tcchat::usersig::provider_options signing;
+    signing.expire = std::chrono::hours(1);
+    signing.clock = [now] { return *now; };
+    auto signer = std::make_shared<tcchat::usersig::provider>(admin, tcchat::usersig::secret_key(key), signing);
+    tcchat::client_options options;
+    options.identity = admin;
+    options.usersig = [signer] { return (*signer)(); };
+    options.limiter = nullptr;
+    tcchat::client<tcchat::in_memory_transport> chat(tcchat::in_memory_transport(service), options);
+
+    REQUIRE(chat.call(tcchat::get_contact_group_request{"user0", 0}).has_value());
+    CHECK(signer->generations() == 1);
+    const std::string first = (*signer)().value().usersig;
+    *now += 2 * 3600;
+    // The first signature has expired: the service would answer 70001 to it.
+    CHECK(tcchat::usersig::verify(first, admin.sdkappid, admin.identifier, key, *now).error().value() == 70001);
+    REQUIRE(chat.call(tcchat::get_contact_group_request{"user0", 0}).has_value());
+    CHECK(signer->generations() == 2);
+    for (const auto& call : service.calls()) CHECK(call.error_code == 0);
+}

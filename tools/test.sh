@@ -35,7 +35,7 @@ step "gcc-tsan [concurrency]"
 cmake -S . -B build/gcc-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=g++ -DTCCHAT_SANITIZE=thread \
   -DTCCHAT_BUILD_EXAMPLES=OFF -DTCCHAT_BUILD_TOOLS=OFF >/dev/null
 cmake --build build/gcc-tsan -j "$jobs" --target tcchat_tests
-./build/gcc-tsan/tests/tcchat_tests "[concurrency]"
+TSAN_OPTIONS="suppressions=$PWD/tests/tsan.supp" ./build/gcc-tsan/tests/tcchat_tests "[concurrency]"
 
 if [ -f fuzz/smoke.sh ]; then
   step "fuzz smoke"

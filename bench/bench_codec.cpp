@@ -758,6 +758,16 @@ void register_client_calls() {
                 benchmark::DoNotOptimize(r);
             }
         });
+        // What the canned transport itself costs (copying the answer into an http_response): not the client's.
+        benchmark::RegisterBenchmark(("transport_send/" + command).c_str(), [answer](benchmark::State& state) {
+            canned_transport transport{answer};
+            const tcchat::http_request request;
+            allocation_counter count(state);
+            for (auto _ : state) {
+                auto r = transport.send(request);
+                benchmark::DoNotOptimize(r);
+            }
+        });
         benchmark::RegisterBenchmark(("encode_decode/" + command).c_str(), [request, answer](benchmark::State& state) {
             allocation_counter count(state);
             for (auto _ : state) {

@@ -251,6 +251,47 @@ TEST_CASE("random is drawn per call unless the caller sets it", "[client]") {
     CHECK(service.calls().back().random == 7);
 }
 
+TEST_CASE("each call sends exactly its own URL body and JSON header although buffers are reused", "[client]") {
+    fake_time time;
+    scripted_transport t;
+    auto options = test_options(time);
+    options.validate_requests = false; // the middle request is far past the documented limits on purpose
+    client<scripted_transport> c(t, options);
+    mark_contact_request big = write_request;
+    big.MarkItem.resize(100, big.MarkItem.front());
+    search_contact_group_request huge{"u", {}};
+    for (int i = 0; i < 3000; ++i) huge.ContactItem.push_back({conversation_type::c2c, "peer-" + std::to_string(i), std::nullopt});
+    const delete_request small{"u", conversation_type::c2c, "p"};
+    const std::vector<std::string> expected_bodies{encode(big), encode(small), encode(huge), encode(small)};
+    REQUIRE(expected_bodies[2].size() > detail::reused_request::retained_capacity); // this one is released, not kept
+    options.split_batches = false;
+    client<scripted_transport> unsplit(t, options);
+    for (int i = 0; i < 4; ++i) t.envelope(0);
+    REQUIRE(c.call(big, {1}).has_value());
+    REQUIRE(c.call(small, {2}).has_value());
+    REQUIRE(unsplit.call(huge, {3}).has_value());
+    REQUIRE(c.call(small, {4}).has_value());
+    REQUIRE(t.sent->size() == 4);
+    const std::string_view commands[] = {"mark_contact", "delete", "search_contact_group", "delete"};
+    for (std::size_t i = 0; i < 4; ++i) {
+        const http_request& sent = t.sent->at(i);
+        CHECK(sent.body == expected_bodies[i]);
+        CHECK(sent.url == build_url("https://adminapisgp.im.qcloud.com", commands[i],
+                                    {app, "admin", "secret-usersig", static_cast<std::uint32_t>(i + 1)}));
+        REQUIRE(sent.headers.size() == 1);
+        CHECK(sent.headers[0].name == "Content-Type");
+        CHECK(sent.headers[0].value == "application/json");
+    }
+}
+
+TEST_CASE("the default random source draws distinct values and two clients differ", "[client]") {
+    detail::random_source first, second;
+    std::set<std::uint32_t> drawn;
+    for (int i = 0; i < 100; ++i) drawn.insert(first());
+    CHECK(drawn.size() == 100); // a repeat among 100 uniform uint32 draws has odds of about 1 in a million
+    CHECK_FALSE(drawn.count(second()));
+}
+
 TEST_CASE("per-item failures are surfaced never hidden", "[client]") {
     fake_time time;
     emulator_options small;

@@ -40,20 +40,21 @@ public:
     usersig_cache(usersig_provider provider, std::chrono::seconds margin)
         : provider_(std::move(provider)), margin_(margin) {}
 
-    result<std::string> get(std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) {
+    result<std::string> get(std::optional<std::chrono::system_clock::time_point> now = {}) {
         std::lock_guard<std::mutex> lock(mutex_);
-        const bool fresh = cached_ && (cached_->expires_at == std::chrono::system_clock::time_point::max() ||
-                                       now + margin_ < cached_->expires_at);
-        if (!fresh) {
-            if (!provider_) return make_error(code::usersig_unavailable, error_origin::local, "", "no UserSig provider configured");
-            auto renewed = provider_();
-            if (!renewed) return renewed.error();
-            if (renewed->usersig.empty())
-                return make_error(code::usersig_unavailable, error_origin::local, "", "the UserSig provider returned an empty signature");
-            cached_ = std::move(*renewed);
-            ++renewals_;
-        }
+        if (auto failed = refresh(now)) return *failed;
         return cached_->usersig;
+    }
+
+    /// Calls use(usersig, generation) under the cache's lock, renewing first if needed. The generation
+    /// changes with every renewal, so a caller can keep what it derives from a signature (the client keeps
+    /// the percent-encoded query) and guard it with this lock, taking one lock per call instead of two.
+    template <class Use>
+    std::optional<error> use(Use&& use, std::optional<std::chrono::system_clock::time_point> now = {}) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (auto failed = refresh(now)) return failed;
+        use(static_cast<const signed_usersig&>(*cached_), renewals_);
+        return std::nullopt;
     }
 
     void invalidate() {
@@ -67,6 +68,21 @@ public:
     }
 
 private:
+    /// With the lock held: renews unless the cached signature is good `margin_` beyond `now`.
+    std::optional<error> refresh(std::optional<std::chrono::system_clock::time_point> now) {
+        constexpr auto never = std::chrono::system_clock::time_point::max();
+        if (cached_ && (cached_->expires_at == never || now.value_or(std::chrono::system_clock::now()) + margin_ < cached_->expires_at))
+            return std::nullopt;
+        if (!provider_) return make_error(code::usersig_unavailable, error_origin::local, "", "no UserSig provider configured");
+        auto renewed = provider_();
+        if (!renewed) return renewed.error();
+        if (renewed->usersig.empty())
+            return make_error(code::usersig_unavailable, error_origin::local, "", "the UserSig provider returned an empty signature");
+        cached_ = std::move(*renewed);
+        ++renewals_;
+        return std::nullopt;
+    }
+
     usersig_provider provider_;
     std::chrono::seconds margin_;
     std::optional<signed_usersig> cached_;

@@ -10,12 +10,14 @@
 
 #include <tcchat/error.hpp>
 
+#include <boost/core/span.hpp>
+
 #include <chrono>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
-#include <vector>
 
 #if defined(__cpp_concepts) && __cpp_concepts >= 201907L && __has_include(<concepts>)
 #include <concepts>
@@ -26,15 +28,21 @@
 
 namespace tcchat {
 
+/// Views: a header's text lives in static storage or in the client, which outlives every exchange it starts.
 struct http_header {
-    std::string name;
-    std::string value;
+    std::string_view name;
+    std::string_view value;
 };
 
+/// What every tcchat call sends besides its URL and body: the query carries the rest (spec §1.1).
+inline constexpr http_header json_headers[] = {{"Content-Type", "application/json"}};
+
+/// One exchange. It stays valid, unchanged, until send returns or the completion handler is called; a
+/// transport that keeps it longer copies what it needs.
 struct http_request {
     std::string url; ///< holds the usersig: log redact_usersig(url), never the url itself
     std::string body;
-    std::vector<http_header> headers;
+    boost::span<const http_header> headers = json_headers;
     /// The service gives up after 3 s (spec §1.3), so a caller waits longer than that.
     std::chrono::milliseconds timeout{std::chrono::seconds(10)};
 };

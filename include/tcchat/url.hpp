@@ -53,17 +53,20 @@ inline std::string region_base_url(region r, bool backup = false) {
 /// alphabet uses '*', '-' and '_' (spec §5.1), and the official SDKs send it unescaped.
 inline void append_percent_encoded(std::string& out, std::string_view text) {
     static constexpr char hex[] = "0123456789ABCDEF";
-    for (char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        const bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                           c == '.' || c == '_' || c == '~' || c == '*';
-        if (plain) {
-            out.push_back(ch);
-        } else {
-            out.push_back('%');
-            out.push_back(hex[c >> 4]);
-            out.push_back(hex[c & 0xF]);
-        }
+    const auto plain = [](unsigned char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+               c == '_' || c == '~' || c == '*';
+    };
+    // Runs of plain characters are copied whole: commands and UserSigs are nearly all plain.
+    for (std::size_t at = 0; at < text.size();) {
+        std::size_t end = at;
+        while (end < text.size() && plain(static_cast<unsigned char>(text[end]))) ++end;
+        out.append(text.data() + at, end - at);
+        if (end == text.size()) break;
+        const auto c = static_cast<unsigned char>(text[end]);
+        const char escape[3] = {'%', hex[c >> 4], hex[c & 0xF]};
+        out.append(escape, 3);
+        at = end + 1;
     }
 }
 
@@ -99,23 +102,48 @@ struct call_parameters {
     std::uint32_t random = 0;
 };
 
+/// "<base>/v4/recentcontact/": what every URL of one base has before the command.
+inline std::string service_root(std::string_view base_url) {
+    std::string root(base_url);
+    if (root.empty() || root.back() != '/') root.push_back('/');
+    root.append(service_path);
+    return root;
+}
+
+/// "?sdkappid=..&identifier=..&usersig=..&random=": the part of the query that changes only with the
+/// UserSig, so a client encodes it once per signature rather than once per call.
+inline void append_signed_query(std::string& out, std::uint32_t sdkappid, std::string_view identifier,
+                                std::string_view usersig) {
+    out += "?sdkappid=";
+    out += std::to_string(sdkappid);
+    out += "&identifier=";
+    append_percent_encoded(out, identifier);
+    out += "&usersig=";
+    append_percent_encoded(out, usersig);
+    out += "&random=";
+}
+
+/// Replaces `url` with root + command + signed query + random + "&contenttype=json", reusing its capacity.
+inline void assemble_url(std::string& url, std::string_view root, std::string_view command,
+                         std::string_view signed_query, std::uint32_t random) {
+    static constexpr std::string_view format = "&contenttype=json";
+    char digits[10];
+    const auto written = std::to_chars(digits, digits + sizeof digits, random).ptr;
+    url.clear();
+    url.reserve(root.size() + 3 * command.size() + signed_query.size() + sizeof digits + format.size());
+    url.append(root);
+    append_percent_encoded(url, command);
+    url.append(signed_query);
+    url.append(digits, written);
+    url.append(format);
+}
+
 /// "<base>/v4/recentcontact/<command>?sdkappid=..&identifier=..&usersig=..&random=..&contenttype=json".
 inline std::string build_url(std::string_view base_url, std::string_view command, const call_parameters& call) {
+    std::string signed_query;
+    append_signed_query(signed_query, call.sdkappid, call.identifier, call.usersig);
     std::string url;
-    url.reserve(base_url.size() + command.size() + call.identifier.size() + call.usersig.size() + 96);
-    url.append(base_url);
-    if (url.empty() || url.back() != '/') url.push_back('/');
-    url.append(service_path);
-    append_percent_encoded(url, command);
-    url += "?sdkappid=";
-    url += std::to_string(call.sdkappid);
-    url += "&identifier=";
-    append_percent_encoded(url, call.identifier);
-    url += "&usersig=";
-    append_percent_encoded(url, call.usersig);
-    url += "&random=";
-    url += std::to_string(call.random);
-    url += "&contenttype=json";
+    assemble_url(url, service_root(base_url), command, signed_query, call.random);
     return url;
 }
 

@@ -2959,17 +2959,20 @@ inline std::string region_base_url(region r, bool backup = false) {
 /// alphabet uses '*', '-' and '_' (spec §5.1), and the official SDKs send it unescaped.
 inline void append_percent_encoded(std::string& out, std::string_view text) {
     static constexpr char hex[] = "0123456789ABCDEF";
-    for (char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        const bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                           c == '.' || c == '_' || c == '~' || c == '*';
-        if (plain) {
-            out.push_back(ch);
-        } else {
-            out.push_back('%');
-            out.push_back(hex[c >> 4]);
-            out.push_back(hex[c & 0xF]);
-        }
+    const auto plain = [](unsigned char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+               c == '_' || c == '~' || c == '*';
+    };
+    // Runs of plain characters are copied whole: commands and UserSigs are nearly all plain.
+    for (std::size_t at = 0; at < text.size();) {
+        std::size_t end = at;
+        while (end < text.size() && plain(static_cast<unsigned char>(text[end]))) ++end;
+        out.append(text.data() + at, end - at);
+        if (end == text.size()) break;
+        const auto c = static_cast<unsigned char>(text[end]);
+        const char escape[3] = {'%', hex[c >> 4], hex[c & 0xF]};
+        out.append(escape, 3);
+        at = end + 1;
     }
 }
 
@@ -3005,23 +3008,48 @@ struct call_parameters {
     std::uint32_t random = 0;
 };
 
+/// "<base>/v4/recentcontact/": what every URL of one base has before the command.
+inline std::string service_root(std::string_view base_url) {
+    std::string root(base_url);
+    if (root.empty() || root.back() != '/') root.push_back('/');
+    root.append(service_path);
+    return root;
+}
+
+/// "?sdkappid=..&identifier=..&usersig=..&random=": the part of the query that changes only with the
+/// UserSig, so a client encodes it once per signature rather than once per call.
+inline void append_signed_query(std::string& out, std::uint32_t sdkappid, std::string_view identifier,
+                                std::string_view usersig) {
+    out += "?sdkappid=";
+    out += std::to_string(sdkappid);
+    out += "&identifier=";
+    append_percent_encoded(out, identifier);
+    out += "&usersig=";
+    append_percent_encoded(out, usersig);
+    out += "&random=";
+}
+
+/// Replaces `url` with root + command + signed query + random + "&contenttype=json", reusing its capacity.
+inline void assemble_url(std::string& url, std::string_view root, std::string_view command,
+                         std::string_view signed_query, std::uint32_t random) {
+    static constexpr std::string_view format = "&contenttype=json";
+    char digits[10];
+    const auto written = std::to_chars(digits, digits + sizeof digits, random).ptr;
+    url.clear();
+    url.reserve(root.size() + 3 * command.size() + signed_query.size() + sizeof digits + format.size());
+    url.append(root);
+    append_percent_encoded(url, command);
+    url.append(signed_query);
+    url.append(digits, written);
+    url.append(format);
+}
+
 /// "<base>/v4/recentcontact/<command>?sdkappid=..&identifier=..&usersig=..&random=..&contenttype=json".
 inline std::string build_url(std::string_view base_url, std::string_view command, const call_parameters& call) {
+    std::string signed_query;
+    append_signed_query(signed_query, call.sdkappid, call.identifier, call.usersig);
     std::string url;
-    url.reserve(base_url.size() + command.size() + call.identifier.size() + call.usersig.size() + 96);
-    url.append(base_url);
-    if (url.empty() || url.back() != '/') url.push_back('/');
-    url.append(service_path);
-    append_percent_encoded(url, command);
-    url += "?sdkappid=";
-    url += std::to_string(call.sdkappid);
-    url += "&identifier=";
-    append_percent_encoded(url, call.identifier);
-    url += "&usersig=";
-    append_percent_encoded(url, call.usersig);
-    url += "&random=";
-    url += std::to_string(call.random);
-    url += "&contenttype=json";
+    assemble_url(url, service_root(base_url), command, signed_query, call.random);
     return url;
 }
 
@@ -3131,20 +3159,21 @@ public:
     usersig_cache(usersig_provider provider, std::chrono::seconds margin)
         : provider_(std::move(provider)), margin_(margin) {}
 
-    result<std::string> get(std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) {
+    result<std::string> get(std::optional<std::chrono::system_clock::time_point> now = {}) {
         std::lock_guard<std::mutex> lock(mutex_);
-        const bool fresh = cached_ && (cached_->expires_at == std::chrono::system_clock::time_point::max() ||
-                                       now + margin_ < cached_->expires_at);
-        if (!fresh) {
-            if (!provider_) return make_error(code::usersig_unavailable, error_origin::local, "", "no UserSig provider configured");
-            auto renewed = provider_();
-            if (!renewed) return renewed.error();
-            if (renewed->usersig.empty())
-                return make_error(code::usersig_unavailable, error_origin::local, "", "the UserSig provider returned an empty signature");
-            cached_ = std::move(*renewed);
-            ++renewals_;
-        }
+        if (auto failed = refresh(now)) return *failed;
         return cached_->usersig;
+    }
+
+    /// Calls use(usersig, generation) under the cache's lock, renewing first if needed. The generation
+    /// changes with every renewal, so a caller can keep what it derives from a signature (the client keeps
+    /// the percent-encoded query) and guard it with this lock, taking one lock per call instead of two.
+    template <class Use>
+    std::optional<error> use(Use&& use, std::optional<std::chrono::system_clock::time_point> now = {}) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (auto failed = refresh(now)) return failed;
+        use(static_cast<const signed_usersig&>(*cached_), renewals_);
+        return std::nullopt;
     }
 
     void invalidate() {
@@ -3158,6 +3187,21 @@ public:
     }
 
 private:
+    /// With the lock held: renews unless the cached signature is good `margin_` beyond `now`.
+    std::optional<error> refresh(std::optional<std::chrono::system_clock::time_point> now) {
+        constexpr auto never = std::chrono::system_clock::time_point::max();
+        if (cached_ && (cached_->expires_at == never || now.value_or(std::chrono::system_clock::now()) + margin_ < cached_->expires_at))
+            return std::nullopt;
+        if (!provider_) return make_error(code::usersig_unavailable, error_origin::local, "", "no UserSig provider configured");
+        auto renewed = provider_();
+        if (!renewed) return renewed.error();
+        if (renewed->usersig.empty())
+            return make_error(code::usersig_unavailable, error_origin::local, "", "the UserSig provider returned an empty signature");
+        cached_ = std::move(*renewed);
+        ++renewals_;
+        return std::nullopt;
+    }
+
     usersig_provider provider_;
     std::chrono::seconds margin_;
     std::optional<signed_usersig> cached_;
@@ -3256,12 +3300,14 @@ private:
 // deliver (code::transport_failed, code::timeout); HTTP statuses and bodies are the client's to judge.
 
 
+#include <boost/core/span.hpp>
+
 #include <chrono>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
-#include <vector>
 
 #if defined(__cpp_concepts) && __cpp_concepts >= 201907L && __has_include(<concepts>)
 #include <concepts>
@@ -3272,15 +3318,21 @@ private:
 
 namespace tcchat {
 
+/// Views: a header's text lives in static storage or in the client, which outlives every exchange it starts.
 struct http_header {
-    std::string name;
-    std::string value;
+    std::string_view name;
+    std::string_view value;
 };
 
+/// What every tcchat call sends besides its URL and body: the query carries the rest (spec §1.1).
+inline constexpr http_header json_headers[] = {{"Content-Type", "application/json"}};
+
+/// One exchange. It stays valid, unchanged, until send returns or the completion handler is called; a
+/// transport that keeps it longer copies what it needs.
 struct http_request {
     std::string url; ///< holds the usersig: log redact_usersig(url), never the url itself
     std::string body;
-    std::vector<http_header> headers;
+    boost::span<const http_header> headers = json_headers;
     /// The service gives up after 3 s (spec §1.3), so a caller waits longer than that.
     std::chrono::milliseconds timeout{std::chrono::seconds(10)};
 };
@@ -3354,6 +3406,7 @@ constexpr bool assert_async_transport() {
 
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <iterator>
@@ -3463,24 +3516,55 @@ inline cursor_step advance(get_list_request& request, const get_list_response& p
     return cursor_step::advanced;
 }
 
-/// A well-seeded source for `random` (spec §1.1: a uint32), shared by the client's threads.
+/// A well-seeded source for `random` (spec §1.1: a uint32), shared by the client's threads. SplitMix64
+/// (Steele, Lea and Flood, 2014) over one atomic counter: a draw is an add and a mix, never a lock.
 class random_source {
 public:
-    random_source() : engine_(seed()) {}
-    std::uint32_t operator()() {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return std::uniform_int_distribution<std::uint32_t>()(engine_);
+    random_source() : state_(seed()) {}
+    std::uint32_t operator()() noexcept {
+        constexpr std::uint64_t gamma = 0x9E3779B97F4A7C15u;
+        std::uint64_t z = state_.fetch_add(gamma, std::memory_order_relaxed) + gamma;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+        return static_cast<std::uint32_t>((z ^ (z >> 31)) >> 32);
     }
 
 private:
-    static std::seed_seq& seed() {
-        static std::random_device device;
-        static std::seed_seq sequence{device(), device(), device(), device(),
-                                      static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count())};
-        return sequence;
+    static std::uint64_t seed() {
+        std::random_device device;
+        const auto now = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+        return (std::uint64_t{device()} << 32 | device()) ^ now;
     }
-    std::mt19937 engine_;
-    std::mutex mutex_;
+    std::atomic<std::uint64_t> state_;
+};
+
+/// A request whose URL and body buffers come from the calling thread's previous call and go back to it
+/// afterwards, so a steady stream of calls allocates nothing for them. A buffer grown past
+/// `retained_capacity` (a rare oversized batch) is released rather than kept for the thread's lifetime.
+class reused_request {
+public:
+    static constexpr std::size_t retained_capacity = 64 * 1024;
+
+    reused_request() {
+        std::swap(request.url, spare().url);
+        std::swap(request.body, spare().body);
+        request.url.clear();
+        request.body.clear();
+    }
+    ~reused_request() {
+        if (request.url.capacity() <= retained_capacity) spare().url = std::move(request.url);
+        if (request.body.capacity() <= retained_capacity) spare().body = std::move(request.body);
+    }
+    reused_request(const reused_request&) = delete;
+    reused_request& operator=(const reused_request&) = delete;
+
+    http_request request;
+
+private:
+    static http_request& spare() {
+        thread_local http_request held;
+        return held;
+    }
 };
 
 } // namespace detail
@@ -3494,11 +3578,10 @@ class client {
 
 public:
     client(Transport transport, client_options options)
-        : transport_(std::move(transport)), options_(std::move(options)),
+        : transport_(std::move(transport)), options_(std::move(options)), service_root_(service_root(options_.base_url)),
           usersig_(options_.usersig, options_.usersig_renew_margin) {
         if (!options_.sleep) options_.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
         if (!options_.clock) options_.clock = [] { return std::chrono::steady_clock::now(); };
-        if (!options_.random) options_.random = [source = std::make_shared<detail::random_source>()] { return (*source)(); };
         if (!options_.schedule)
             options_.schedule = [sleep = options_.sleep](std::chrono::milliseconds delay, std::function<void()> resume) {
                 sleep(delay);
@@ -3514,7 +3597,7 @@ public:
             if (options_.split_batches && (request.*endpoint::batch_field).size() > endpoint::batch_limit)
                 return call_in_chunks(request, per_call);
         }
-        return call_with_retries(request, per_call.random ? *per_call.random : options_.random());
+        return call_with_retries(request, per_call.random ? *per_call.random : draw_random());
     }
 
     /// The asynchronous form, for transports with async_send. `handler(result<Response>)` is called exactly
@@ -3527,7 +3610,7 @@ public:
         using response = response_of<Request>;
         struct operation {
             std::decay_t<Handler> handler;
-            std::string body;
+            http_request outgoing;
             std::uint32_t random;
             std::chrono::steady_clock::time_point deadline;
             int attempt = 0;
@@ -3538,25 +3621,21 @@ public:
             const report violations = validate(request, options_.validation);
             if (!violations.ok()) return handler(result<response>(violations.first_error()));
         }
-        auto op = std::make_shared<operation>(operation{std::forward<Handler>(handler), encode(request),
-                                                        per_call.random ? *per_call.random : options_.random(),
-                                                        options_.clock() + options_.deadline});
+        const auto start = options_.clock();
+        auto op = std::make_shared<operation>(operation{std::forward<Handler>(handler), http_request{{}, encode(request)},
+                                                        per_call.random ? *per_call.random : draw_random(),
+                                                        start + options_.deadline});
         auto step = std::make_shared<std::function<void()>>();
-        *step = [this, op, weak_step = std::weak_ptr<std::function<void()>>(step)]() {
+        *step = [this, op, start, weak_step = std::weak_ptr<std::function<void()>>(step)]() {
             auto self = weak_step.lock();
             ++op->attempt;
-            const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(op->deadline - options_.clock());
-            if (remaining.count() <= 0)
-                return op->handler(result<response>(make_error(code::deadline_exceeded, error_origin::local, "", "deadline passed")));
-            auto request_url = prepare_attempt(endpoint::command, op->random);
-            if (!request_url) return op->handler(result<response>(request_url.error()));
-            http_request outgoing{std::move(*request_url), op->body, {{"Content-Type", "application/json"}},
-                                  std::min(remaining, options_.attempt_timeout)};
-            const auto started = options_.clock();
-            const std::string redacted = redact_usersig(outgoing.url);
-            transport_.async_send(outgoing, [this, op, self, started, redacted](result<http_response> answer) {
+            const auto now = op->attempt == 1 ? start : options_.clock();
+            if (auto refused = prepare_attempt(endpoint::command, op->random, now, op->deadline, op->attempt, op->outgoing))
+                return op->handler(result<response>(std::move(*refused)));
+            const auto started = attempt_clock();
+            transport_.async_send(op->outgoing, [this, op, self, started](result<http_response> answer) {
                 result<response> outcome = interpret<response>(answer);
-                report_attempt(endpoint::command, op->random, op->attempt, started, answer, outcome, redacted);
+                report_attempt(endpoint::command, op->random, op->attempt, started, answer, outcome, op->outgoing.url);
                 if (outcome) return op->handler(std::move(outcome));
                 op->last = outcome.error();
                 const auto next = next_step(op->last, endpoint::is_read, op->attempt, op->renewed_usersig, op->deadline);
@@ -3588,7 +3667,7 @@ private:
             auto& chunk_items = chunk.*endpoint::batch_field;
             const std::size_t end = std::min(items.size(), start + endpoint::batch_limit);
             chunk_items.assign(items.begin() + static_cast<std::ptrdiff_t>(start), items.begin() + static_cast<std::ptrdiff_t>(end));
-            auto part = call_with_retries(chunk, per_call.random ? *per_call.random : options_.random());
+            auto part = call_with_retries(chunk, per_call.random ? *per_call.random : draw_random());
             if (!part) {
                 error e = part.error();
                 e.message += " (chunk of items " + std::to_string(start) + ".." + std::to_string(end - 1) + "; " +
@@ -3609,22 +3688,19 @@ private:
             const report violations = validate(request, options_.validation);
             if (!violations.ok()) return violations.first_error();
         }
-        const std::string body = encode(request);
-        const auto deadline = options_.clock() + options_.deadline;
+        detail::reused_request reused;
+        http_request& outgoing = reused.request;
+        encode_to(outgoing.body, request);
+        const auto start = options_.clock();
+        const auto deadline = start + options_.deadline;
         bool renewed_usersig = false;
         for (int attempt = 1;; ++attempt) {
-            const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - options_.clock());
-            if (remaining.count() <= 0)
-                return make_error(code::deadline_exceeded, error_origin::local, "",
-                                  "deadline passed after " + std::to_string(attempt - 1) + " attempts");
-            auto url = prepare_attempt(endpoint::command, random);
-            if (!url) return url.error();
-            const http_request outgoing{std::move(*url), body, {{"Content-Type", "application/json"}},
-                                        std::min(remaining, options_.attempt_timeout)};
-            const auto started = options_.clock();
+            const auto now = attempt == 1 ? start : options_.clock();
+            if (auto refused = prepare_attempt(endpoint::command, random, now, deadline, attempt, outgoing)) return *refused;
+            const auto started = attempt_clock();
             const auto answer = transport_.send(outgoing);
             result<response> outcome = interpret<response>(answer);
-            report_attempt(endpoint::command, random, attempt, started, answer, outcome, redact_usersig(outgoing.url));
+            report_attempt(endpoint::command, random, attempt, started, answer, outcome, outgoing.url);
             if (outcome) return outcome;
             error last = outcome.error();
             const auto pause = next_step(last, endpoint::is_read, attempt, renewed_usersig, deadline);
@@ -3633,12 +3709,31 @@ private:
         }
     }
 
-    /// Takes a rate-limit permit and the current UserSig, and builds the attempt's URL.
-    result<std::string> prepare_attempt(std::string_view command, std::uint32_t random) {
+    /// Readies `outgoing` for attempt number `attempt` at `now`: the time left, a rate-limit permit, and the URL
+    /// with the current UserSig. Answers the error that stops the call instead, if any.
+    std::optional<error> prepare_attempt(std::string_view command, std::uint32_t random, std::chrono::steady_clock::time_point now,
+                                         std::chrono::steady_clock::time_point deadline, int attempt, http_request& outgoing) {
+        const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+        if (remaining.count() <= 0)
+            return make_error(code::deadline_exceeded, error_origin::local, "",
+                              "deadline passed after " + std::to_string(attempt - 1) + " attempts");
+        outgoing.timeout = std::min(remaining, options_.attempt_timeout);
         if (options_.limiter) options_.limiter->acquire();
-        auto usersig = usersig_.get();
-        if (!usersig) return usersig.error();
-        return build_url(options_.base_url, command, {options_.identity.sdkappid, options_.identity.identifier, *usersig, random});
+        return usersig_.use([&](const signed_usersig& usersig, std::uint64_t generation) {
+            if (signed_query_.generation != generation) {
+                signed_query_.text.clear();
+                append_signed_query(signed_query_.text, options_.identity.sdkappid, options_.identity.identifier, usersig.usersig);
+                signed_query_.generation = generation;
+            }
+            assemble_url(outgoing.url, service_root_, command, signed_query_.text, random);
+        });
+    }
+
+    std::uint32_t draw_random() { return options_.random ? options_.random() : random_(); }
+
+    /// When an attempt starts, for the hook's latency; the clock is not read when nobody looks.
+    std::chrono::steady_clock::time_point attempt_clock() {
+        return options_.on_attempt ? options_.clock() : std::chrono::steady_clock::time_point{};
     }
 
     /// After a failed attempt: the pause before the next one, or nullopt to give up with `last`.
@@ -3669,16 +3764,16 @@ private:
     std::chrono::milliseconds backoff(int attempt) {
         const auto cap = options_.retry.max_backoff.count();
         const long long step = std::min<long long>(cap, options_.retry.initial_backoff.count() << std::min(attempt - 1, 20));
-        return std::chrono::milliseconds(step / 2 + static_cast<long long>(options_.random() % static_cast<std::uint32_t>(step / 2 + 1)));
+        return std::chrono::milliseconds(step / 2 + static_cast<long long>(draw_random() % static_cast<std::uint32_t>(step / 2 + 1)));
     }
 
     template <class Response>
     void report_attempt(std::string_view command, std::uint32_t random, int attempt, std::chrono::steady_clock::time_point started,
-                        const result<http_response>& answer, const result<Response>& outcome, const std::string& redacted_url) {
+                        const result<http_response>& answer, const result<Response>& outcome, std::string_view url) {
         if (!options_.on_attempt) return;
         const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(options_.clock() - started);
         options_.on_attempt(attempt_record{command, random, attempt, latency, answer ? answer->status : 0,
-                                           outcome ? 0 : outcome.error().value(), redacted_url});
+                                           outcome ? 0 : outcome.error().value(), redact_usersig(url)});
     }
 
     template <class Response>
@@ -3703,9 +3798,19 @@ private:
         return decoded;
     }
 
+    /// The query up to "random=" for UserSig generation `generation` (see append_signed_query). Guarded by
+    /// usersig_'s lock: it is touched only inside usersig_.use().
+    struct signed_query_cache {
+        std::uint64_t generation = 0; ///< none yet: the cache's first signature is generation 1
+        std::string text;
+    };
+
     Transport transport_;
     client_options options_;
+    const std::string service_root_;
     usersig_cache usersig_;
+    signed_query_cache signed_query_;
+    detail::random_source random_;
 };
 
 /// Walks the pages of get_contact_group or get_list. next() answers nullopt at the end; an error ends the

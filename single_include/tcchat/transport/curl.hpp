@@ -49,7 +49,8 @@ public:
         body_sink sink{{}, state_->options.max_response_bytes, false};
         char error_text[CURL_ERROR_SIZE] = {};
         curl_slist* headers = nullptr;
-        for (const auto& h : request.headers) headers = curl_slist_append(headers, (h.name + ": " + h.value).c_str());
+        for (const auto& h : request.headers)
+            headers = curl_slist_append(headers, std::string(h.name).append(": ").append(h.value).c_str());
         headers = curl_slist_append(headers, "Expect:"); // no 100-continue round trip for larger bodies
         std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_list(headers, &curl_slist_free_all);
 

@@ -229,6 +229,98 @@ def usersig_seeds():
     return seeds
 
 
+# url_query: the call header of fuzz/url_query.cpp (sdkappid and random little-endian, flags, two lengths).
+CUSTOM_COMMAND = 8  # flags bit 3: the command is read from the input; flags >> 4 picks the base URL (% 11)
+
+
+def url_call(identifier, usersig, command=None, endpoint=0, base=0, sdkappid=1400000000, random=99999999):
+    flags = (endpoint % 8) | (CUSTOM_COMMAND if command is not None else 0) | ((base % 16) << 4)
+    command = command or b""
+    assert len(identifier) < 256 and len(command) < 256
+    return (sdkappid.to_bytes(4, "little") + random.to_bytes(4, "little") +
+            bytes([flags, len(identifier), len(command)]) + identifier + command + usersig)
+
+
+def url_query_seeds():
+    """Every endpoint with the spec §1.1 example values and the §5.2 UserSigs, awkward bytes in every field, and
+    request targets for parse_request_target and redact_usersig alone."""
+    usersigs = [text.encode() for text in USERSIGS.values()]
+    seeds = {}
+    for command, endpoint in SELECTOR.items():
+        seeds[f"seed-{command}"] = url_call(b"administrator", usersigs[endpoint % 3], endpoint=endpoint, base=endpoint)
+    awkward = {
+        "reserved-bytes": b"a&b=c?d#e/f%g+h i",
+        "utf8": "管理员".encode(),
+        "bad-utf8-and-nul": b"\xff\xc0\xaf\0x",
+        "percent-escapes": b"%41%2",
+        "usersig-key": b"&usersig=leak",
+        "empty": b"",
+    }
+    for name, text in awkward.items():
+        seeds[f"seed-identifier-{name}"] = url_call(text, usersigs[0], endpoint=1, base=8)
+        seeds[f"seed-usersig-{name}"] = url_call(b"admin", text, endpoint=2, base=9)
+        seeds[f"seed-command-{name}"] = url_call(b"admin", usersigs[1], command=text, base=10)
+    seeds["seed-usersig-redacted"] = url_call(b"REDACTED", b"REDACTED", endpoint=3)
+    seeds["seed-usersig-one-byte-in-domain"] = url_call(b"admin", b"m", endpoint=4)
+    seeds["seed-numbers-max"] = url_call(b"admin", b"sig", endpoint=5, sdkappid=2**32 - 1, random=2**32 - 1)
+    seeds["seed-numbers-zero"] = url_call(b"", b"", endpoint=6, sdkappid=0, random=0)
+    targets = {
+        "two-usersigs": "/v4/recentcontact/get_list?usersig=a&x=1&usersig=b",
+        "usersig-not-a-key": "/v4/recentcontact/get_list?myusersig=a&xusersig=&usersig",
+        "encoded-key": "/v4/recentcontact/get_list?user%73ig=secret",
+        "bad-escape": "/v4/%zz?sdkappid=1",
+        "cut-escape": "/v4/recentcontact/get_list?identifier=%4",
+        "scheme-in-query": "/v4/recentcontact/get_list?next=https://host/x&usersig=s",
+        "no-path": "https://console.tim.qq.com",
+        "empty-pairs": "?&&=&a=&=b",
+    }
+    seeds.update({"seed-target-" + name: text.encode() for name, text in targets.items()})
+    return seeds
+
+
+# emulator_raw: calls separated as in fuzz/emulator_raw.cpp, each a flags byte (bits 0-2 endpoint, bit 3 raw URL,
+# bit 4 the second SDKAppID) and then the body, or the URL line and the body.
+CALL_SEPARATOR = b"\n--\n"
+RAW_URL = 8
+SECOND_APP = 16
+
+
+def emulator_raw_seeds():
+    """Each request sample as one call; a create, search, update, get, mark and delete sequence over one user;
+    the same sequence in the second app; every URL-layer error (spec §1.6); hostile bodies."""
+    seeds = {}
+    for file, command, kind, text in samples():
+        if kind == "request":
+            seeds["seed-" + file] = bytes([SELECTOR[command]]) + text
+    lifecycle = ["create_contact_group.request.json", "search_contact_group.request.json",
+                 "update_contact_group.request.rename.json", "update_contact_group.request.conversations.json",
+                 "get_contact_group.request.json", "mark_contact.request.json", "del_contact_group.request.json",
+                 "get_list.request.json"]
+    for name, app_bit in {"lifecycle": 0, "lifecycle-second-app": SECOND_APP}.items():
+        calls = [bytes([SELECTOR[file.split(".")[0]] | app_bit]) + sample(file).encode() for file in lifecycle]
+        seeds["seed-" + name] = CALL_SEPARATOR.join(calls)
+    quota = [bytes([SELECTOR["create_contact_group"]]) +
+             replaced(sample("create_contact_group.request.json"), '"test0"', f'"group{n}"').encode() for n in range(4)]
+    seeds["seed-group-quota"] = CALL_SEPARATOR.join(quota)
+    query = "sdkappid=1400000000&identifier=admin&usersig=sig&random=1&contenttype=json"
+    urls = {
+        "malformed-escape": "/v4/recentcontact/get_list?sdkappid=%zz",
+        "unknown-service": "/v4/openim/sendmsg?" + query,
+        "unknown-command": "/v4/recentcontact/get_lists?" + query,
+        "no-sdkappid": "/v4/recentcontact/get_list?identifier=admin&usersig=sig",
+        "sdkappid-over-uint32": "/v4/recentcontact/get_list?sdkappid=4294967296&identifier=admin&usersig=sig",
+        "no-identifier": "/v4/recentcontact/get_list?sdkappid=1&usersig=sig",
+        "empty-usersig": "/v4/recentcontact/get_list?sdkappid=1&identifier=admin&usersig=",
+        "full-url-bad-random": "https://console.tim.qq.com/v4/recentcontact/delete?" + query.replace("random=1", "random=x"),
+    }
+    get_list = sample("get_list.request.json").encode()
+    for name, url in urls.items():
+        seeds["seed-url-" + name] = bytes([RAW_URL]) + url.encode() + b"\n" + get_list
+    for name, body in generic_bodies().items():
+        seeds["seed-body-" + name] = bytes([SELECTOR["mark_contact"]]) + body
+    return seeds
+
+
 def write_corpus(harness, seeds):
     directory = FUZZ_DIR / "corpus" / harness
     directory.mkdir(parents=True, exist_ok=True)
@@ -247,6 +339,8 @@ def main():
     write_corpus("dom_parse_limits", {"seed-" + n: d for n, d in selector_seeds(["request", "response"], REQUEST_BIT)})
     write_corpus("standard_mark", standard_mark_seeds())
     write_corpus("usersig_verify", usersig_seeds())
+    write_corpus("url_query", url_query_seeds())
+    write_corpus("emulator_raw", emulator_raw_seeds())
 
 
 if __name__ == "__main__":

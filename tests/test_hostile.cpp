@@ -9,15 +9,84 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <limits>
+#include <new>
 #include <string>
 #include <string_view>
 #include <vector>
 
 using namespace tcchat;
 using namespace std::string_literals;
+
+namespace {
+
+/// Bytes held through the global operator new right now, and the most held since a test reset it: how the
+/// 50 MB test below sees that decode_dom never holds the DOM of a body past the limits. Every test program
+/// counts (the count is two relaxed atomics); only that test reads it.
+struct heap_counter {
+    std::atomic<std::size_t> held{0};
+    std::atomic<std::size_t> peak{0};
+
+    void add(std::size_t bytes) noexcept {
+        const std::size_t now = held.fetch_add(bytes, std::memory_order_relaxed) + bytes;
+        std::size_t seen = peak.load(std::memory_order_relaxed);
+        while (now > seen && !peak.compare_exchange_weak(seen, now, std::memory_order_relaxed)) {
+        }
+    }
+    void remove(std::size_t bytes) noexcept { held.fetch_sub(bytes, std::memory_order_relaxed); }
+    /// Starts a measurement: the peak is what is held now.
+    std::size_t reset_peak() noexcept {
+        const std::size_t now = held.load(std::memory_order_relaxed);
+        peak.store(now, std::memory_order_relaxed);
+        return now;
+    }
+};
+
+heap_counter heap;
+
+// Each block starts with its size, in a header that keeps the block aligned for any fundamental type.
+constexpr std::size_t header_bytes = alignof(std::max_align_t);
+
+void* counted_allocate(std::size_t size) noexcept {
+    auto* block = static_cast<unsigned char*>(std::malloc(size + header_bytes));
+    if (block == nullptr) return nullptr;
+    *reinterpret_cast<std::size_t*>(block) = size;
+    heap.add(size);
+    return block + header_bytes;
+}
+
+void counted_free(void* memory) noexcept {
+    if (memory == nullptr) return;
+    auto* block = static_cast<unsigned char*>(memory) - header_bytes;
+    heap.remove(*reinterpret_cast<std::size_t*>(block));
+    std::free(block);
+}
+
+void* counted_allocate_or_throw(std::size_t size) {
+    if (void* memory = counted_allocate(size)) return memory;
+    throw std::bad_alloc();
+}
+
+} // namespace
+
+// Every non-aligned form is replaced: a sanitizer runtime defines each form on its own, so a form left out
+// would hand out blocks without the header. The aligned forms keep their own pairs and are not counted.
+void* operator new(std::size_t size) { return counted_allocate_or_throw(size); }
+void* operator new[](std::size_t size) { return counted_allocate_or_throw(size); }
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept { return counted_allocate(size); }
+void* operator new[](std::size_t size, const std::nothrow_t&) noexcept { return counted_allocate(size); }
+void operator delete(void* memory) noexcept { counted_free(memory); }
+void operator delete[](void* memory) noexcept { counted_free(memory); }
+void operator delete(void* memory, std::size_t) noexcept { counted_free(memory); }
+void operator delete[](void* memory, std::size_t) noexcept { counted_free(memory); }
+void operator delete(void* memory, const std::nothrow_t&) noexcept { counted_free(memory); }
+void operator delete[](void* memory, const std::nothrow_t&) noexcept { counted_free(memory); }
 
 namespace {
 
@@ -73,6 +142,47 @@ TEST_CASE("a 50 MB array of zeros is refused by the body limit before parsing", 
     require_error(decode<get_list_response>(zeros), code::local_limit_exceeded, "",
                   "body is " + std::to_string(zeros.size()) + " bytes; the limit is " +
                       std::to_string(TCCHAT_MAX_BODY_BYTES));
+}
+
+TEST_CASE("decode_dom refuses a 50 MB array of zeros at the item limit without building its DOM", "[hostile]") {
+    constexpr std::size_t fifty_megabytes = 50u * 1024u * 1024u;
+    std::string items = "0,";
+    while (items.size() < fifty_megabytes) items += items;
+    items.resize(fifty_megabytes);
+    const std::string body = R"({"From_Account":"user_0001","MarkItem":[{"OptType":1,)"
+                             R"("ContactItem":{"Type":1,"To_Account":"user_0002"},"SetMark":[)" +
+                             items + "0]}]}";
+    items = std::string();
+    decode_options options;
+    options.max_body_bytes = 64u * 1024u * 1024u; // the body passes: the array meets max_array_items
+    const std::string words = "array holds " + std::to_string(fifty_megabytes / 2 + 1) + " items; the limit is " +
+                              std::to_string(TCCHAT_MAX_ARRAY_ITEMS);
+
+    const std::size_t before = heap.reset_peak();
+    const auto decoded = decode_dom<mark_contact_request>(body, options);
+    const std::size_t peak = heap.peak.load() - before;
+    require_error(decoded, code::local_limit_exceeded, "/MarkItem/0/SetMark", words);
+    // Its DOM would hold 16 bytes per item, 400 MB; what is held is at most the 100000 items of the limit.
+    INFO("peak bytes held during decode_dom: " << peak);
+    CHECK(peak < 4u * 1024u * 1024u);
+    // The SAX decoder (decode) gives the same answer word for word, as the differential tests require.
+    require_error(decode<mark_contact_request>(body, options), code::local_limit_exceeded, "/MarkItem/0/SetMark", words);
+}
+
+TEST_CASE("decode_dom: an array or a string past the limits under an unknown key is no error", "[hostile]") {
+    decode_options options;
+    options.max_array_items = 2;
+    options.max_string_bytes = 4;
+    const std::string body = R"({"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","Extra":[1,2,3,"longer than 4"]})";
+    const auto dom = decode_dom<delete_response>(body, options);
+    REQUIRE(dom.has_value());
+    CHECK(encode(*dom) == encode(decode<delete_response>(body, options).value()));
+    // Within a typed member the same array is 90005 at its pointer, from both decoders.
+    const std::string typed = R"({"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","GroupItem":[{"GroupName":"g","GroupId":1},1,2]})";
+    require_error(decode_dom<del_contact_group_response>(typed, options), code::local_limit_exceeded, "/GroupItem",
+                  "array holds 3 items; the limit is 2");
+    require_error(decode<del_contact_group_response>(typed, options), code::local_limit_exceeded, "/GroupItem",
+                  "array holds 3 items; the limit is 2");
 }
 
 TEST_CASE("2^64 and -1 are refused where the field is unsigned (GroupId is uint64)", "[hostile]") {

@@ -40,22 +40,13 @@ std::string encode(const T& value) {
 /// Parses JSON text under the decode limits (size, depth). The value uses `storage`.
 inline result<boost::json::value> parse_json(std::string_view text, const decode_options& options = {},
                                              boost::json::storage_ptr storage = {}) {
-    if (text.size() > options.max_body_bytes)
-        return make_error(code::local_limit_exceeded, error_origin::decode, "",
-                          "body is " + std::to_string(text.size()) + " bytes; the limit is " +
-                              std::to_string(options.max_body_bytes));
+    if (text.size() > options.max_body_bytes) return detail::body_too_large(text.size(), options);
     boost::json::parse_options parse_options;
     parse_options.max_depth = options.max_depth;
     boost::json::parser parser(std::move(storage), parse_options);
     boost::json::error_code ec;
     const std::size_t consumed = parser.write(text.data(), text.size(), ec);
-    if (ec) {
-        if (ec == boost::json::error::too_deep)
-            return make_error(code::local_limit_exceeded, error_origin::decode, "",
-                              "JSON nesting exceeds the depth limit of " + std::to_string(options.max_depth));
-        return make_error(code::json_parse_error, error_origin::decode, "",
-                          "JSON syntax error at byte " + std::to_string(consumed) + ": " + ec.message());
-    }
+    if (ec) return detail::parse_failure(ec, consumed, options);
     return parser.release();
 }
 
@@ -68,9 +59,24 @@ result<T> decode_value(const boost::json::value& json, const decode_options& opt
     return out;
 }
 
-/// Decodes JSON text through a Boost.JSON DOM held in a scratch arena.
+/// Decodes JSON text through a Boost.JSON DOM held in a scratch arena: the reference that decode (the SAX
+/// decoder) is tested against, with the same results. A non-allocating pass checks the text first, so that
+/// no DOM is built past the limits: a syntax or depth error is reported from that pass, as parse_json words
+/// it. A document holding an array or a string past max_array_items or max_string_bytes anywhere is left to
+/// the SAX decoder, which has this function's semantics and stores nothing past the limits (whether such a
+/// document fails, and where, depends on the type: an unknown key may hold anything).
 template <class T>
 result<T> decode_dom(std::string_view text, const decode_options& options = {}) {
+    if (text.size() > options.max_body_bytes) return detail::body_too_large(text.size(), options);
+    boost::json::parse_options parse_options;
+    parse_options.max_depth = options.max_depth;
+    boost::json::basic_parser<detail::limit_scan> scan(parse_options, options);
+    boost::json::error_code ec;
+    const std::size_t consumed = scan.write_some(false, text.data(), text.size(), ec);
+    if (!ec && consumed < text.size()) ec = boost::json::error::extra_data; // as boost::json::parser::write
+    if (ec) return detail::parse_failure(ec, consumed, options);
+    if (scan.handler().over_limits()) return detail::sax_decode<T>(text, options);
+
     unsigned char scratch[4096];
     boost::json::monotonic_resource arena(scratch, sizeof scratch);
     auto json = parse_json(text, options, &arena);

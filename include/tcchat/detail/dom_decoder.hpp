@@ -8,14 +8,91 @@
 #include <tcchat/detail/reflect.hpp>
 #include <tcchat/error.hpp>
 
+#include <boost/json/array.hpp>
+#include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/error.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/parse_options.hpp>
+#include <boost/json/string.hpp>
 #include <boost/json/value.hpp>
 
 #include <charconv>
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <string_view>
 
 namespace tcchat::detail {
+
+/// The error for a body longer than max_body_bytes, found before anything is parsed or allocated.
+inline error body_too_large(std::size_t size, const decode_options& options) {
+    return make_error(code::local_limit_exceeded, error_origin::decode, "",
+                      "body is " + std::to_string(size) + " bytes; the limit is " + std::to_string(options.max_body_bytes));
+}
+
+/// The error of a Boost.JSON parse that failed after `consumed` bytes: 90005 for nesting past max_depth,
+/// 60003 for anything else (the wording the SAX decoder uses too; tests/test_sax_decoder.cpp compares them).
+inline error parse_failure(boost::json::error_code ec, std::size_t consumed, const decode_options& options) {
+    if (ec == boost::json::error::too_deep)
+        return make_error(code::local_limit_exceeded, error_origin::decode, "",
+                          "JSON nesting exceeds the depth limit of " + std::to_string(options.max_depth));
+    return make_error(code::json_parse_error, error_origin::decode, "",
+                      "JSON syntax error at byte " + std::to_string(consumed) + ": " + ec.message());
+}
+
+/// A basic_parser handler that builds nothing and allocates nothing: it only notes whether the document
+/// holds an array longer than max_array_items or a string value longer than max_string_bytes. A DOM of such
+/// a document costs 16 bytes per array item (a 50 MB array of zeros becomes 400 MB) before dom_decoder can
+/// reject it, so decode_dom scans first and never builds that DOM.
+class limit_scan {
+public:
+    // The bounds of Boost.JSON's DOM parser (and of the SAX handler), so the scan fails where parse_json does.
+    static constexpr std::size_t max_object_size = boost::json::object::max_size();
+    static constexpr std::size_t max_array_size = boost::json::array::max_size();
+    static constexpr std::size_t max_key_size = boost::json::string::max_size();
+    static constexpr std::size_t max_string_size = boost::json::string::max_size();
+
+    explicit limit_scan(const decode_options& options) noexcept : options_(options) {}
+
+    bool over_limits() const noexcept { return over_limits_; }
+
+    bool on_array_end(std::size_t items, boost::json::error_code&) noexcept {
+        if (items > options_.max_array_items) over_limits_ = true;
+        return true;
+    }
+    bool on_string_part(boost::json::string_view, std::size_t total, boost::json::error_code&) noexcept {
+        return note_string(total);
+    }
+    bool on_string(boost::json::string_view, std::size_t total, boost::json::error_code&) noexcept {
+        return note_string(total);
+    }
+
+    bool on_document_begin(boost::json::error_code&) noexcept { return true; }
+    bool on_document_end(boost::json::error_code&) noexcept { return true; }
+    bool on_object_begin(boost::json::error_code&) noexcept { return true; }
+    bool on_object_end(std::size_t, boost::json::error_code&) noexcept { return true; }
+    bool on_array_begin(boost::json::error_code&) noexcept { return true; }
+    bool on_key_part(boost::json::string_view, std::size_t, boost::json::error_code&) noexcept { return true; }
+    bool on_key(boost::json::string_view, std::size_t, boost::json::error_code&) noexcept { return true; }
+    bool on_number_part(boost::json::string_view, boost::json::error_code&) noexcept { return true; }
+    bool on_int64(std::int64_t, boost::json::string_view, boost::json::error_code&) noexcept { return true; }
+    bool on_uint64(std::uint64_t, boost::json::string_view, boost::json::error_code&) noexcept { return true; }
+    bool on_double(double, boost::json::string_view, boost::json::error_code&) noexcept { return true; }
+    bool on_bool(bool, boost::json::error_code&) noexcept { return true; }
+    bool on_null(boost::json::error_code&) noexcept { return true; }
+    bool on_comment_part(boost::json::string_view, boost::json::error_code&) noexcept { return true; }
+    bool on_comment(boost::json::string_view, boost::json::error_code&) noexcept { return true; }
+
+private:
+    // Keys are not limited: dom_decoder only ever compares them with member names.
+    bool note_string(std::size_t total) noexcept {
+        if (total > options_.max_string_bytes) over_limits_ = true;
+        return true;
+    }
+
+    const decode_options& options_;
+    bool over_limits_ = false;
+};
 
 inline std::string_view kind_name(const boost::json::value& v) noexcept {
     switch (v.kind()) {

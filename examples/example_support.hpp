@@ -3,6 +3,7 @@
 // so that the output is the same on every run and can be checked against examples/expected/.
 
 #include <tcchat.hpp>
+#include <tcchat/emulator.hpp>
 
 #include <iostream>
 #include <memory>

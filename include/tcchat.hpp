@@ -1,6 +1,7 @@
 #pragma once
-// Umbrella header: everything except the opt-in adapters (usersig.hpp, transport/curl.hpp, asio.hpp,
-// boost_json_src.hpp), each of which pulls in a dependency of its own.
+// Umbrella header: the library, without the opt-in adapters (usersig.hpp, transport/curl.hpp, asio.hpp,
+// boost_json_src.hpp), each of which pulls in a dependency of its own, and without the emulator
+// (tcchat/emulator.hpp), a test tool that production code need not compile.
 
 #include <tcchat/version.hpp>
 #include <tcchat/config.hpp>
@@ -10,10 +11,21 @@
 #include <tcchat/endpoints.hpp>
 #include <tcchat/codec.hpp>
 #include <tcchat/validate.hpp>
+// With TCCHAT_SEPARATE_COMPILATION, the documented messages' encoders, decoders and validators are only
+// declared here and compiled once, in the .cpp file that includes <tcchat/src.hpp>. The declarations come
+// before the emulator, whose inline functions would otherwise instantiate them.
+#include <tcchat/detail/instantiations.hpp>
+#ifdef TCCHAT_SEPARATE_COMPILATION
+namespace tcchat {
+#define TCCHAT_DETAIL_EXPLICIT extern template
+TCCHAT_DETAIL_DOCUMENTED_MESSAGES(TCCHAT_DETAIL_CODEC_OF)
+TCCHAT_DETAIL_DOCUMENTED_REQUESTS(TCCHAT_DETAIL_VALIDATE_OF)
+#undef TCCHAT_DETAIL_EXPLICIT
+} // namespace tcchat
+#endif
 #include <tcchat/item_results.hpp>
 #include <tcchat/url.hpp>
 #include <tcchat/credentials.hpp>
 #include <tcchat/rate_limiter.hpp>
 #include <tcchat/transport.hpp>
 #include <tcchat/client.hpp>
-#include <tcchat/emulator.hpp>

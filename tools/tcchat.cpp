@@ -5,6 +5,7 @@
 #include "serve.hpp"
 
 #include <tcchat.hpp>
+#include <tcchat/emulator.hpp>
 
 #include <algorithm>
 #include <cstdlib>

@@ -1,6 +1,7 @@
 // One program for every integration style: encode, validate and decode a request and a response, then make a
 // call against the emulator.
 #include <tcchat/tcchat.hpp>
+#include <tcchat/emulator.hpp>
 
 #include <cstdio>
 

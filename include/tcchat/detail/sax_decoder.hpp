@@ -53,7 +53,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -91,6 +90,10 @@ struct type_ops {
     void* (*push)(void* scratch);
     void (*commit)(void* target, void* scratch);
     void (*clear)(void* scratch) noexcept;
+    std::size_t scratch_size;
+    std::size_t scratch_align;
+    void (*construct_scratch)(void* storage);
+    void (*destroy_scratch)(void* scratch) noexcept;
     // object
     const std::string_view* names;
     const std::uint64_t* signatures; ///< key_signature of each name
@@ -213,6 +216,8 @@ private:
 
 template <class V>
 struct vector_access {
+    static void construct(void* storage) { ::new (storage) array_scratch<V>(); }
+    static void destroy(void* items) noexcept { static_cast<array_scratch<V>*>(items)->~array_scratch(); }
     static void* push(void* items) { return static_cast<array_scratch<V>*>(items)->push(); }
     static void commit(void* target, void* items) { static_cast<array_scratch<V>*>(items)->commit(*static_cast<V*>(target)); }
     static void clear(void* items) noexcept { static_cast<array_scratch<V>*>(items)->clear(); }
@@ -329,6 +334,10 @@ constexpr type_ops make_ops() {
         ops.push = &vector_access<T>::push;
         ops.commit = &vector_access<T>::commit;
         ops.clear = &vector_access<T>::clear;
+        ops.scratch_size = sizeof(array_scratch<T>);
+        ops.scratch_align = alignof(array_scratch<T>);
+        ops.construct_scratch = &vector_access<T>::construct;
+        ops.destroy_scratch = &vector_access<T>::destroy;
     } else if constexpr (std::is_same_v<T, std::string>) {
         ops.kind = shape::string;
     } else if constexpr (std::is_same_v<T, standard_mark>) {
@@ -359,8 +368,8 @@ constexpr type_ops make_ops() {
     return ops;
 }
 
-// Compile-time facts about a root type: how deep its typed containers nest, which vector types it holds
-// (one scratch each), the longest key it knows.
+// Compile-time facts about a root type, checked against the handler's fixed capacities: how deep its typed
+// containers nest and the longest key it knows.
 
 template <class T>
 constexpr std::size_t typed_depth();
@@ -398,37 +407,6 @@ constexpr std::size_t longest_key() {
     else return longest_member_key<T>(member_list<T>{});
 }
 
-template <class T>
-struct vector_types;
-
-template <class T>
-using vector_types_t = typename vector_types<T>::type;
-
-template <class T, class = void>
-struct vector_types_impl {
-    using type = boost::mp11::mp_list<>;
-};
-template <class T>
-struct vector_types_impl<T, std::enable_if_t<is_optional<T>::value>> {
-    using type = vector_types_t<typename T::value_type>;
-};
-template <class T>
-struct vector_types_impl<T, std::enable_if_t<is_vector<T>::value>> {
-    using type = boost::mp11::mp_push_front<vector_types_t<typename T::value_type>, T>;
-};
-template <class T>
-struct vector_types_impl<T, std::enable_if_t<!is_optional<T>::value && !is_vector<T>::value && !is_scalar_v<T>>> {
-    template <class D>
-    using of_member = vector_types_t<member_type_t<T, D>>;
-    using type = boost::mp11::mp_apply<boost::mp11::mp_append,
-                                       boost::mp11::mp_push_front<boost::mp11::mp_transform<of_member, member_list<T>>,
-                                                                  boost::mp11::mp_list<>>>;
-};
-template <class T>
-struct vector_types {
-    using type = boost::mp11::mp_unique<typename vector_types_impl<T>::type>;
-};
-
 /// The incremental state of the string being received (a string may arrive in several parts).
 struct string_state {
     enum class mode : std::uint8_t { skip, text, mark, digits };
@@ -444,8 +422,9 @@ struct string_state {
     std::size_t fed = 0;
 };
 
-/// The basic_parser handler that fills a Root. Use through sax_decoder below.
-template <class Root>
+/// The basic_parser handler that fills the root slot. It knows its types only through type_ops, so one
+/// basic_parser<handler> serves every root type: a program compiles Boost.JSON's parser once, not once per
+/// message type. Use through sax_decoder below.
 class handler {
 public:
     // The same bounds as Boost.JSON's DOM parser, so both reject the same oversized documents the same way.
@@ -454,7 +433,21 @@ public:
     static constexpr std::size_t max_key_size = boost::json::string::max_size();
     static constexpr std::size_t max_string_size = boost::json::string::max_size();
 
-    handler(Root& out, const decode_options& options) noexcept : out_(out), options_(options) {}
+    /// Bounds every root type must fit (sax_decoder checks them at compile time): typed nesting depth, and the
+    /// longest member name, which is as much of a split key as is kept (a longer key is unknown anyway).
+    static constexpr std::size_t frame_capacity = 8;
+    static constexpr std::size_t key_capacity = 32;
+
+    handler(slot root, const decode_options& options) noexcept : root_(root), options_(options) {}
+    ~handler() {
+        for (std::size_t i = 0; i < scratch_count_; ++i) {
+            scratches_[i].ops->destroy_scratch(scratches_[i].storage);
+            if (scratches_[i].on_heap)
+                ::operator delete(scratches_[i].storage, std::align_val_t(scratches_[i].ops->scratch_align));
+        }
+    }
+    handler(const handler&) = delete;
+    handler& operator=(const handler&) = delete;
 
     /// The first error in the DOM decoder's order, once the document has been parsed without syntax errors.
     bool failed() const noexcept { return !errors_.empty(); }
@@ -643,21 +636,31 @@ private:
         error value;
     };
 
-    using vector_list = vector_types_t<Root>;
-    using scratch_tuple = boost::mp11::mp_rename<boost::mp11::mp_transform<array_scratch, vector_list>, std::tuple>;
+    /// One array scratch per vector type met in the document, made on first use: in the handler's own arena
+    /// while it has room (so decoding a typical body allocates nothing for it), on the heap past that.
+    struct scratch_entry {
+        const type_ops* ops;
+        void* storage;
+        bool on_heap;
+    };
+    static constexpr std::size_t scratch_slots = 16;
+    static constexpr std::size_t arena_bytes = 6144;
 
-    void* scratch_for(const type_ops* ops) noexcept {
-        void* found = nullptr;
-        boost::mp11::mp_for_each<boost::mp11::mp_iota<boost::mp11::mp_size<vector_list>>>([&](auto i) {
-            using V = boost::mp11::mp_at_c<vector_list, decltype(i)::value>;
-            if (ops == &ops_of<V>) found = &std::get<decltype(i)::value>(scratch_);
-        });
-        BOOST_ASSERT(found != nullptr);
-        return found;
+    void* scratch_for(const type_ops* ops) {
+        for (std::size_t i = 0; i < scratch_count_; ++i)
+            if (scratches_[i].ops == ops) return scratches_[i].storage;
+        BOOST_ASSERT(scratch_count_ < scratch_slots);
+        const std::size_t start = (arena_used_ + ops->scratch_align - 1) / ops->scratch_align * ops->scratch_align;
+        const bool on_heap = ops->scratch_align > alignof(std::max_align_t) || start + ops->scratch_size > arena_bytes;
+        void* storage = on_heap ? ::operator new(ops->scratch_size, std::align_val_t(ops->scratch_align)) : arena_ + start;
+        if (!on_heap) arena_used_ = start + ops->scratch_size;
+        ops->construct_scratch(storage);
+        scratches_[scratch_count_++] = scratch_entry{ops, storage, on_heap};
+        return storage;
     }
 
     BOOST_FORCEINLINE slot next_slot() {
-        if (top_ == 0) return {&ops_of<Root>, &out_};
+        if (top_ == 0) return root_;
         frame& f = frames_[top_ - 1];
         if (f.ops->kind == shape::object) return pending_;
         ++f.index;
@@ -936,10 +939,7 @@ private:
         return pointer_from(i + 1, depth, at.index(f.index - 1), key);
     }
 
-    static constexpr std::size_t frame_capacity = typed_depth<Root>() == 0 ? 1 : typed_depth<Root>();
-    static constexpr std::size_t key_capacity = longest_key<Root>() == 0 ? 1 : longest_key<Root>();
-
-    Root& out_;
+    slot root_;
     const decode_options& options_;
     std::array<frame, frame_capacity> frames_;
     std::size_t top_ = 0;
@@ -949,7 +949,10 @@ private:
     string_state str_;
     std::array<char, key_capacity> key_buffer_;
     std::vector<parked_error> errors_;
-    scratch_tuple scratch_;
+    std::array<scratch_entry, scratch_slots> scratches_;
+    std::size_t scratch_count_ = 0;
+    std::size_t arena_used_ = 0;
+    alignas(std::max_align_t) unsigned char arena_[arena_bytes];
 };
 
 } // namespace sax
@@ -963,10 +966,10 @@ private:
 ///
 /// With the whole body in one write the outcome is dom_decoder's exactly. With several pieces the only
 /// difference is the body-size message, which counts the bytes received so far instead of the whole body.
-template <class T>
-class sax_decoder {
+/// The part of sax_decoder that does not depend on the root type (all of it but the constructor).
+class document_decoder {
 public:
-    sax_decoder(T& out, const decode_options& options) : options_(options), parser_(parser_options(options), out, options) {}
+    document_decoder(sax::slot root, const decode_options& options) : options_(options), parser_(parser_options(options), root, options) {}
 
     /// Parses the next piece of the body. False once the decode has failed (stop writing, take_error()).
     bool write(std::string_view piece) { return write(piece, true); }
@@ -1017,11 +1020,20 @@ private:
     }
 
     const decode_options& options_;
-    boost::json::basic_parser<sax::handler<T>> parser_;
+    boost::json::basic_parser<sax::handler> parser_;
     std::size_t received_ = 0;
     std::size_t offset_ = 0;
     bool failed_ = false;
     error error_;
+};
+
+template <class T>
+class sax_decoder : public document_decoder {
+    static_assert(sax::typed_depth<T>() <= sax::handler::frame_capacity, "tcchat: raise sax::handler::frame_capacity");
+    static_assert(sax::longest_key<T>() <= sax::handler::key_capacity, "tcchat: raise sax::handler::key_capacity");
+
+public:
+    sax_decoder(T& out, const decode_options& options) : document_decoder({&sax::ops_of<T>, &out}, options) {}
 };
 
 /// Decodes a T from the whole body at once (codec.hpp's decode).

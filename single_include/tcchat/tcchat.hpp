@@ -2412,9 +2412,7 @@ private:
         if (failed_) return false;
         received_ += piece.size();
         if (received_ > options_.max_body_bytes) {
-            error_ = make_error(code::local_limit_exceeded, error_origin::decode, "",
-                                "body is " + std::to_string(received_) + " bytes; the limit is " +
-                                    std::to_string(options_.max_body_bytes));
+            error_ = body_too_large(received_, options_);
             failed_ = true;
             return false;
         }
@@ -2426,12 +2424,7 @@ private:
             return true;
         }
         failed_ = true;
-        if (ec == boost::json::error::too_deep)
-            error_ = make_error(code::local_limit_exceeded, error_origin::decode, "",
-                                "JSON nesting exceeds the depth limit of " + std::to_string(options_.max_depth));
-        else
-            error_ = make_error(code::json_parse_error, error_origin::decode, "",
-                                "JSON syntax error at byte " + std::to_string(offset_ + consumed) + ": " + ec.message());
+        error_ = parse_failure(ec, offset_ + consumed, options_);
         return false;
     }
 
@@ -2456,10 +2449,7 @@ public:
 template <class T>
 result<T> sax_decode(std::string_view text, const decode_options& options) {
     T out{};
-    if (text.size() > options.max_body_bytes) // before anything is parsed or allocated
-        return make_error(code::local_limit_exceeded, error_origin::decode, "",
-                          "body is " + std::to_string(text.size()) + " bytes; the limit is " +
-                              std::to_string(options.max_body_bytes));
+    if (text.size() > options.max_body_bytes) return body_too_large(text.size(), options); // before anything is parsed
     sax_decoder<T> decoder(out, options);
     if (!decoder.finish(text)) return decoder.take_error();
     return out;

@@ -49,8 +49,10 @@ LIMITS = {
 }
 
 
-def run(binary, min_time, bench_filter):
-    command = [binary, "--benchmark_format=json", "--benchmark_min_time=%s" % min_time]
+def run(binary, min_time, bench_filter, repetitions):
+    # Medians of several repetitions: the machines are shared, and one slow stretch should not decide a ratio.
+    command = [binary, "--benchmark_format=json", "--benchmark_min_time=%s" % min_time,
+               "--benchmark_repetitions=%d" % repetitions, "--benchmark_report_aggregates_only=true"]
     if bench_filter:
         command.append("--benchmark_filter=%s" % bench_filter)
     print("running:", " ".join(command), file=sys.stderr)
@@ -61,8 +63,13 @@ def run(binary, min_time, bench_filter):
 def index(results):
     table = {}
     for b in results["benchmarks"]:
+        if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "median":
+            continue
         method, _, name = b["name"].partition("/")
         name = name.split("/iterations:")[0]
+        if b.get("run_type") == "aggregate":
+            name = name[: -len("_median")] if name.endswith("_median") else name
+            name = name.split("/repeats:")[0]
         table.setdefault(name, {})[method] = b
     return table
 
@@ -307,6 +314,7 @@ def main():
     parser.add_argument("--json", help="an earlier --benchmark_format=json output to report instead of running")
     parser.add_argument("--min-time", default="0.2", help="--benchmark_min_time (seconds)")
     parser.add_argument("--filter", help="--benchmark_filter regex")
+    parser.add_argument("--repetitions", type=int, default=5, help="--benchmark_repetitions; the median is reported")
     parser.add_argument("--output", default=os.path.join(here, "results.md"))
     parser.add_argument("--save-json", help="also keep the raw benchmark JSON here")
     args = parser.parse_args()
@@ -314,7 +322,7 @@ def main():
         with open(args.json) as f:
             results = json.load(f)
     elif args.binary:
-        results = run(args.binary, args.min_time, args.filter)
+        results = run(args.binary, args.min_time, args.filter, args.repetitions)
         if args.save_json:
             with open(args.save_json, "w") as f:
                 json.dump(results, f, indent=1)

@@ -296,6 +296,20 @@ TEST_CASE("the call log keeps only the newest calls", "[emulator]") {
     CHECK(service.calls().size() == 3);
 }
 
+TEST_CASE("the call log records each answer's own error code", "[emulator]") {
+    emulator service;
+    const auto answered = [&](const auto& request) { return call(service, request).ErrorCode; };
+    CHECK(answered(del_contact_group_request{"u", {"nope"}}) == 51009);                 // the store refuses
+    CHECK(answered(create_contact_group_request{"u", {}}) != 0);                          // the validator refuses
+    CHECK(answered(create_contact_group_request{"u", {{"g", {{conversation_type::c2c, "p"}}}}}) == 0);
+    const auto calls = service.calls();
+    REQUIRE(calls.size() == 3);
+    CHECK(calls[0].error_code == 51009);
+    CHECK(calls[1].error_code == answered(create_contact_group_request{"u", {}}));
+    CHECK(calls[1].error_code != 0);
+    CHECK(calls[2].error_code == 0);
+}
+
 TEST_CASE("concurrent callers lose no update: the final state equals a serial replay", "[emulator][concurrency]") {
     emulator_options fixed_clock;
     fixed_clock.clock = [] { return std::int64_t{1700000000}; };

@@ -473,7 +473,8 @@ public:
     /// A command without the URL layer, for the given app.
     std::string execute(std::string_view command, std::uint32_t sdkappid, std::string_view body) {
         std::lock_guard<std::mutex> lock(mutex_);
-        return run_command(command, sdkappid, body);
+        int error_code = 0;
+        return run_command(command, sdkappid, body, error_code);
     }
 
     /// Adds a conversation to a user's list for get_list and delete.
@@ -595,49 +596,44 @@ private:
         }
         if (over_qps_cap()) return answer(static_cast<int>(code::rest_rate_limited), "REST API call frequency limit exceeded");
         if (injected_code != 0) return answer(injected_code, "injected fault");
-        std::string out = run_command(call.command, *app, body);
-        call.error_code = envelope_code(out);
-        return out;
+        return run_command(call.command, *app, body, call.error_code);
     }
 
-    static int envelope_code(std::string_view answer) {
-        auto envelope = decode<response_envelope>(answer);
-        return envelope ? envelope->ErrorCode : 0;
-    }
-
-    std::string run_command(std::string_view command, std::uint32_t sdkappid, std::string_view body) {
+    /// The answer to one command; `error_code` gets its envelope's code (0 for OK), for the call log.
+    std::string run_command(std::string_view command, std::uint32_t sdkappid, std::string_view body, int& error_code) {
         std::string out;
         const bool known = visit_endpoint(command, [&](auto endpoint) {
             using endpoint_type = decltype(endpoint);
-            out = run_typed<endpoint_type>(sdkappid, body);
+            out = run_typed<endpoint_type>(sdkappid, body, error_code);
         });
-        if (!known) return fail(static_cast<int>(code::resource_not_found), "unknown command");
+        if (!known) return fail(error_code = static_cast<int>(code::resource_not_found), "unknown command");
         return out;
     }
 
     template <class Endpoint>
-    std::string run_typed(std::uint32_t sdkappid, std::string_view body) {
+    std::string run_typed(std::uint32_t sdkappid, std::string_view body, int& error_code) {
         using request_type = typename Endpoint::request;
+        const auto refuse = [&](int code_value, std::string info) { return fail(error_code = code_value, std::move(info)); };
         auto request = decode<request_type>(body, options_.decoding);
         if (!request) {
             const error& e = request.error();
             // The server knows no local-limit code: an oversized or too-deep body is a parameter error.
             const int code_value = e.code == code::local_limit_exceeded ? static_cast<int>(code::invalid_parameters) : e.value();
-            return fail(code_value, e.pointer.empty() ? e.message : e.pointer + ": " + e.message);
+            return refuse(code_value, e.pointer.empty() ? e.message : e.pointer + ": " + e.message);
         }
         const report violations = validate(*request, options_.validation);
         if (!violations.ok()) {
             const violation& first = violations.violations.front();
-            return fail(first.code.value(), first.rule + " " + first.pointer + ": " + first.message);
+            return refuse(first.code.value(), first.rule + " " + first.pointer + ": " + first.message);
         }
         constexpr bool gated = Endpoint::command != "get_list" && Endpoint::command != "delete";
         if (gated && !options_.edition_supports_groups)
-            return fail(static_cast<int>(code::edition_not_supported),
+            return refuse(static_cast<int>(code::edition_not_supported),
                         "the app's edition does not support conversation groups or marks");
         detail::user_store& user = users_[{sdkappid, request->From_Account}];
         detail::store_commands commands(user, store_limits_, options_.clock());
         auto result = commands.run(*request);
-        if (result.error_code != 0) return fail(result.error_code, std::move(result.error_info));
+        if (result.error_code != 0) return refuse(result.error_code, std::move(result.error_info));
         auto& response = result.response;
         response.ActionStatus = "OK";
         response.ErrorCode = 0;

@@ -96,7 +96,7 @@ TEST_CASE("membership: several groups per conversation add and remove (§3.3 §3
     CHECK((*after.ContactResultItem)[1].ContactGroupId == std::vector<std::uint64_t>{1});
 }
 
-TEST_CASE("marks: SetMark [0 34] reads back as those bits - CustomMark set and replaced (§3.6 §4)", "[emulator]") {
+TEST_CASE("marks: SetMark 0 and 34 read back as those bits - CustomMark set and replaced (§3.6 §4)", "[emulator]") {
     emulator service;
     auto marked = call(service, set_bits({c2c("p")}, {0, 34}));
     REQUIRE(marked.ok());

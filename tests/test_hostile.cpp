@@ -122,7 +122,7 @@ constexpr std::string_view byte_offset_words = "JSON syntax error at byte ";
 
 } // namespace
 
-TEST_CASE("a nesting bomb of 100000 '[' stops at the depth limit", "[hostile]") {
+TEST_CASE("a nesting bomb of 100000 open brackets stops at the depth limit", "[hostile]") {
     const std::string bomb(100000, '[');
     require_error(decode<get_list_response>(bomb), code::local_limit_exceeded, "",
                   "JSON nesting exceeds the depth limit of 32");

@@ -1785,7 +1785,7 @@ constexpr type_ops make_ops() {
 }
 
 // Compile-time facts about a root type, checked against the handler's fixed capacities: how deep its typed
-// containers nest and the longest key it knows.
+// containers nest, how many vector members it holds (a bound on the scratches it needs), the longest key.
 
 template <class T>
 constexpr std::size_t typed_depth();
@@ -1803,6 +1803,22 @@ constexpr std::size_t typed_depth() {
     else if constexpr (is_vector<T>::value) return 1 + typed_depth<typename T::value_type>();
     else if constexpr (is_scalar_v<T>) return 0;
     else return 1 + deepest_member<T>(member_list<T>{});
+}
+
+template <class T>
+constexpr std::size_t vector_count();
+
+template <class T, class... D>
+constexpr std::size_t member_vector_count(boost::mp11::mp_list<D...>) {
+    return (std::size_t{0} + ... + vector_count<member_type_t<T, D>>());
+}
+
+template <class T>
+constexpr std::size_t vector_count() {
+    if constexpr (is_optional<T>::value) return vector_count<typename T::value_type>();
+    else if constexpr (is_vector<T>::value) return 1 + vector_count<typename T::value_type>();
+    else if constexpr (is_scalar_v<T>) return 0;
+    else return member_vector_count<T>(member_list<T>{});
 }
 
 template <class T>
@@ -1853,6 +1869,7 @@ public:
     /// longest member name, which is as much of a split key as is kept (a longer key is unknown anyway).
     static constexpr std::size_t frame_capacity = 8;
     static constexpr std::size_t key_capacity = 32;
+    static constexpr std::size_t scratch_slots = 16; ///< vector members: one scratch per vector type
 
     handler(slot root, const decode_options& options) noexcept : root_(root), options_(options) {}
     ~handler() {
@@ -2059,7 +2076,6 @@ private:
         void* storage;
         bool on_heap;
     };
-    static constexpr std::size_t scratch_slots = 16;
     static constexpr std::size_t arena_bytes = 6144;
 
     void* scratch_for(const type_ops* ops) {
@@ -2440,6 +2456,7 @@ template <class T>
 class sax_decoder : public document_decoder {
     static_assert(sax::typed_depth<T>() <= sax::handler::frame_capacity, "tcchat: raise sax::handler::frame_capacity");
     static_assert(sax::longest_key<T>() <= sax::handler::key_capacity, "tcchat: raise sax::handler::key_capacity");
+    static_assert(sax::vector_count<T>() <= sax::handler::scratch_slots, "tcchat: raise sax::handler::scratch_slots");
 
 public:
     sax_decoder(T& out, const decode_options& options) : document_decoder({&sax::ops_of<T>, &out}, options) {}

@@ -3551,11 +3551,11 @@ constexpr bool assert_async_transport() {
 #include <functional>
 #include <iterator>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 #include <tuple>
 
 namespace tcchat {

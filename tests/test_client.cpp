@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <deque>
+#include <functional>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -170,6 +172,10 @@ TEST_CASE("70001 renews the UserSig once and retries for writes too", "[client][
     REQUIRE(t.sent->size() == 2);
     CHECK(t.sent->at(0).url.find("usersig=sig1&") != std::string::npos);
     CHECK(t.sent->at(1).url.find("usersig=sig2&") != std::string::npos);
+    t.envelope(0);
+    REQUIRE(c.call(delete_request{"u", conversation_type::c2c, "p"}).has_value()); // the renewed signature is kept
+    CHECK(t.sent->at(2).url.find("usersig=sig2&") != std::string::npos);
+    CHECK(generated == 2);
 
     scripted_transport twice;
     twice.envelope(70052);
@@ -184,12 +190,21 @@ TEST_CASE("the UserSig is cached and renewed before it expires", "[client][users
     const auto start = std::chrono::system_clock::now();
     usersig_cache cache([&]() -> result<signed_usersig> {
         ++generated;
-        return signed_usersig{"s" + std::to_string(generated), start + std::chrono::hours(1)};
+        return signed_usersig{"s" + std::to_string(generated), start + std::chrono::hours(generated)};
     }, std::chrono::seconds(300));
+    CHECK(cache.fresh_generation(start) == 0); // nothing cached yet
     CHECK(cache.get(start).value() == "s1");
+    CHECK(cache.fresh_generation(start) == 1);
     CHECK(cache.get(start + std::chrono::minutes(54)).value() == "s1");
-    CHECK(cache.get(start + std::chrono::minutes(56)).value() == "s2"); // inside the 5-minute margin
+    CHECK(cache.fresh_generation(start + std::chrono::minutes(54)) == 1);
+    CHECK(cache.fresh_generation(start + std::chrono::minutes(56)) == 0); // inside the 5-minute margin
+    CHECK(cache.get(start + std::chrono::minutes(56)).value() == "s2");
     CHECK(generated == 2);
+    CHECK(cache.fresh_generation(start + std::chrono::minutes(56)) == 2);
+    cache.invalidate();
+    CHECK(cache.fresh_generation(start) == 0);
+    CHECK(cache.get(start).value() == "s3");
+    CHECK(cache.fresh_generation(start) == 3);
     usersig_cache empty(fixed_usersig(""), std::chrono::seconds(0));
     CHECK(empty.get().error().code == code::usersig_unavailable);
 }
@@ -282,6 +297,98 @@ TEST_CASE("each call sends exactly its own URL body and JSON header although buf
         CHECK(sent.headers[0].name == "Content-Type");
         CHECK(sent.headers[0].value == "application/json");
     }
+}
+
+TEST_CASE("clients sharing a thread never send each other's URL prefix - not even at a reused address", "[client][url]") {
+    fake_time time;
+    scripted_transport t;
+    auto a_options = test_options(time);
+    a_options.identity = {app, "admin-a"};
+    a_options.usersig = fixed_usersig("sig-a");
+    auto b_options = test_options(time);
+    b_options.base_url = region_base_url(region::tokyo);
+    b_options.identity = {app + 1, "admin-b"};
+    b_options.usersig = fixed_usersig("sig-b");
+    const delete_request request{"u", conversation_type::c2c, "p"};
+    for (int i = 0; i < 8; ++i) t.envelope(0);
+
+    client<scripted_transport> a(t, a_options), b(t, b_options);
+    for (std::uint32_t random = 1; random <= 4; ++random) REQUIRE((random % 2 ? a : b).call(request, {random}).has_value());
+    // A client destroyed and another built in its place: same address, same generation, another identity.
+    std::optional<client<scripted_transport>> slot;
+    slot.emplace(t, a_options);
+    REQUIRE(slot->call(request, {5}).has_value());
+    slot.reset();
+    slot.emplace(t, b_options);
+    REQUIRE(slot->call(request, {6}).has_value());
+
+    REQUIRE(t.sent->size() == 6);
+    for (std::uint32_t random = 1; random <= 6; ++random) {
+        const bool is_a = random % 2 == 1;
+        CHECK(t.sent->at(random - 1).url == build_url(is_a ? a_options.base_url : b_options.base_url, "delete",
+                                                      {is_a ? app : app + 1, is_a ? "admin-a" : "admin-b",
+                                                       is_a ? "sig-a" : "sig-b", random}));
+    }
+}
+
+namespace {
+/// Calls `inner` from inside send, as a transport or a hook may, and checks that its own request survives.
+struct reentrant_transport {
+    std::function<void()> inner;
+    std::shared_ptr<std::vector<http_request>> sent = std::make_shared<std::vector<http_request>>();
+    std::shared_ptr<int> intact = std::make_shared<int>(0);
+
+    result<http_response> send(const http_request& request) {
+        const http_request before = request;
+        if (auto nested = std::exchange(inner, nullptr)) nested();
+        if (request.url == before.url && request.body == before.body) ++*intact;
+        sent->push_back(request);
+        return http_response{200, R"({"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""})"};
+    }
+};
+} // namespace
+
+TEST_CASE("a call made from inside another call's transport gets buffers of its own", "[client]") {
+    fake_time time;
+    reentrant_transport outer_transport, inner_transport;
+    auto inner_options = test_options(time);
+    inner_options.identity = {app, "inner-admin"};
+    client<reentrant_transport> inner(inner_transport, inner_options);
+    const delete_request inner_request{"inner-user", conversation_type::c2c, "inner-peer"};
+    outer_transport.inner = [&] { REQUIRE(inner.call(inner_request, {2}).has_value()); };
+    client<reentrant_transport> outer(outer_transport, test_options(time));
+    const delete_request outer_request{"outer-user", conversation_type::c2c, "outer-peer"};
+    REQUIRE(outer.call(outer_request, {1}).has_value());
+
+    CHECK(*outer_transport.intact == 1); // the nested call did not write into the outer call's request
+    REQUIRE(outer_transport.sent->size() == 1);
+    REQUIRE(inner_transport.sent->size() == 1);
+    CHECK(outer_transport.sent->front().body == encode(outer_request));
+    CHECK(outer_transport.sent->front().url == build_url("https://adminapisgp.im.qcloud.com", "delete", {app, "admin", "secret-usersig", 1}));
+    CHECK(inner_transport.sent->front().body == encode(inner_request));
+    CHECK(inner_transport.sent->front().url ==
+          build_url("https://adminapisgp.im.qcloud.com", "delete", {app, "inner-admin", "secret-usersig", 2}));
+    // And the thread's buffers are free again: the next outer call reuses them and is still right.
+    REQUIRE(outer.call(outer_request, {3}).has_value());
+    CHECK(outer_transport.sent->back().url == build_url("https://adminapisgp.im.qcloud.com", "delete", {app, "admin", "secret-usersig", 3}));
+}
+
+TEST_CASE("a UserSig inside its renewal margin is renewed for every call and each call sends the new one", "[client][usersig]") {
+    fake_time time;
+    scripted_transport t;
+    auto options = test_options(time);
+    int generated = 0;
+    options.usersig = [&]() -> result<signed_usersig> {
+        return signed_usersig{"sig" + std::to_string(++generated), std::chrono::system_clock::now() + 1min}; // margin: 300 s
+    };
+    client<scripted_transport> c(t, options);
+    for (std::uint32_t random = 1; random <= 3; ++random) {
+        t.envelope(0);
+        REQUIRE(c.call(read_request, {random}).has_value());
+        CHECK(t.sent->back().url == build_url("https://adminapisgp.im.qcloud.com", "get_contact_group",
+                                              {app, "admin", "sig" + std::to_string(random), random}));
+    }
+    CHECK(c.usersig_renewals() == 3);
 }
 
 TEST_CASE("the default random source draws distinct values and two clients differ", "[client]") {

@@ -12,6 +12,7 @@
 
 #include <tcchat/codec.hpp>
 #include <tcchat/credentials.hpp>
+#include <tcchat/detail/coarse_clock.hpp>
 #include <tcchat/item_results.hpp>
 #include <tcchat/rate_limiter.hpp>
 #include <tcchat/transport.hpp>
@@ -68,6 +69,8 @@ struct client_options {
     std::function<void(const attempt_record&)> on_attempt;
     // Injection points for tests and special environments; empty means the real thing.
     std::function<void(std::chrono::milliseconds)> sleep;
+    /// Empty: deadlines read the coarse monotonic clock (a few ms of resolution, detail/coarse_clock.hpp) and
+    /// the hook's latencies read steady_clock. Set, it serves both.
     std::function<std::chrono::steady_clock::time_point()> clock;
     std::function<std::uint32_t()> random;
     /// async_call's backoff: run `resume` after `delay`. Default: sleep on the completing thread, then resume.
@@ -151,33 +154,68 @@ private:
     std::atomic<std::uint64_t> state_;
 };
 
-/// A request whose URL and body buffers come from the calling thread's previous call and go back to it
-/// afterwards, so a steady stream of calls allocates nothing for them. A buffer grown past
-/// `retained_capacity` (a rare oversized batch) is released rather than kept for the thread's lifetime.
+/// Which client, UserSig generation and command a URL buffer's first `size` bytes were built for: a call
+/// that matches all three writes only its random digits and the format after them.
+struct url_prefix {
+    std::uint64_t client = 0; ///< 0: nothing reusable
+    std::uint64_t generation = 0;
+    std::string_view command; ///< an endpoint's static name
+    std::size_t size = 0;
+
+    bool reusable_for(std::uint64_t c, std::uint64_t g, std::string_view cmd) const noexcept {
+        return client != 0 && client == c && generation == g && command == cmd;
+    }
+};
+
+/// Tells clients apart in the thread's url_prefix: unlike an address, never reused by a later client.
+inline std::uint64_t next_client_id() noexcept {
+    static std::atomic<std::uint64_t> last{0};
+    return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
+/// A request whose URL and body buffers are the calling thread's, kept from its previous call, so a steady
+/// stream of calls allocates nothing for them, and the URL's prefix is rebuilt only when it differs. A call
+/// made while the thread's buffers are in use (from a transport or a hook, inside another call) gets buffers
+/// of its own. A buffer grown past `retained_capacity` (a rare oversized batch) is released rather than kept
+/// for the thread's lifetime.
 class reused_request {
 public:
     static constexpr std::size_t retained_capacity = 64 * 1024;
 
-    reused_request() {
-        std::swap(request.url, spare().url);
-        std::swap(request.body, spare().body);
-        request.url.clear();
-        request.body.clear();
+    reused_request() noexcept : held_(claim()) {
+        if (held_) held_->request.body.clear(); // the URL is rewritten, or its prefix reused, by the client
     }
     ~reused_request() {
-        if (request.url.capacity() <= retained_capacity) spare().url = std::move(request.url);
-        if (request.body.capacity() <= retained_capacity) spare().body = std::move(request.body);
+        if (!held_) return;
+        if (held_->request.url.capacity() > retained_capacity) {
+            std::string().swap(held_->request.url);
+            held_->prefix = {};
+        }
+        if (held_->request.body.capacity() > retained_capacity) std::string().swap(held_->request.body);
+        held_->in_use = false;
     }
     reused_request(const reused_request&) = delete;
     reused_request& operator=(const reused_request&) = delete;
 
-    http_request request;
+    http_request& request() noexcept { return held_ ? held_->request : own_; }
+    /// What request().url begins with; nullptr for buffers of this call's own, which start empty.
+    url_prefix* prefix() noexcept { return held_ ? &held_->prefix : nullptr; }
 
 private:
-    static http_request& spare() {
-        thread_local http_request held;
-        return held;
+    struct thread_buffers {
+        http_request request;
+        url_prefix prefix;
+        bool in_use = false;
+    };
+    static thread_buffers* claim() noexcept {
+        thread_local thread_buffers buffers;
+        if (buffers.in_use) return nullptr;
+        buffers.in_use = true;
+        return &buffers;
     }
+
+    thread_buffers* held_;
+    http_request own_;
 };
 
 } // namespace detail
@@ -194,7 +232,6 @@ public:
         : transport_(std::move(transport)), options_(std::move(options)), service_root_(service_root(options_.base_url)),
           usersig_(options_.usersig, options_.usersig_renew_margin) {
         if (!options_.sleep) options_.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
-        if (!options_.clock) options_.clock = [] { return std::chrono::steady_clock::now(); };
         if (!options_.schedule)
             options_.schedule = [sleep = options_.sleep](std::chrono::milliseconds delay, std::function<void()> resume) {
                 sleep(delay);
@@ -234,7 +271,7 @@ public:
             const report violations = validate(request, options_.validation);
             if (!violations.ok()) return handler(result<response>(violations.first_error()));
         }
-        const auto start = options_.clock();
+        const auto start = deadline_clock();
         auto op = std::make_shared<operation>(operation{std::forward<Handler>(handler), http_request{{}, encode(request)},
                                                         per_call.random ? *per_call.random : draw_random(),
                                                         start + options_.deadline});
@@ -242,8 +279,8 @@ public:
         *step = [this, op, start, weak_step = std::weak_ptr<std::function<void()>>(step)]() {
             auto self = weak_step.lock();
             ++op->attempt;
-            const auto now = op->attempt == 1 ? start : options_.clock();
-            if (auto refused = prepare_attempt(endpoint::command, op->random, now, op->deadline, op->attempt, op->outgoing))
+            const auto now = op->attempt == 1 ? start : deadline_clock();
+            if (auto refused = prepare_attempt(endpoint::command, op->random, now, op->deadline, op->attempt, op->outgoing, nullptr))
                 return op->handler(result<response>(std::move(*refused)));
             const auto started = attempt_clock();
             transport_.async_send(op->outgoing, [this, op, self, started](result<http_response> answer) {
@@ -302,14 +339,15 @@ private:
             if (!violations.ok()) return violations.first_error();
         }
         detail::reused_request reused;
-        http_request& outgoing = reused.request;
+        http_request& outgoing = reused.request();
         encode_to(outgoing.body, request);
-        const auto start = options_.clock();
+        const auto start = deadline_clock();
         const auto deadline = start + options_.deadline;
         bool renewed_usersig = false;
         for (int attempt = 1;; ++attempt) {
-            const auto now = attempt == 1 ? start : options_.clock();
-            if (auto refused = prepare_attempt(endpoint::command, random, now, deadline, attempt, outgoing)) return *refused;
+            const auto now = attempt == 1 ? start : deadline_clock();
+            if (auto refused = prepare_attempt(endpoint::command, random, now, deadline, attempt, outgoing, reused.prefix()))
+                return *refused;
             const auto started = attempt_clock();
             const auto answer = transport_.send(outgoing);
             result<response> outcome = interpret<response>(answer);
@@ -323,30 +361,46 @@ private:
     }
 
     /// Readies `outgoing` for attempt number `attempt` at `now`: the time left, a rate-limit permit, and the URL
-    /// with the current UserSig. Answers the error that stops the call instead, if any.
+    /// with the current UserSig. Answers the error that stops the call instead, if any. `prefix` describes what
+    /// outgoing.url holds (nullptr: nothing reusable).
     std::optional<error> prepare_attempt(std::string_view command, std::uint32_t random, std::chrono::steady_clock::time_point now,
-                                         std::chrono::steady_clock::time_point deadline, int attempt, http_request& outgoing) {
+                                         std::chrono::steady_clock::time_point deadline, int attempt, http_request& outgoing,
+                                         detail::url_prefix* prefix) {
         const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
         if (remaining.count() <= 0)
             return make_error(code::deadline_exceeded, error_origin::local, "",
                               "deadline passed after " + std::to_string(attempt - 1) + " attempts");
         outgoing.timeout = std::min(remaining, options_.attempt_timeout);
         if (options_.limiter) options_.limiter->acquire();
+        if (prefix && prefix->reusable_for(id_, usersig_.fresh_generation(), command)) { // no lock taken
+            outgoing.url.resize(prefix->size);
+            append_random_tail(outgoing.url, random);
+            return std::nullopt;
+        }
         return usersig_.use([&](const signed_usersig& usersig, std::uint64_t generation) {
             if (signed_query_.generation != generation) {
                 signed_query_.text.clear();
                 append_signed_query(signed_query_.text, options_.identity.sdkappid, options_.identity.identifier, usersig.usersig);
                 signed_query_.generation = generation;
             }
-            assemble_url(outgoing.url, service_root_, command, signed_query_.text, random);
+            assemble_url_prefix(outgoing.url, service_root_, command, signed_query_.text);
+            if (prefix) *prefix = {id_, generation, command, outgoing.url.size()};
+            append_random_tail(outgoing.url, random);
         });
     }
 
     std::uint32_t draw_random() { return options_.random ? options_.random() : random_(); }
 
+    std::chrono::steady_clock::time_point deadline_clock() const {
+        return options_.clock ? options_.clock() : detail::coarse_steady_now();
+    }
+    std::chrono::steady_clock::time_point latency_clock() const {
+        return options_.clock ? options_.clock() : std::chrono::steady_clock::now();
+    }
+
     /// When an attempt starts, for the hook's latency; the clock is not read when nobody looks.
-    std::chrono::steady_clock::time_point attempt_clock() {
-        return options_.on_attempt ? options_.clock() : std::chrono::steady_clock::time_point{};
+    std::chrono::steady_clock::time_point attempt_clock() const {
+        return options_.on_attempt ? latency_clock() : std::chrono::steady_clock::time_point{};
     }
 
     /// After a failed attempt: the pause before the next one, or nullopt to give up with `last`.
@@ -363,7 +417,7 @@ private:
                                (retry == retry_class::with_backoff || (retry == retry_class::once && attempt == 1));
         const bool may_retry = is_read || options_.retry.retry_writes;
         if (!may_retry || !transient || attempt >= options_.retry.max_attempts) return std::nullopt;
-        const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - options_.clock());
+        const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - deadline_clock());
         const auto pause = backoff(attempt);
         if (pause >= remaining) {
             last = make_error(code::deadline_exceeded, error_origin::local, "",
@@ -384,13 +438,21 @@ private:
     void report_attempt(std::string_view command, std::uint32_t random, int attempt, std::chrono::steady_clock::time_point started,
                         const result<http_response>& answer, const result<Response>& outcome, std::string_view url) {
         if (!options_.on_attempt) return;
-        const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(options_.clock() - started);
+        const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(latency_clock() - started);
         options_.on_attempt(attempt_record{command, random, attempt, latency, answer ? answer->status : 0,
                                            outcome ? 0 : outcome.error().value(), redact_usersig(url)});
     }
 
+    /// An attempt's outcome: the transport's failure, an HTTP status, a decode error, the server's error code,
+    /// or the response. Each return is a prvalue or `decoded`, so the response is built in place in the result
+    /// the caller holds (a call moves it once, to return it).
     template <class Response>
     result<Response> interpret(const result<http_response>& answer) {
+        if (auto undelivered = delivery_failure(answer)) return std::move(*undelivered);
+        return decode_envelope<Response>(answer->body);
+    }
+
+    static std::optional<error> delivery_failure(const result<http_response>& answer) {
         if (!answer) {
             error e = answer.error();
             e.origin = error_origin::transport;
@@ -402,13 +464,19 @@ private:
             e.http_status = answer->status;
             return e;
         }
-        auto decoded = decode<Response>(answer->body, options_.decoding);
-        if (!decoded) return decoded.error();
-        if (!decoded->ok()) {
-            const int server_code = decoded->ErrorCode != 0 ? decoded->ErrorCode : static_cast<int>(code::internal_error);
-            return error{std::error_code(server_code, error_category()), "", decoded->ErrorInfo, error_origin::server, 200};
-        }
+        return std::nullopt;
+    }
+
+    template <class Response>
+    result<Response> decode_envelope(std::string_view body) const {
+        result<Response> decoded = decode<Response>(body, options_.decoding);
+        if (decoded && !decoded->ok()) decoded = server_error(*decoded);
         return decoded;
+    }
+
+    static error server_error(const response_envelope& envelope) {
+        const int server_code = envelope.ErrorCode != 0 ? envelope.ErrorCode : static_cast<int>(code::internal_error);
+        return error{std::error_code(server_code, error_category()), "", envelope.ErrorInfo, error_origin::server, 200};
     }
 
     /// The query up to "random=" for UserSig generation `generation` (see append_signed_query). Guarded by
@@ -423,6 +491,7 @@ private:
     const std::string service_root_;
     usersig_cache usersig_;
     signed_query_cache signed_query_;
+    const std::uint64_t id_ = detail::next_client_id();
     detail::random_source random_;
 };
 

@@ -2,11 +2,14 @@
 // Credentials: what the client needs to sign a call. A provider is any callable returning
 // result<signed_usersig>; tcchat/usersig.hpp ships one that generates signatures from the SecretKey.
 
+#include <tcchat/detail/coarse_clock.hpp>
 #include <tcchat/error.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -57,9 +60,25 @@ public:
         return std::nullopt;
     }
 
+    /// The generation use() would pass at `now` without renewing, or 0 if it would renew (nothing cached,
+    /// invalidated, or inside the margin). Lock-free, so a caller holding what it derived from generation G
+    /// under use() can reuse it without the lock while this answers G. A renewal racing this call is seen by the
+    /// next one: the signature it answers for was good when read, as with a use() just before the renewal.
+    std::uint64_t fresh_generation(std::chrono::system_clock::time_point now) const noexcept {
+        const std::uint64_t generation = fresh_generation_.load(std::memory_order_acquire);
+        const auto renew_from = renew_from_.load(std::memory_order_relaxed);
+        return renew_from == never_renew || now.time_since_epoch().count() < renew_from ? generation : 0;
+    }
+    std::uint64_t fresh_generation() const noexcept {
+        return renew_from_.load(std::memory_order_relaxed) == never_renew ? fresh_generation_.load(std::memory_order_acquire)
+                                                                         : fresh_generation(detail::coarse_system_now());
+    }
+
     void invalidate() {
         std::lock_guard<std::mutex> lock(mutex_);
         cached_.reset();
+        fresh_generation_.store(0, std::memory_order_release);
+
     }
 
     std::uint64_t renewals() const {
@@ -71,7 +90,7 @@ private:
     /// With the lock held: renews unless the cached signature is good `margin_` beyond `now`.
     std::optional<error> refresh(std::optional<std::chrono::system_clock::time_point> now) {
         constexpr auto never = std::chrono::system_clock::time_point::max();
-        if (cached_ && (cached_->expires_at == never || now.value_or(std::chrono::system_clock::now()) + margin_ < cached_->expires_at))
+        if (cached_ && (cached_->expires_at == never || now.value_or(detail::coarse_system_now()) + margin_ < cached_->expires_at))
             return std::nullopt;
         if (!provider_) return make_error(code::usersig_unavailable, error_origin::local, "", "no UserSig provider configured");
         auto renewed = provider_();
@@ -80,7 +99,22 @@ private:
             return make_error(code::usersig_unavailable, error_origin::local, "", "the UserSig provider returned an empty signature");
         cached_ = std::move(*renewed);
         ++renewals_;
+        // The renewal point first, then the generation that it belongs to (release: fresh_generation's acquire).
+        renew_from_.store(renew_point(cached_->expires_at), std::memory_order_relaxed);
+        fresh_generation_.store(renewals_, std::memory_order_release);
         return std::nullopt;
+    }
+
+    using ticks = std::chrono::system_clock::rep;
+    static constexpr ticks never_renew = std::numeric_limits<ticks>::max(); // time_point::max(): `never`
+
+    /// expires_at - margin_ in ticks, saturated (a provider may answer any time point, and margin_ any sign).
+    ticks renew_point(std::chrono::system_clock::time_point expires_at) const noexcept {
+        if (expires_at == std::chrono::system_clock::time_point::max()) return never_renew;
+        const ticks at = expires_at.time_since_epoch().count();
+        const ticks margin = std::chrono::duration_cast<std::chrono::system_clock::duration>(margin_).count();
+        if (margin >= 0) return at < std::numeric_limits<ticks>::min() + margin ? std::numeric_limits<ticks>::min() : at - margin;
+        return at > never_renew + margin ? never_renew : at - margin;
     }
 
     usersig_provider provider_;
@@ -88,6 +122,9 @@ private:
     std::optional<signed_usersig> cached_;
     std::uint64_t renewals_ = 0;
     mutable std::mutex mutex_;
+    // Mirrors of the cached state for fresh_generation(), written under mutex_.
+    std::atomic<std::uint64_t> fresh_generation_{0};
+    std::atomic<ticks> renew_from_{never_renew};
 };
 
 } // namespace tcchat

@@ -5,6 +5,7 @@
 #include <tcchat/endpoint.hpp>
 #include <tcchat/error.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <optional>
@@ -123,19 +124,36 @@ inline void append_signed_query(std::string& out, std::uint32_t sdkappid, std::s
     out += "&random=";
 }
 
-/// Replaces `url` with root + command + signed query + random + "&contenttype=json", reusing its capacity.
-inline void assemble_url(std::string& url, std::string_view root, std::string_view command,
-                         std::string_view signed_query, std::uint32_t random) {
-    static constexpr std::string_view format = "&contenttype=json";
-    char digits[10];
-    const auto written = std::to_chars(digits, digits + sizeof digits, random).ptr;
+namespace detail {
+inline constexpr std::size_t max_random_digits = 10; // a uint32
+inline constexpr std::string_view format_parameter = "&contenttype=json";
+} // namespace detail
+
+/// Replaces `url` with root + command + signed query: everything before the random digits, which
+/// append_random_tail adds. Reuses the string's capacity.
+inline void assemble_url_prefix(std::string& url, std::string_view root, std::string_view command, std::string_view signed_query) {
     url.clear();
-    url.reserve(root.size() + 3 * command.size() + signed_query.size() + sizeof digits + format.size());
+    url.reserve(root.size() + 3 * command.size() + signed_query.size() + detail::max_random_digits +
+                detail::format_parameter.size());
     url.append(root);
     append_percent_encoded(url, command);
     url.append(signed_query);
-    url.append(digits, written);
-    url.append(format);
+}
+
+/// Appends random + "&contenttype=json" to a URL prefix.
+inline void append_random_tail(std::string& url, std::uint32_t random) {
+    using detail::format_parameter;
+    char tail[detail::max_random_digits + format_parameter.size()];
+    char* end = std::to_chars(tail, tail + detail::max_random_digits, random).ptr;
+    end = std::copy(format_parameter.begin(), format_parameter.end(), end);
+    url.append(tail, static_cast<std::size_t>(end - tail));
+}
+
+/// Replaces `url` with root + command + signed query + random + "&contenttype=json", reusing its capacity.
+inline void assemble_url(std::string& url, std::string_view root, std::string_view command,
+                         std::string_view signed_query, std::uint32_t random) {
+    assemble_url_prefix(url, root, command, signed_query);
+    append_random_tail(url, random);
 }
 
 /// "<base>/v4/recentcontact/<command>?sdkappid=..&identifier=..&usersig=..&random=..&contenttype=json".

@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <vector>
 
 using namespace tcchat;
 using namespace std::chrono_literals;
@@ -391,12 +392,18 @@ TEST_CASE("a UserSig inside its renewal margin is renewed for every call and eac
     CHECK(c.usersig_renewals() == 3);
 }
 
-TEST_CASE("the default random source draws distinct values and two clients differ", "[client]") {
-    detail::random_source first, second;
+TEST_CASE("the default random source draws distinct values - on every thread its own stream", "[client]") {
+    detail::random_source first, second; // two clients' sources on one thread share its stream
     std::set<std::uint32_t> drawn;
     for (int i = 0; i < 100; ++i) drawn.insert(first());
-    CHECK(drawn.size() == 100); // a repeat among 100 uniform uint32 draws has odds of about 1 in a million
-    CHECK_FALSE(drawn.count(second()));
+    for (int i = 0; i < 100; ++i) drawn.insert(second());
+    std::vector<std::uint32_t> elsewhere;
+    std::thread([&] {
+        detail::random_source other;
+        for (int i = 0; i < 100; ++i) elsewhere.push_back(other());
+    }).join();
+    drawn.insert(elsewhere.begin(), elsewhere.end());
+    CHECK(drawn.size() == 300); // a repeat among 300 uniform uint32 draws has odds of about 1 in 100,000
 }
 
 TEST_CASE("per-item failures are surfaced never hidden", "[client]") {

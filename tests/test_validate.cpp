@@ -285,6 +285,32 @@ TEST_CASE("every string field is valid UTF-8 without NUL bytes (§7)", "[validat
     CHECK(validate(del_contact_group_request{"u", {"\xF0\x9F\x98\x80 \xE4\xBD\xA0"}}).ok());
 }
 
+TEST_CASE("the text scan finds a NUL or a broken byte at every offset - word-at-a-time and byte paths alike", "[validate]") {
+    constexpr auto none = std::string_view::npos;
+    for (std::size_t size = 1; size <= 40; ++size)
+        for (std::size_t at = 0; at < size; ++at) {
+            INFO("size " << size << ", offset " << at);
+            std::string text(size, 'a');
+            CHECK(detail::scan_text(text).first_nul == none);
+            text[at] = '\0';
+            CHECK(detail::scan_text(text).first_nul == at);
+            CHECK(detail::scan_text(text).first_invalid == none);
+            text[at] = '\xFF';
+            CHECK(detail::scan_text(text).first_invalid == at);
+            CHECK(detail::scan_text(text).first_nul == none);
+            text[size - 1 - (size - 1 - at) / 2] = '\0'; // a NUL after the broken byte (or on it, when both meet)
+            const std::size_t nul = size - 1 - (size - 1 - at) / 2;
+            CHECK(detail::scan_text(text).first_nul == nul);
+            CHECK(detail::scan_text(text).first_invalid == (nul == at ? none : at));
+            if (at + 3 <= size) { // a well-formed three-byte character (U+4F60) is no error anywhere
+                std::string wide(size, 'a');
+                wide.replace(at, 3, "\xE4\xBD\xA0");
+                CHECK(detail::scan_text(wide).first_invalid == none);
+                CHECK(detail::scan_text(wide).first_nul == none);
+            }
+        }
+}
+
 TEST_CASE("several problems are all reported in document order", "[validate]") {
     mark_contact_request r{"", {{static_cast<mark_operation>(9), {conversation_type::c2c, std::nullopt, "@G"},
                                  std::vector<std::int64_t>{70}, std::nullopt, std::string(300, 'x')}}};

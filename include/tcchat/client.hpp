@@ -132,14 +132,15 @@ inline cursor_step advance(get_list_request& request, const get_list_response& p
     return cursor_step::advanced;
 }
 
-/// A well-seeded source for `random` (spec §1.1: a uint32), shared by the client's threads. SplitMix64
-/// (Steele, Lea and Flood, 2014) over one atomic counter: a draw is an add and a mix, never a lock.
+/// A well-seeded source for `random` (spec §1.1: a uint32). SplitMix64 (Steele, Lea and Flood, 2014) over a
+/// per-thread state: a draw is an add and a mix, with neither a lock nor an atomic read-modify-write. Each
+/// thread's state is seeded once, from std::random_device, the clock and a process-wide thread counter.
 class random_source {
 public:
-    random_source() : state_(seed()) {}
     std::uint32_t operator()() noexcept {
+        thread_local std::uint64_t state = seed();
         constexpr std::uint64_t gamma = 0x9E3779B97F4A7C15u;
-        std::uint64_t z = state_.fetch_add(gamma, std::memory_order_relaxed) + gamma;
+        std::uint64_t z = state += gamma;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
         return static_cast<std::uint32_t>((z ^ (z >> 31)) >> 32);
@@ -147,11 +148,12 @@ public:
 
 private:
     static std::uint64_t seed() {
+        static std::atomic<std::uint64_t> threads{0};
         std::random_device device;
         const auto now = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-        return (std::uint64_t{device()} << 32 | device()) ^ now;
+        const std::uint64_t thread = threads.fetch_add(1, std::memory_order_relaxed);
+        return (std::uint64_t{device()} << 32 | device()) ^ now ^ (thread * 0xD1B54A32D192ED03u);
     }
-    std::atomic<std::uint64_t> state_;
 };
 
 /// Which client, UserSig generation and command a URL buffer's first `size` bytes were built for: a call
@@ -162,8 +164,12 @@ struct url_prefix {
     std::string_view command; ///< an endpoint's static name
     std::size_t size = 0;
 
+    /// Endpoint names are static: the same view, most of the time, so the bytes are rarely compared.
+    bool same_command(std::string_view cmd) const noexcept {
+        return (command.data() == cmd.data() && command.size() == cmd.size()) || command == cmd;
+    }
     bool reusable_for(std::uint64_t c, std::uint64_t g, std::string_view cmd) const noexcept {
-        return client != 0 && client == c && generation == g && command == cmd;
+        return client != 0 && client == c && generation == g && same_command(cmd);
     }
 };
 

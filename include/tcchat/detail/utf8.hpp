@@ -2,6 +2,8 @@
 // Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace tcchat::detail {
@@ -17,6 +19,14 @@ inline text_scan scan_text(std::string_view text) noexcept {
     const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
     const std::size_t size = text.size();
     std::size_t i = 0;
+    // Accounts, group names and marks are nearly always ASCII without NULs: eight such bytes at a time, until
+    // a word holds a byte >= 0x80 or a zero byte (Mycroft's test), which the byte loop below then examines.
+    constexpr std::uint64_t low_bits = 0x0101010101010101u, high_bits = 0x8080808080808080u;
+    for (; i + 8 <= size; i += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, bytes + i, 8);
+        if ((word & high_bits) != 0 || ((word - low_bits) & ~word & high_bits) != 0) break;
+    }
     while (i < size) {
         const unsigned char lead = bytes[i];
         if (lead < 0x80) {

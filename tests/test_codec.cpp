@@ -171,3 +171,22 @@ TEST_CASE("decode_or_throw carries the error in tcchat::exception", "[codec]") {
         CHECK(std::string(e.what()) == "50002 at /GroupName: expected a string, found an integer");
     }
 }
+
+TEST_CASE("decode_into fills a value in place and answers decode's error", "[codec]") {
+    get_contact_group_response page;
+    REQUIRE_FALSE(decode_into(page, R"({"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","CompleteFlag":1,)"
+                                    R"("ContactItem":[],"GroupItem":[{"GroupName":"g","GroupId":7}]})"));
+    REQUIRE(page.GroupItem.has_value());
+    CHECK(page.GroupItem->at(0).GroupName == "g");
+    CHECK(page.GroupItem->at(0).GroupId == 7);
+    CHECK(page.CompleteFlag == complete_flag::complete);
+    CHECK(page.ContactItem.has_value());
+    CHECK(page.ContactItem->empty());
+
+    group_item item;
+    const std::string_view wrong = R"({"GroupName":1,"GroupId":1})";
+    const auto failed = decode_into(item, wrong);
+    REQUIRE(failed.has_value());
+    CHECK(failed->pointer == "/GroupName");
+    CHECK(failed->message == decode_error<group_item>(wrong).message);
+}

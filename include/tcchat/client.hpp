@@ -290,7 +290,8 @@ public:
                 return op->handler(result<response>(std::move(*refused)));
             const auto started = attempt_clock();
             transport_.async_send(op->outgoing, [this, op, self, started](result<http_response> answer) {
-                result<response> outcome = interpret<response>(answer);
+                result<response> outcome;
+                interpret(answer, outcome);
                 report_attempt(endpoint::command, op->random, op->attempt, started, answer, outcome, op->outgoing.url);
                 if (outcome) return op->handler(std::move(outcome));
                 op->last = outcome.error();
@@ -340,9 +341,14 @@ private:
     result<response_of<Request>> call_with_retries(const Request& request, std::uint32_t random) {
         using endpoint = endpoint_of_t<Request>;
         using response = response_of<Request>;
+        // Every return names `outcome`, so the response is decoded where the caller receives it: never moved.
+        result<response> outcome;
         if (options_.validate_requests) {
             const report violations = validate(request, options_.validation);
-            if (!violations.ok()) return violations.first_error();
+            if (!violations.ok()) {
+                outcome = violations.first_error();
+                return outcome;
+            }
         }
         detail::reused_request reused;
         http_request& outgoing = reused.request();
@@ -352,17 +358,23 @@ private:
         bool renewed_usersig = false;
         for (int attempt = 1;; ++attempt) {
             const auto now = attempt == 1 ? start : deadline_clock();
-            if (auto refused = prepare_attempt(endpoint::command, random, now, deadline, attempt, outgoing, reused.prefix()))
-                return *refused;
+            if (auto refused = prepare_attempt(endpoint::command, random, now, deadline, attempt, outgoing, reused.prefix())) {
+                outcome = std::move(*refused);
+                return outcome;
+            }
             const auto started = attempt_clock();
             const auto answer = transport_.send(outgoing);
-            result<response> outcome = interpret<response>(answer);
+            interpret(answer, outcome);
             report_attempt(endpoint::command, random, attempt, started, answer, outcome, outgoing.url);
             if (outcome) return outcome;
             error last = outcome.error();
             const auto pause = next_step(last, endpoint::is_read, attempt, renewed_usersig, deadline);
-            if (!pause) return last;
+            if (!pause) {
+                outcome = std::move(last);
+                return outcome;
+            }
             if (pause->count() > 0) options_.sleep(*pause);
+            outcome = result<response>(); // the next attempt decodes into a fresh value
         }
     }
 
@@ -449,13 +461,13 @@ private:
                                            outcome ? 0 : outcome.error().value(), redact_usersig(url)});
     }
 
-    /// An attempt's outcome: the transport's failure, an HTTP status, a decode error, the server's error code,
-    /// or the response. Each return is a prvalue or `decoded`, so the response is built in place in the result
-    /// the caller holds (a call moves it once, to return it).
+    /// Sets `outcome`, which holds a value-initialized response, to an attempt's outcome: the transport's
+    /// failure, an HTTP status, a decode error, the server's error code, or the response, decoded in place.
     template <class Response>
-    result<Response> interpret(const result<http_response>& answer) {
-        if (auto undelivered = delivery_failure(answer)) return std::move(*undelivered);
-        return decode_envelope<Response>(answer->body);
+    void interpret(const result<http_response>& answer, result<Response>& outcome) const {
+        if (auto undelivered = delivery_failure(answer)) outcome = std::move(*undelivered);
+        else if (auto undecodable = decode_into(*outcome, answer->body, options_.decoding)) outcome = std::move(*undecodable);
+        else if (!outcome->ok()) outcome = server_error(*outcome);
     }
 
     static std::optional<error> delivery_failure(const result<http_response>& answer) {
@@ -471,13 +483,6 @@ private:
             return e;
         }
         return std::nullopt;
-    }
-
-    template <class Response>
-    result<Response> decode_envelope(std::string_view body) const {
-        result<Response> decoded = decode<Response>(body, options_.decoding);
-        if (decoded && !decoded->ok()) decoded = server_error(*decoded);
-        return decoded;
     }
 
     static error server_error(const response_envelope& envelope) {

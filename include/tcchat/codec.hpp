@@ -18,6 +18,7 @@
 #include <boost/json/parser.hpp>
 #include <boost/throw_exception.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -50,6 +51,21 @@ inline result<boost::json::value> parse_json(std::string_view text, const decode
     return parser.release();
 }
 
+/// Decodes JSON text into `out`, which holds a value-initialized T, and answers the error, if any (`out` then
+/// holds a partial value: discard it). For a value that lives where it is needed, such as in a result its
+/// caller returns, so that it is never moved; decode() and the client decode this way.
+template <class T>
+std::optional<error> decode_into(T& out, std::string_view text, const decode_options& options = {}) {
+    return detail::sax_decode_into(out, text, options);
+}
+
+template <class T>
+result<T> decode(std::string_view text, const decode_options& options = {}) {
+    result<T> decoded; // every return names it, so the value is decoded in place and never moved
+    if (auto failed = decode_into(*decoded, text, options)) decoded = std::move(*failed);
+    return decoded;
+}
+
 /// Decodes an already parsed value (the DOM reference path).
 template <class T>
 result<T> decode_value(const boost::json::value& json, const decode_options& options = {}) {
@@ -75,18 +91,13 @@ result<T> decode_dom(std::string_view text, const decode_options& options = {}) 
     const std::size_t consumed = scan.write_some(false, text.data(), text.size(), ec);
     if (!ec && consumed < text.size()) ec = boost::json::error::extra_data; // as boost::json::parser::write
     if (ec) return detail::parse_failure(ec, consumed, options);
-    if (scan.handler().over_limits()) return detail::sax_decode<T>(text, options);
+    if (scan.handler().over_limits()) return decode<T>(text, options);
 
     unsigned char scratch[4096];
     boost::json::monotonic_resource arena(scratch, sizeof scratch);
     auto json = parse_json(text, options, &arena);
     if (!json) return json.error();
     return decode_value<T>(*json, options);
-}
-
-template <class T>
-result<T> decode(std::string_view text, const decode_options& options = {}) {
-    return detail::sax_decode<T>(text, options);
 }
 
 /// Throwing convenience: tcchat::exception carries the error.

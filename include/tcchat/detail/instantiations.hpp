@@ -23,5 +23,6 @@
 #define TCCHAT_DETAIL_CODEC_OF(T)                                                                               \
     TCCHAT_DETAIL_EXPLICIT void encode_to<T>(std::string&, const T&);                                         \
     TCCHAT_DETAIL_EXPLICIT std::string encode<T>(const T&);                                                   \
+    TCCHAT_DETAIL_EXPLICIT std::optional<error> decode_into<T>(T&, std::string_view, const decode_options&);  \
     TCCHAT_DETAIL_EXPLICIT result<T> decode<T>(std::string_view, const decode_options&);
 #define TCCHAT_DETAIL_VALIDATE_OF(T) TCCHAT_DETAIL_EXPLICIT report validate<T>(const T&, const limits&);

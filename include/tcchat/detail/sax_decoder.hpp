@@ -1046,22 +1046,13 @@ public:
     sax_decoder(T& out, const decode_options& options) : document_decoder({&sax::ops_of<T>, &out}, options) {}
 };
 
-/// Decodes the whole body into `out`; answers the error, if any.
+/// Decodes the whole body into `out` (codec.hpp's decode_into); answers the error, if any.
 template <class T>
 std::optional<error> sax_decode_into(T& out, std::string_view text, const decode_options& options) {
     if (text.size() > options.max_body_bytes) return body_too_large(text.size(), options); // before anything is parsed
     sax_decoder<T> decoder(out, options);
     if (!decoder.finish(text)) return decoder.take_error();
     return std::nullopt;
-}
-
-/// Decodes a T from the whole body at once (codec.hpp's decode), in place in the result: the value is never
-/// moved afterwards, and every return names `decoded`, so the result itself is not moved either.
-template <class T>
-result<T> sax_decode(std::string_view text, const decode_options& options) {
-    result<T> decoded;
-    if (auto failed = sax_decode_into(*decoded, text, options)) decoded = std::move(*failed);
-    return decoded;
 }
 
 } // namespace tcchat::detail

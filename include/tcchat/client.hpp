@@ -190,6 +190,7 @@ public:
 
     reused_request() noexcept : held_(claim()) {
         if (held_) held_->request.body.clear(); // the URL is rewritten, or its prefix reused, by the client
+        else own_.emplace();
     }
     ~reused_request() {
         if (!held_) return;
@@ -203,7 +204,7 @@ public:
     reused_request(const reused_request&) = delete;
     reused_request& operator=(const reused_request&) = delete;
 
-    http_request& request() noexcept { return held_ ? held_->request : own_; }
+    http_request& request() noexcept { return held_ ? held_->request : *own_; }
     /// What request().url begins with; nullptr for buffers of this call's own, which start empty.
     url_prefix* prefix() noexcept { return held_ ? &held_->prefix : nullptr; }
 
@@ -221,7 +222,8 @@ private:
     }
 
     thread_buffers* held_;
-    http_request own_;
+    std::optional<http_request> own_; ///< only when the thread's buffers are taken
+
 };
 
 } // namespace detail

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tcchat {
@@ -65,7 +66,7 @@ struct response_envelope {
     std::string ErrorInfo;
     std::optional<std::string> ErrorDisplay;
 
-    bool ok() const noexcept { return ActionStatus == "OK" && ErrorCode == 0; }
+    bool ok() const noexcept { return ErrorCode == 0 && std::string_view(ActionStatus) == "OK"; }
 };
 BOOST_DESCRIBE_STRUCT(response_envelope, (), (ActionStatus, ErrorCode, ErrorInfo, ErrorDisplay))
 

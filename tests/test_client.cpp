@@ -8,6 +8,8 @@
 #include <atomic>
 #include <deque>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
@@ -542,6 +544,73 @@ TEST_CASE("the token bucket holds 200/s under 4 threads (counted in simulated ti
     const double elapsed = std::chrono::duration<double>(clock() - std::chrono::steady_clock::time_point{}).count();
     CHECK(1200 <= 200 + 200 * elapsed + 1); // never faster than the documented rate (plus the initial burst)
     CHECK(elapsed <= 5.0 + 0.5);            // and not needlessly slower: (1200 - 200) / 200 = 5 s
+}
+
+namespace {
+/// Every 25th exchange revokes every signature issued so far, then rejects them with 70001; records which
+/// thread sent which signature. Thread-safe.
+struct revoking_transport {
+    struct shared_state {
+        std::mutex mutex;
+        std::vector<std::pair<std::thread::id, int>> sent; ///< (thread, signature number), in sending order
+        std::atomic<int> issued{0};
+        std::atomic<int> oldest_accepted{0};
+        std::atomic<int> exchanges{0};
+    };
+    std::shared_ptr<shared_state> state = std::make_shared<shared_state>();
+
+    result<http_response> send(const http_request& request) {
+        const auto at = request.url.find("usersig=sig") + std::string_view("usersig=sig").size();
+        const int signature = std::stoi(request.url.substr(at, request.url.find('&', at) - at));
+        {
+            std::lock_guard<std::mutex> lock(state->mutex);
+            state->sent.emplace_back(std::this_thread::get_id(), signature);
+        }
+        if (++state->exchanges % 25 == 0) state->oldest_accepted = state->issued.load() + 1;
+        const int code = signature < state->oldest_accepted ? 70001 : 0;
+        return http_response{200, encode(response_envelope{code == 0 ? "OK" : "FAIL", code, code == 0 ? "" : "revoked"})};
+    }
+};
+} // namespace
+
+TEST_CASE("threads sharing a client while its UserSig expires and is revoked send only issued signatures - never an older after a newer",
+          "[client][usersig][concurrency]") {
+    revoking_transport transport;
+    client_options options;
+    options.identity = {app, "admin"};
+    options.limiter = nullptr;
+    options.usersig_renew_margin = 300s;
+    const auto state = transport.state;
+    options.usersig = [state]() -> result<signed_usersig> { // good for a millisecond past the margin
+        const int number = ++state->issued;
+        return signed_usersig{"sig" + std::to_string(number), std::chrono::system_clock::now() + 300s + 1ms};
+    };
+    client<revoking_transport> shared(transport, options);
+    std::atomic<int> succeeded{0}, refused{0}, other{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&] {
+            for (int i = 0; i < 300; ++i) {
+                const auto r = shared.call(delete_request{"u", conversation_type::c2c, "p"});
+                if (r) ++succeeded;
+                else if (r.error().value() == 70001) ++refused; // revoked again before its one renewal was sent
+                else ++other;
+            }
+        });
+    for (auto& th : threads) th.join();
+
+    CHECK(other == 0);
+    CHECK(succeeded + refused == 1200);
+    CHECK(succeeded > refused);
+    const int issued = state->issued;
+    CHECK(issued > 1200 / 25 / 2); // at least one renewal per two revocations
+    std::map<std::thread::id, int> newest_seen;
+    for (const auto& [thread, signature] : state->sent) {
+        CHECK(signature >= 1);
+        CHECK(signature <= issued);
+        CHECK(signature >= newest_seen[thread]); // a thread's cached URL prefix never outlives its signature
+        newest_seen[thread] = signature;
+    }
 }
 
 TEST_CASE("URLs: every region backup domains percent-encoding parse back (spec §1.1 §1.2)", "[client][url]") {

@@ -223,7 +223,6 @@ private:
 
     thread_buffers* held_;
     std::optional<http_request> own_; ///< only when the thread's buffers are taken
-
 };
 
 } // namespace detail

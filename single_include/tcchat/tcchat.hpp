@@ -422,6 +422,7 @@ private:
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tcchat {
@@ -473,7 +474,7 @@ struct response_envelope {
     std::string ErrorInfo;
     std::optional<std::string> ErrorDisplay;
 
-    bool ok() const noexcept { return ActionStatus == "OK" && ErrorCode == 0; }
+    bool ok() const noexcept { return ErrorCode == 0 && std::string_view(ActionStatus) == "OK"; }
 };
 BOOST_DESCRIBE_STRUCT(response_envelope, (), (ActionStatus, ErrorCode, ErrorInfo, ErrorDisplay))
 
@@ -2462,14 +2463,13 @@ public:
     sax_decoder(T& out, const decode_options& options) : document_decoder({&sax::ops_of<T>, &out}, options) {}
 };
 
-/// Decodes a T from the whole body at once (codec.hpp's decode).
+/// Decodes the whole body into `out` (codec.hpp's decode_into); answers the error, if any.
 template <class T>
-result<T> sax_decode(std::string_view text, const decode_options& options) {
-    T out{};
+std::optional<error> sax_decode_into(T& out, std::string_view text, const decode_options& options) {
     if (text.size() > options.max_body_bytes) return body_too_large(text.size(), options); // before anything is parsed
     sax_decoder<T> decoder(out, options);
     if (!decoder.finish(text)) return decoder.take_error();
-    return out;
+    return std::nullopt;
 }
 
 } // namespace tcchat::detail
@@ -2479,6 +2479,7 @@ result<T> sax_decode(std::string_view text, const decode_options& options) {
 #include <boost/json/parser.hpp>
 #include <boost/throw_exception.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -2511,6 +2512,21 @@ inline result<boost::json::value> parse_json(std::string_view text, const decode
     return parser.release();
 }
 
+/// Decodes JSON text into `out`, which holds a value-initialized T, and answers the error, if any (`out` then
+/// holds a partial value: discard it). For a value that lives where it is needed, such as in a result its
+/// caller returns, so that it is never moved; decode() and the client decode this way.
+template <class T>
+std::optional<error> decode_into(T& out, std::string_view text, const decode_options& options = {}) {
+    return detail::sax_decode_into(out, text, options);
+}
+
+template <class T>
+result<T> decode(std::string_view text, const decode_options& options = {}) {
+    result<T> decoded; // every return names it, so the value is decoded in place and never moved
+    if (auto failed = decode_into(*decoded, text, options)) decoded = std::move(*failed);
+    return decoded;
+}
+
 /// Decodes an already parsed value (the DOM reference path).
 template <class T>
 result<T> decode_value(const boost::json::value& json, const decode_options& options = {}) {
@@ -2536,18 +2552,13 @@ result<T> decode_dom(std::string_view text, const decode_options& options = {}) 
     const std::size_t consumed = scan.write_some(false, text.data(), text.size(), ec);
     if (!ec && consumed < text.size()) ec = boost::json::error::extra_data; // as boost::json::parser::write
     if (ec) return detail::parse_failure(ec, consumed, options);
-    if (scan.handler().over_limits()) return detail::sax_decode<T>(text, options);
+    if (scan.handler().over_limits()) return decode<T>(text, options);
 
     unsigned char scratch[4096];
     boost::json::monotonic_resource arena(scratch, sizeof scratch);
     auto json = parse_json(text, options, &arena);
     if (!json) return json.error();
     return decode_value<T>(*json, options);
-}
-
-template <class T>
-result<T> decode(std::string_view text, const decode_options& options = {}) {
-    return detail::sax_decode<T>(text, options);
 }
 
 /// Throwing convenience: tcchat::exception carries the error.
@@ -2573,6 +2584,8 @@ T decode_or_throw(std::string_view text, const decode_options& options = {}) {
 // Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace tcchat::detail {
@@ -2588,6 +2601,14 @@ inline text_scan scan_text(std::string_view text) noexcept {
     const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
     const std::size_t size = text.size();
     std::size_t i = 0;
+    // Accounts, group names and marks are nearly always ASCII without NULs: eight such bytes at a time, until
+    // a word holds a byte >= 0x80 or a zero byte (Mycroft's test), which the byte loop below then examines.
+    constexpr std::uint64_t low_bits = 0x0101010101010101u, high_bits = 0x8080808080808080u;
+    for (; i + 8 <= size; i += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, bytes + i, 8);
+        if ((word & high_bits) != 0 || ((word - low_bits) & ~word & high_bits) != 0) break;
+    }
     while (i < size) {
         const unsigned char lead = bytes[i];
         if (lead < 0x80) {
@@ -2980,6 +3001,7 @@ report validate(const Request& request, const limits& limits = {}) {
 #define TCCHAT_DETAIL_CODEC_OF(T)                                                                               \
     TCCHAT_DETAIL_EXPLICIT void encode_to<T>(std::string&, const T&);                                         \
     TCCHAT_DETAIL_EXPLICIT std::string encode<T>(const T&);                                                   \
+    TCCHAT_DETAIL_EXPLICIT std::optional<error> decode_into<T>(T&, std::string_view, const decode_options&);  \
     TCCHAT_DETAIL_EXPLICIT result<T> decode<T>(std::string_view, const decode_options&);
 #define TCCHAT_DETAIL_VALIDATE_OF(T) TCCHAT_DETAIL_EXPLICIT report validate<T>(const T&, const limits&);
 // end tcchat/detail/instantiations.hpp
@@ -3051,6 +3073,7 @@ std::vector<item_failure> failed_items(const Response&) {
 // reverse (parsing a request target), which the emulator and the tests use.
 
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <optional>
@@ -3169,19 +3192,36 @@ inline void append_signed_query(std::string& out, std::uint32_t sdkappid, std::s
     out += "&random=";
 }
 
-/// Replaces `url` with root + command + signed query + random + "&contenttype=json", reusing its capacity.
-inline void assemble_url(std::string& url, std::string_view root, std::string_view command,
-                         std::string_view signed_query, std::uint32_t random) {
-    static constexpr std::string_view format = "&contenttype=json";
-    char digits[10];
-    const auto written = std::to_chars(digits, digits + sizeof digits, random).ptr;
+namespace detail {
+inline constexpr std::size_t max_random_digits = 10; // a uint32
+inline constexpr std::string_view format_parameter = "&contenttype=json";
+} // namespace detail
+
+/// Replaces `url` with root + command + signed query: everything before the random digits, which
+/// append_random_tail adds. Reuses the string's capacity.
+inline void assemble_url_prefix(std::string& url, std::string_view root, std::string_view command, std::string_view signed_query) {
     url.clear();
-    url.reserve(root.size() + 3 * command.size() + signed_query.size() + sizeof digits + format.size());
+    url.reserve(root.size() + 3 * command.size() + signed_query.size() + detail::max_random_digits +
+                detail::format_parameter.size());
     url.append(root);
     append_percent_encoded(url, command);
     url.append(signed_query);
-    url.append(digits, written);
-    url.append(format);
+}
+
+/// Appends random + "&contenttype=json" to a URL prefix.
+inline void append_random_tail(std::string& url, std::uint32_t random) {
+    using detail::format_parameter;
+    char tail[detail::max_random_digits + format_parameter.size()];
+    char* end = std::to_chars(tail, tail + detail::max_random_digits, random).ptr;
+    end = std::copy(format_parameter.begin(), format_parameter.end(), end);
+    url.append(tail, static_cast<std::size_t>(end - tail));
+}
+
+/// Replaces `url` with root + command + signed query + random + "&contenttype=json", reusing its capacity.
+inline void assemble_url(std::string& url, std::string_view root, std::string_view command,
+                         std::string_view signed_query, std::uint32_t random) {
+    assemble_url_prefix(url, root, command, signed_query);
+    append_random_tail(url, random);
 }
 
 /// "<base>/v4/recentcontact/<command>?sdkappid=..&identifier=..&usersig=..&random=..&contenttype=json".
@@ -3262,10 +3302,50 @@ inline std::optional<std::uint32_t> parse_uint32(std::string_view text) noexcept
 // Credentials: what the client needs to sign a call. A provider is any callable returning
 // result<signed_usersig>; tcchat/usersig.hpp ships one that generates signatures from the SecretKey.
 
+// begin tcchat/detail/coarse_clock.hpp
+// Clock reads for deadlines and UserSig expiry, which need milliseconds, not nanoseconds. A full-resolution
+// read costs about 20 ns on a virtual machine (a third of the client's per-call overhead on the smallest
+// messages); Linux's coarse clocks return the last timer tick's time, a few milliseconds behind at most, for a
+// memory read. Latencies reported to the hook keep the full-resolution clock.
 
+#include <chrono>
+
+#if defined(__linux__)
+#include <time.h>
+#endif
+
+namespace tcchat::detail {
+
+#if defined(__linux__) && defined(CLOCK_MONOTONIC_COARSE) && defined(CLOCK_REALTIME_COARSE)
+template <class Clock>
+typename Clock::time_point coarse_now(clockid_t coarse_id) noexcept {
+    timespec now{};
+    if (clock_gettime(coarse_id, &now) != 0) return Clock::now();
+    const auto since_epoch = std::chrono::seconds(now.tv_sec) + std::chrono::nanoseconds(now.tv_nsec);
+    return typename Clock::time_point(std::chrono::duration_cast<typename Clock::duration>(since_epoch));
+}
+
+/// steady_clock reads CLOCK_MONOTONIC on Linux (libstdc++ and libc++ alike), whose coarse twin shares its origin.
+inline std::chrono::steady_clock::time_point coarse_steady_now() noexcept {
+    return coarse_now<std::chrono::steady_clock>(CLOCK_MONOTONIC_COARSE);
+}
+/// system_clock reads CLOCK_REALTIME, the Unix epoch.
+inline std::chrono::system_clock::time_point coarse_system_now() noexcept {
+    return coarse_now<std::chrono::system_clock>(CLOCK_REALTIME_COARSE);
+}
+#else
+inline std::chrono::steady_clock::time_point coarse_steady_now() noexcept { return std::chrono::steady_clock::now(); }
+inline std::chrono::system_clock::time_point coarse_system_now() noexcept { return std::chrono::system_clock::now(); }
+#endif
+
+} // namespace tcchat::detail
+// end tcchat/detail/coarse_clock.hpp
+
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -3316,9 +3396,25 @@ public:
         return std::nullopt;
     }
 
+    /// The generation use() would pass at `now` without renewing, or 0 if it would renew (nothing cached,
+    /// invalidated, or inside the margin). Lock-free, so a caller holding what it derived from generation G
+    /// under use() can reuse it without the lock while this answers G. A renewal racing this call is seen by the
+    /// next one: the signature it answers for was good when read, as with a use() just before the renewal.
+    std::uint64_t fresh_generation(std::chrono::system_clock::time_point now) const noexcept {
+        const std::uint64_t generation = fresh_generation_.load(std::memory_order_acquire);
+        const auto renew_from = renew_from_.load(std::memory_order_relaxed);
+        return renew_from == never_renew || now.time_since_epoch().count() < renew_from ? generation : 0;
+    }
+    std::uint64_t fresh_generation() const noexcept {
+        return renew_from_.load(std::memory_order_relaxed) == never_renew ? fresh_generation_.load(std::memory_order_acquire)
+                                                                         : fresh_generation(detail::coarse_system_now());
+    }
+
     void invalidate() {
         std::lock_guard<std::mutex> lock(mutex_);
         cached_.reset();
+        fresh_generation_.store(0, std::memory_order_release);
+
     }
 
     std::uint64_t renewals() const {
@@ -3330,7 +3426,7 @@ private:
     /// With the lock held: renews unless the cached signature is good `margin_` beyond `now`.
     std::optional<error> refresh(std::optional<std::chrono::system_clock::time_point> now) {
         constexpr auto never = std::chrono::system_clock::time_point::max();
-        if (cached_ && (cached_->expires_at == never || now.value_or(std::chrono::system_clock::now()) + margin_ < cached_->expires_at))
+        if (cached_ && (cached_->expires_at == never || now.value_or(detail::coarse_system_now()) + margin_ < cached_->expires_at))
             return std::nullopt;
         if (!provider_) return make_error(code::usersig_unavailable, error_origin::local, "", "no UserSig provider configured");
         auto renewed = provider_();
@@ -3339,7 +3435,22 @@ private:
             return make_error(code::usersig_unavailable, error_origin::local, "", "the UserSig provider returned an empty signature");
         cached_ = std::move(*renewed);
         ++renewals_;
+        // The renewal point first, then the generation that it belongs to (release: fresh_generation's acquire).
+        renew_from_.store(renew_point(cached_->expires_at), std::memory_order_relaxed);
+        fresh_generation_.store(renewals_, std::memory_order_release);
         return std::nullopt;
+    }
+
+    using ticks = std::chrono::system_clock::rep;
+    static constexpr ticks never_renew = std::numeric_limits<ticks>::max(); // time_point::max(): `never`
+
+    /// expires_at - margin_ in ticks, saturated (a provider may answer any time point, and margin_ any sign).
+    ticks renew_point(std::chrono::system_clock::time_point expires_at) const noexcept {
+        if (expires_at == std::chrono::system_clock::time_point::max()) return never_renew;
+        const ticks at = expires_at.time_since_epoch().count();
+        const ticks margin = std::chrono::duration_cast<std::chrono::system_clock::duration>(margin_).count();
+        if (margin >= 0) return at < std::numeric_limits<ticks>::min() + margin ? std::numeric_limits<ticks>::min() : at - margin;
+        return at > never_renew + margin ? never_renew : at - margin;
     }
 
     usersig_provider provider_;
@@ -3347,6 +3458,9 @@ private:
     std::optional<signed_usersig> cached_;
     std::uint64_t renewals_ = 0;
     mutable std::mutex mutex_;
+    // Mirrors of the cached state for fresh_generation(), written under mutex_.
+    std::atomic<std::uint64_t> fresh_generation_{0};
+    std::atomic<ticks> renew_from_{never_renew};
 };
 
 } // namespace tcchat
@@ -3595,6 +3709,8 @@ struct client_options {
     std::function<void(const attempt_record&)> on_attempt;
     // Injection points for tests and special environments; empty means the real thing.
     std::function<void(std::chrono::milliseconds)> sleep;
+    /// Empty: deadlines read the coarse monotonic clock (a few ms of resolution, detail/coarse_clock.hpp) and
+    /// the hook's latencies read steady_clock. Set, it serves both.
     std::function<std::chrono::steady_clock::time_point()> clock;
     std::function<std::uint32_t()> random;
     /// async_call's backoff: run `resume` after `delay`. Default: sleep on the completing thread, then resume.
@@ -3656,14 +3772,15 @@ inline cursor_step advance(get_list_request& request, const get_list_response& p
     return cursor_step::advanced;
 }
 
-/// A well-seeded source for `random` (spec §1.1: a uint32), shared by the client's threads. SplitMix64
-/// (Steele, Lea and Flood, 2014) over one atomic counter: a draw is an add and a mix, never a lock.
+/// A well-seeded source for `random` (spec §1.1: a uint32). SplitMix64 (Steele, Lea and Flood, 2014) over a
+/// per-thread state: a draw is an add and a mix, with neither a lock nor an atomic read-modify-write. Each
+/// thread's state is seeded once, from std::random_device, the clock and a process-wide thread counter.
 class random_source {
 public:
-    random_source() : state_(seed()) {}
     std::uint32_t operator()() noexcept {
+        thread_local std::uint64_t state = seed();
         constexpr std::uint64_t gamma = 0x9E3779B97F4A7C15u;
-        std::uint64_t z = state_.fetch_add(gamma, std::memory_order_relaxed) + gamma;
+        std::uint64_t z = state += gamma;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
         return static_cast<std::uint32_t>((z ^ (z >> 31)) >> 32);
@@ -3671,40 +3788,81 @@ public:
 
 private:
     static std::uint64_t seed() {
+        static std::atomic<std::uint64_t> threads{0};
         std::random_device device;
         const auto now = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-        return (std::uint64_t{device()} << 32 | device()) ^ now;
+        const std::uint64_t thread = threads.fetch_add(1, std::memory_order_relaxed);
+        return (std::uint64_t{device()} << 32 | device()) ^ now ^ (thread * 0xD1B54A32D192ED03u);
     }
-    std::atomic<std::uint64_t> state_;
 };
 
-/// A request whose URL and body buffers come from the calling thread's previous call and go back to it
-/// afterwards, so a steady stream of calls allocates nothing for them. A buffer grown past
-/// `retained_capacity` (a rare oversized batch) is released rather than kept for the thread's lifetime.
+/// Which client, UserSig generation and command a URL buffer's first `size` bytes were built for: a call
+/// that matches all three writes only its random digits and the format after them.
+struct url_prefix {
+    std::uint64_t client = 0; ///< 0: nothing reusable
+    std::uint64_t generation = 0;
+    std::string_view command; ///< an endpoint's static name
+    std::size_t size = 0;
+
+    /// Endpoint names are static: the same view, most of the time, so the bytes are rarely compared.
+    bool same_command(std::string_view cmd) const noexcept {
+        return (command.data() == cmd.data() && command.size() == cmd.size()) || command == cmd;
+    }
+    bool reusable_for(std::uint64_t c, std::uint64_t g, std::string_view cmd) const noexcept {
+        return client != 0 && client == c && generation == g && same_command(cmd);
+    }
+};
+
+/// Tells clients apart in the thread's url_prefix: unlike an address, never reused by a later client.
+inline std::uint64_t next_client_id() noexcept {
+    static std::atomic<std::uint64_t> last{0};
+    return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
+/// A request whose URL and body buffers are the calling thread's, kept from its previous call, so a steady
+/// stream of calls allocates nothing for them, and the URL's prefix is rebuilt only when it differs. A call
+/// made while the thread's buffers are in use (from a transport or a hook, inside another call) gets buffers
+/// of its own. A buffer grown past `retained_capacity` (a rare oversized batch) is released rather than kept
+/// for the thread's lifetime.
 class reused_request {
 public:
     static constexpr std::size_t retained_capacity = 64 * 1024;
 
-    reused_request() {
-        std::swap(request.url, spare().url);
-        std::swap(request.body, spare().body);
-        request.url.clear();
-        request.body.clear();
+    reused_request() noexcept : held_(claim()) {
+        if (held_) held_->request.body.clear(); // the URL is rewritten, or its prefix reused, by the client
+        else own_.emplace();
     }
     ~reused_request() {
-        if (request.url.capacity() <= retained_capacity) spare().url = std::move(request.url);
-        if (request.body.capacity() <= retained_capacity) spare().body = std::move(request.body);
+        if (!held_) return;
+        if (held_->request.url.capacity() > retained_capacity) {
+            std::string().swap(held_->request.url);
+            held_->prefix = {};
+        }
+        if (held_->request.body.capacity() > retained_capacity) std::string().swap(held_->request.body);
+        held_->in_use = false;
     }
     reused_request(const reused_request&) = delete;
     reused_request& operator=(const reused_request&) = delete;
 
-    http_request request;
+    http_request& request() noexcept { return held_ ? held_->request : *own_; }
+    /// What request().url begins with; nullptr for buffers of this call's own, which start empty.
+    url_prefix* prefix() noexcept { return held_ ? &held_->prefix : nullptr; }
 
 private:
-    static http_request& spare() {
-        thread_local http_request held;
-        return held;
+    struct thread_buffers {
+        http_request request;
+        url_prefix prefix;
+        bool in_use = false;
+    };
+    static thread_buffers* claim() noexcept {
+        thread_local thread_buffers buffers;
+        if (buffers.in_use) return nullptr;
+        buffers.in_use = true;
+        return &buffers;
     }
+
+    thread_buffers* held_;
+    std::optional<http_request> own_; ///< only when the thread's buffers are taken
 };
 
 } // namespace detail
@@ -3721,7 +3879,6 @@ public:
         : transport_(std::move(transport)), options_(std::move(options)), service_root_(service_root(options_.base_url)),
           usersig_(options_.usersig, options_.usersig_renew_margin) {
         if (!options_.sleep) options_.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
-        if (!options_.clock) options_.clock = [] { return std::chrono::steady_clock::now(); };
         if (!options_.schedule)
             options_.schedule = [sleep = options_.sleep](std::chrono::milliseconds delay, std::function<void()> resume) {
                 sleep(delay);
@@ -3761,7 +3918,7 @@ public:
             const report violations = validate(request, options_.validation);
             if (!violations.ok()) return handler(result<response>(violations.first_error()));
         }
-        const auto start = options_.clock();
+        const auto start = deadline_clock();
         auto op = std::make_shared<operation>(operation{std::forward<Handler>(handler), http_request{{}, encode(request)},
                                                         per_call.random ? *per_call.random : draw_random(),
                                                         start + options_.deadline});
@@ -3769,12 +3926,13 @@ public:
         *step = [this, op, start, weak_step = std::weak_ptr<std::function<void()>>(step)]() {
             auto self = weak_step.lock();
             ++op->attempt;
-            const auto now = op->attempt == 1 ? start : options_.clock();
-            if (auto refused = prepare_attempt(endpoint::command, op->random, now, op->deadline, op->attempt, op->outgoing))
+            const auto now = op->attempt == 1 ? start : deadline_clock();
+            if (auto refused = prepare_attempt(endpoint::command, op->random, now, op->deadline, op->attempt, op->outgoing, nullptr))
                 return op->handler(result<response>(std::move(*refused)));
             const auto started = attempt_clock();
             transport_.async_send(op->outgoing, [this, op, self, started](result<http_response> answer) {
-                result<response> outcome = interpret<response>(answer);
+                result<response> outcome;
+                interpret(answer, outcome);
                 report_attempt(endpoint::command, op->random, op->attempt, started, answer, outcome, op->outgoing.url);
                 if (outcome) return op->handler(std::move(outcome));
                 op->last = outcome.error();
@@ -3824,56 +3982,84 @@ private:
     result<response_of<Request>> call_with_retries(const Request& request, std::uint32_t random) {
         using endpoint = endpoint_of_t<Request>;
         using response = response_of<Request>;
+        // Every return names `outcome`, so the response is decoded where the caller receives it: never moved.
+        result<response> outcome;
         if (options_.validate_requests) {
             const report violations = validate(request, options_.validation);
-            if (!violations.ok()) return violations.first_error();
+            if (!violations.ok()) {
+                outcome = violations.first_error();
+                return outcome;
+            }
         }
         detail::reused_request reused;
-        http_request& outgoing = reused.request;
+        http_request& outgoing = reused.request();
         encode_to(outgoing.body, request);
-        const auto start = options_.clock();
+        const auto start = deadline_clock();
         const auto deadline = start + options_.deadline;
         bool renewed_usersig = false;
         for (int attempt = 1;; ++attempt) {
-            const auto now = attempt == 1 ? start : options_.clock();
-            if (auto refused = prepare_attempt(endpoint::command, random, now, deadline, attempt, outgoing)) return *refused;
+            const auto now = attempt == 1 ? start : deadline_clock();
+            if (auto refused = prepare_attempt(endpoint::command, random, now, deadline, attempt, outgoing, reused.prefix())) {
+                outcome = std::move(*refused);
+                return outcome;
+            }
             const auto started = attempt_clock();
             const auto answer = transport_.send(outgoing);
-            result<response> outcome = interpret<response>(answer);
+            interpret(answer, outcome);
             report_attempt(endpoint::command, random, attempt, started, answer, outcome, outgoing.url);
             if (outcome) return outcome;
             error last = outcome.error();
             const auto pause = next_step(last, endpoint::is_read, attempt, renewed_usersig, deadline);
-            if (!pause) return last;
+            if (!pause) {
+                outcome = std::move(last);
+                return outcome;
+            }
             if (pause->count() > 0) options_.sleep(*pause);
+            outcome = result<response>(); // the next attempt decodes into a fresh value
         }
     }
 
     /// Readies `outgoing` for attempt number `attempt` at `now`: the time left, a rate-limit permit, and the URL
-    /// with the current UserSig. Answers the error that stops the call instead, if any.
+    /// with the current UserSig. Answers the error that stops the call instead, if any. `prefix` describes what
+    /// outgoing.url holds (nullptr: nothing reusable).
     std::optional<error> prepare_attempt(std::string_view command, std::uint32_t random, std::chrono::steady_clock::time_point now,
-                                         std::chrono::steady_clock::time_point deadline, int attempt, http_request& outgoing) {
+                                         std::chrono::steady_clock::time_point deadline, int attempt, http_request& outgoing,
+                                         detail::url_prefix* prefix) {
         const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
         if (remaining.count() <= 0)
             return make_error(code::deadline_exceeded, error_origin::local, "",
                               "deadline passed after " + std::to_string(attempt - 1) + " attempts");
         outgoing.timeout = std::min(remaining, options_.attempt_timeout);
         if (options_.limiter) options_.limiter->acquire();
+        if (prefix && prefix->reusable_for(id_, usersig_.fresh_generation(), command)) { // no lock taken
+            outgoing.url.resize(prefix->size);
+            append_random_tail(outgoing.url, random);
+            return std::nullopt;
+        }
         return usersig_.use([&](const signed_usersig& usersig, std::uint64_t generation) {
             if (signed_query_.generation != generation) {
                 signed_query_.text.clear();
                 append_signed_query(signed_query_.text, options_.identity.sdkappid, options_.identity.identifier, usersig.usersig);
                 signed_query_.generation = generation;
             }
-            assemble_url(outgoing.url, service_root_, command, signed_query_.text, random);
+            assemble_url_prefix(outgoing.url, service_root_, command, signed_query_.text);
+            if (prefix) *prefix = {id_, generation, command, outgoing.url.size()};
+            append_random_tail(outgoing.url, random);
         });
     }
 
     std::uint32_t draw_random() { return options_.random ? options_.random() : random_(); }
 
+    std::chrono::steady_clock::time_point deadline_clock() const {
+        return options_.clock ? options_.clock() : detail::coarse_steady_now();
+    }
+    std::chrono::steady_clock::time_point latency_clock() const {
+        return options_.clock ? options_.clock() : std::chrono::steady_clock::now();
+    }
+
     /// When an attempt starts, for the hook's latency; the clock is not read when nobody looks.
-    std::chrono::steady_clock::time_point attempt_clock() {
-        return options_.on_attempt ? options_.clock() : std::chrono::steady_clock::time_point{};
+    std::chrono::steady_clock::time_point attempt_clock() const {
+        return options_.on_attempt ? latency_clock() : std::chrono::steady_clock::time_point{};
     }
 
     /// After a failed attempt: the pause before the next one, or nullopt to give up with `last`.
@@ -3890,7 +4076,7 @@ private:
                                (retry == retry_class::with_backoff || (retry == retry_class::once && attempt == 1));
         const bool may_retry = is_read || options_.retry.retry_writes;
         if (!may_retry || !transient || attempt >= options_.retry.max_attempts) return std::nullopt;
-        const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - options_.clock());
+        const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - deadline_clock());
         const auto pause = backoff(attempt);
         if (pause >= remaining) {
             last = make_error(code::deadline_exceeded, error_origin::local, "",
@@ -3911,13 +4097,21 @@ private:
     void report_attempt(std::string_view command, std::uint32_t random, int attempt, std::chrono::steady_clock::time_point started,
                         const result<http_response>& answer, const result<Response>& outcome, std::string_view url) {
         if (!options_.on_attempt) return;
-        const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(options_.clock() - started);
+        const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(latency_clock() - started);
         options_.on_attempt(attempt_record{command, random, attempt, latency, answer ? answer->status : 0,
                                            outcome ? 0 : outcome.error().value(), redact_usersig(url)});
     }
 
+    /// Sets `outcome`, which holds a value-initialized response, to an attempt's outcome: the transport's
+    /// failure, an HTTP status, a decode error, the server's error code, or the response, decoded in place.
     template <class Response>
-    result<Response> interpret(const result<http_response>& answer) {
+    void interpret(const result<http_response>& answer, result<Response>& outcome) const {
+        if (auto undelivered = delivery_failure(answer)) outcome = std::move(*undelivered);
+        else if (auto undecodable = decode_into(*outcome, answer->body, options_.decoding)) outcome = std::move(*undecodable);
+        else if (!outcome->ok()) outcome = server_error(*outcome);
+    }
+
+    static std::optional<error> delivery_failure(const result<http_response>& answer) {
         if (!answer) {
             error e = answer.error();
             e.origin = error_origin::transport;
@@ -3929,13 +4123,12 @@ private:
             e.http_status = answer->status;
             return e;
         }
-        auto decoded = decode<Response>(answer->body, options_.decoding);
-        if (!decoded) return decoded.error();
-        if (!decoded->ok()) {
-            const int server_code = decoded->ErrorCode != 0 ? decoded->ErrorCode : static_cast<int>(code::internal_error);
-            return error{std::error_code(server_code, error_category()), "", decoded->ErrorInfo, error_origin::server, 200};
-        }
-        return decoded;
+        return std::nullopt;
+    }
+
+    static error server_error(const response_envelope& envelope) {
+        const int server_code = envelope.ErrorCode != 0 ? envelope.ErrorCode : static_cast<int>(code::internal_error);
+        return error{std::error_code(server_code, error_category()), "", envelope.ErrorInfo, error_origin::server, 200};
     }
 
     /// The query up to "random=" for UserSig generation `generation` (see append_signed_query). Guarded by
@@ -3950,6 +4143,7 @@ private:
     const std::string service_root_;
     usersig_cache usersig_;
     signed_query_cache signed_query_;
+    const std::uint64_t id_ = detail::next_client_id();
     detail::random_source random_;
 };
 

@@ -295,8 +295,14 @@ TEST_CASE("the text scan finds a NUL or a broken byte at every offset - word-at-
             text[at] = '\0';
             CHECK(detail::scan_text(text).first_nul == at);
             CHECK(detail::scan_text(text).first_invalid == none);
+            CHECK(detail::plain_prefix(text) == at);
+            const report found = validate(del_contact_group_request{"u", {text}}); // the validator's inline check
+            REQUIRE(found.violations.size() == 1);
+            CHECK(found.violations[0].rule == "del_contact_group.string.nul");
+            CHECK(found.violations[0].message == "holds a NUL byte at byte " + std::to_string(at));
             text[at] = '\xFF';
             CHECK(detail::scan_text(text).first_invalid == at);
+            CHECK(detail::plain_prefix(text) == at);
             CHECK(detail::scan_text(text).first_nul == none);
             text[size - 1 - (size - 1 - at) / 2] = '\0'; // a NUL after the broken byte (or on it, when both meet)
             const std::size_t nul = size - 1 - (size - 1 - at) / 2;

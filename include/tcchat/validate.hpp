@@ -12,7 +12,12 @@
 #include <tcchat/endpoints.hpp>
 #include <tcchat/error.hpp>
 
+#include <boost/config.hpp>
+
 #include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,7 +71,9 @@ struct report {
 
 namespace detail {
 
-/// Collects violations for one request; rule ids are prefixed with the command.
+/// Collects violations for one request; rule ids are prefixed with the command. The checks are inline and
+/// what reports a violation is not: a valid request, the common case, then costs a compare per rule instead
+/// of a call carrying the rule's id, field name and wording.
 class rule_checker {
 public:
     rule_checker(std::string_view command, const limits& limits, report& out) noexcept
@@ -74,7 +81,7 @@ public:
 
     const limits& limit() const noexcept { return limits_; }
 
-    void add(code c, std::string_view rule, const path& at, std::string message) {
+    BOOST_NOINLINE void add(code c, std::string_view rule, const path& at, std::string message) {
         std::string id(command_);
         id.push_back('.');
         id.append(rule);
@@ -82,50 +89,36 @@ public:
     }
 
     /// Every string field: well-formed UTF-8 without NUL bytes (spec §7).
-    void text(const path& at, std::string_view value) {
-        const text_scan found = scan_text(value); // one pass for both rules
-        if (found.first_nul != std::string_view::npos)
-            add(code::invalid_parameters, "string.nul", at, "holds a NUL byte at byte " + std::to_string(found.first_nul));
-        if (found.first_invalid != std::string_view::npos)
-            add(code::invalid_parameters, "string.utf8", at, "is not valid UTF-8 at byte " + std::to_string(found.first_invalid));
+    BOOST_FORCEINLINE void text(const path& at, std::string_view value) {
+        if (plain_prefix(value) != value.size()) reject_text(at, value);
     }
 
-    void required_text(const path& at, std::string_view value, std::string_view rule, std::string_view name) {
-        if (value.empty()) add(code::invalid_parameters, rule, at, std::string(name) + " must not be empty");
+    BOOST_FORCEINLINE void required_text(const path& at, std::string_view value, std::string_view rule, std::string_view name) {
+        if (value.empty()) reject_empty(at, rule, name);
         text(at, value);
     }
 
-    void max_bytes(const path& at, std::string_view value, std::size_t limit, code c, std::string_view rule,
-                   std::string_view name) {
-        if (value.size() > limit)
-            add(c, rule, at,
-                std::string(name) + " is " + std::to_string(value.size()) + " bytes; the limit is " +
-                    std::to_string(limit) + " bytes");
+    BOOST_FORCEINLINE void max_bytes(const path& at, std::string_view value, std::size_t limit, code c, std::string_view rule,
+                                     std::string_view name) {
+        if (value.size() > limit) reject_size(at, value.size(), limit, c, rule, name);
     }
 
     /// Counts outside [min, max] (max 0 means unbounded).
-    void count(const path& at, std::size_t size, std::size_t min, std::size_t max, code c, std::string_view rule,
-               std::string_view name) {
-        if (size >= min && (max == 0 || size <= max)) return;
-        std::string bound = max == 0 ? "at least " + std::to_string(min)
-                            : min == max ? "exactly " + std::to_string(min)
-                                         : std::to_string(min) + " to " + std::to_string(max);
-        add(c, rule, at, std::string(name) + " holds " + std::to_string(size) + " items; allowed " + bound);
+    BOOST_FORCEINLINE void count(const path& at, std::size_t size, std::size_t min, std::size_t max, code c, std::string_view rule,
+                                 std::string_view name) {
+        if (size < min || (max != 0 && size > max)) reject_count(at, size, min, max, c, rule, name);
     }
 
-    void non_negative(const path& at, std::int64_t value, std::string_view rule, std::string_view name) {
-        if (value < 0)
-            add(code::invalid_parameters, rule, at, std::string(name) + " is " + std::to_string(value) + "; it must be >= 0");
+    BOOST_FORCEINLINE void non_negative(const path& at, std::int64_t value, std::string_view rule, std::string_view name) {
+        if (value < 0) reject_value(at, value, rule, name, "it must be >= 0", "");
     }
 
     template <class Enum>
-    void one_of(const path& at, Enum value, std::initializer_list<Enum> allowed, std::string_view rule,
-                std::string_view name, std::string_view expected) {
+    BOOST_FORCEINLINE void one_of(const path& at, Enum value, std::initializer_list<Enum> allowed, std::string_view rule,
+                                  std::string_view name, std::string_view expected) {
         for (Enum candidate : allowed)
             if (candidate == value) return;
-        add(code::invalid_parameters, rule, at,
-            std::string(name) + " is " + std::to_string(static_cast<long long>(value)) + "; expected " +
-                std::string(expected));
+        reject_value(at, static_cast<long long>(value), rule, name, "expected ", expected);
     }
 
     void from_account(const path& root, const std::string& value) {
@@ -167,6 +160,40 @@ public:
     }
 
 private:
+    BOOST_NOINLINE void reject_empty(const path& at, std::string_view rule, std::string_view name) {
+        add(code::invalid_parameters, rule, at, std::string(name) + " must not be empty");
+    }
+
+    BOOST_NOINLINE void reject_text(const path& at, std::string_view value) {
+        const text_scan found = scan_text(value); // one pass for both rules
+        if (found.first_nul != std::string_view::npos)
+            add(code::invalid_parameters, "string.nul", at, "holds a NUL byte at byte " + std::to_string(found.first_nul));
+        if (found.first_invalid != std::string_view::npos)
+            add(code::invalid_parameters, "string.utf8", at, "is not valid UTF-8 at byte " + std::to_string(found.first_invalid));
+    }
+
+    BOOST_NOINLINE void reject_size(const path& at, std::size_t size, std::size_t limit, code c, std::string_view rule,
+                                    std::string_view name) {
+        add(c, rule, at,
+            std::string(name) + " is " + std::to_string(size) + " bytes; the limit is " + std::to_string(limit) + " bytes");
+    }
+
+    BOOST_NOINLINE void reject_count(const path& at, std::size_t size, std::size_t min, std::size_t max, code c,
+                                     std::string_view rule, std::string_view name) {
+        std::string bound = max == 0 ? "at least " + std::to_string(min)
+                            : min == max ? "exactly " + std::to_string(min)
+                                         : std::to_string(min) + " to " + std::to_string(max);
+        add(c, rule, at, std::string(name) + " holds " + std::to_string(size) + " items; allowed " + bound);
+    }
+
+    /// "<name> is <value>; <lead><detail>"
+    BOOST_NOINLINE void reject_value(const path& at, long long value, std::string_view rule, std::string_view name,
+                                     std::string_view lead, std::string_view detail) {
+        std::string message = std::string(name) + " is " + std::to_string(value) + "; ";
+        message.append(lead).append(detail);
+        add(code::invalid_parameters, rule, at, std::move(message));
+    }
+
     std::string_view command_;
     const limits& limits_;
     report& out_;

@@ -14,19 +14,28 @@ struct text_scan {
     std::size_t first_invalid = std::string_view::npos;
 };
 
-inline text_scan scan_text(std::string_view text) noexcept {
-    text_scan found;
+/// The length of `text`'s leading run of ASCII bytes other than NUL: the whole text, for nearly every account,
+/// group name and mark. Eight bytes at a time, until a word holds a byte >= 0x80 or a zero byte (Mycroft's
+/// test); then byte by byte.
+inline std::size_t plain_prefix(std::string_view text) noexcept {
     const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
     const std::size_t size = text.size();
-    std::size_t i = 0;
-    // Accounts, group names and marks are nearly always ASCII without NULs: eight such bytes at a time, until
-    // a word holds a byte >= 0x80 or a zero byte (Mycroft's test), which the byte loop below then examines.
     constexpr std::uint64_t low_bits = 0x0101010101010101u, high_bits = 0x8080808080808080u;
+    std::size_t i = 0;
     for (; i + 8 <= size; i += 8) {
         std::uint64_t word;
         std::memcpy(&word, bytes + i, 8);
         if ((word & high_bits) != 0 || ((word - low_bits) & ~word & high_bits) != 0) break;
     }
+    while (i < size && bytes[i] != 0 && bytes[i] < 0x80) ++i;
+    return i;
+}
+
+inline text_scan scan_text(std::string_view text) noexcept {
+    text_scan found;
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+    const std::size_t size = text.size();
+    std::size_t i = plain_prefix(text);
     while (i < size) {
         const unsigned char lead = bytes[i];
         if (lead < 0x80) {

@@ -613,6 +613,19 @@ TEST_CASE("threads sharing a client while its UserSig expires and is revoked sen
     }
 }
 
+TEST_CASE("random is written in decimal exactly as std::to_string writes it", "[client][url]") {
+    std::vector<std::uint32_t> values{0, 4294967295u};
+    for (std::uint64_t power = 1; power <= 1000000000u; power *= 10)
+        for (std::uint64_t near : {power - 1, power, power + 1}) values.push_back(static_cast<std::uint32_t>(near));
+    detail::random_source draw;
+    for (int i = 0; i < 10000; ++i) values.push_back(draw() >> (i % 32)); // every length
+    for (std::uint32_t value : values) {
+        char digits[detail::max_random_digits];
+        const std::string written(digits, detail::write_uint32(digits, value));
+        REQUIRE(written == std::to_string(value));
+    }
+}
+
 TEST_CASE("URLs: every region backup domains percent-encoding parse back (spec §1.1 §1.2)", "[client][url]") {
     CHECK(std::size(regions) == 8);
     CHECK(region_base_url(region::china) == "https://console.tim.qq.com");

@@ -6,8 +6,9 @@
 #include <tcchat/error.hpp>
 
 #include <algorithm>
-#include <cstring>
+#include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>

@@ -159,7 +159,7 @@ private:
 /// Which client, UserSig generation and command a URL buffer's first `size` bytes were built for: a call
 /// that matches all three writes only its random digits and the format after them.
 struct url_prefix {
-    std::uint64_t client = 0; ///< 0: nothing reusable
+    std::uint64_t client = 0; ///< 0, which no client has: nothing reusable
     std::uint64_t generation = 0;
     std::string_view command; ///< an endpoint's static name
     std::size_t size = 0;
@@ -169,7 +169,7 @@ struct url_prefix {
         return (command.data() == cmd.data() && command.size() == cmd.size()) || command == cmd;
     }
     bool reusable_for(std::uint64_t c, std::uint64_t g, std::string_view cmd) const noexcept {
-        return client != 0 && client == c && generation == g && same_command(cmd);
+        return client == c && generation == g && same_command(cmd);
     }
 };
 

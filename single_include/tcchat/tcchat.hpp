@@ -3464,16 +3464,16 @@ public:
         const auto renew_from = renew_from_.load(std::memory_order_relaxed);
         return renew_from == never_renew || now.time_since_epoch().count() < renew_from ? generation : 0;
     }
+    /// The same at the coarse clock's now, which a signature that never expires does not read.
     std::uint64_t fresh_generation() const noexcept {
-        return renew_from_.load(std::memory_order_relaxed) == never_renew ? fresh_generation_.load(std::memory_order_acquire)
-                                                                         : fresh_generation(detail::coarse_system_now());
+        const bool expires = renew_from_.load(std::memory_order_relaxed) != never_renew;
+        return fresh_generation(expires ? detail::coarse_system_now() : std::chrono::system_clock::time_point{});
     }
 
     void invalidate() {
         std::lock_guard<std::mutex> lock(mutex_);
         cached_.reset();
         fresh_generation_.store(0, std::memory_order_release);
-
     }
 
     std::uint64_t renewals() const {
@@ -3482,11 +3482,10 @@ public:
     }
 
 private:
-    /// With the lock held: renews unless the cached signature is good `margin_` beyond `now`.
+    /// With the lock held: renews unless the cached signature is good `margin_` beyond `now` (the decision
+    /// fresh_generation makes without the lock).
     std::optional<error> refresh(std::optional<std::chrono::system_clock::time_point> now) {
-        constexpr auto never = std::chrono::system_clock::time_point::max();
-        if (cached_ && (cached_->expires_at == never || now.value_or(detail::coarse_system_now()) + margin_ < cached_->expires_at))
-            return std::nullopt;
+        if ((now ? fresh_generation(*now) : fresh_generation()) != 0) return std::nullopt;
         if (!provider_) return make_error(code::usersig_unavailable, error_origin::local, "", "no UserSig provider configured");
         auto renewed = provider_();
         if (!renewed) return renewed.error();
@@ -3517,7 +3516,7 @@ private:
     std::optional<signed_usersig> cached_;
     std::uint64_t renewals_ = 0;
     mutable std::mutex mutex_;
-    // Mirrors of the cached state for fresh_generation(), written under mutex_.
+    // The cached state as fresh_generation() and refresh() decide from it; written under mutex_.
     std::atomic<std::uint64_t> fresh_generation_{0};
     std::atomic<ticks> renew_from_{never_renew};
 };
@@ -3858,7 +3857,7 @@ private:
 /// Which client, UserSig generation and command a URL buffer's first `size` bytes were built for: a call
 /// that matches all three writes only its random digits and the format after them.
 struct url_prefix {
-    std::uint64_t client = 0; ///< 0: nothing reusable
+    std::uint64_t client = 0; ///< 0, which no client has: nothing reusable
     std::uint64_t generation = 0;
     std::string_view command; ///< an endpoint's static name
     std::size_t size = 0;
@@ -3868,7 +3867,7 @@ struct url_prefix {
         return (command.data() == cmd.data() && command.size() == cmd.size()) || command == cmd;
     }
     bool reusable_for(std::uint64_t c, std::uint64_t g, std::string_view cmd) const noexcept {
-        return client != 0 && client == c && generation == g && same_command(cmd);
+        return client == c && generation == g && same_command(cmd);
     }
 };
 

@@ -77,9 +77,8 @@ int run_call(const std::vector<std::string>& args) {
     curl_options transport_options;
     if (const std::string* ca = parsed->option("--ca-file")) transport_options.ca_file = *ca;
 
-    std::vector<std::string> input{parsed->positional};
     std::string body;
-    if (!read_input(input, 1, body)) return usage_error("cannot read " + input[1]);
+    if (const auto stop = load_body(parsed->positional, 1, body)) return *stop;
     int status = exit_ok;
     const bool known = visit_endpoint(parsed->positional[0], [&](auto tag) {
         auto request = decode<typename decltype(tag)::request>(body);

@@ -25,6 +25,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -91,6 +92,10 @@ options:
   --idle-timeout SECONDS close a connection whose next request takes longer to arrive (default 30)
   --threads N            threads serving connections (default 4)
   --fixed-time SECONDS   write this Unix time as every Timestamp, for reproducible answers
+  --max-users N          users with stored state; a write that would add one more answers 70398
+                         (default 100000; reads of unknown users store nothing)
+  --max-state-bytes N    stored state; past it, create/update/mark answer 51008 until deletes free
+                         some (default 268435456)
   --quiet                no log line per request
 
 seed file:
@@ -123,6 +128,8 @@ struct serve_options {
     unsigned threads = 4;
     std::optional<std::int64_t> fixed_time;
     bool quiet = false;
+    std::size_t max_users = emulator_options{}.max_users;
+    std::size_t max_state_bytes = emulator_options{}.max_state_bytes;
 };
 
 template <class Number>
@@ -200,6 +207,14 @@ std::optional<std::string> parse_options(const std::vector<std::string>& args, s
             const auto seconds = parse_number<std::int64_t>(value, 0, std::numeric_limits<std::int64_t>::max());
             if (!seconds) return bad_value("a Unix time in seconds");
             options.fixed_time = *seconds;
+        } else if (name == "--max-users") {
+            const auto users = parse_number<std::size_t>(value, 1, std::numeric_limits<std::uint32_t>::max());
+            if (!users) return bad_value("a positive number of users");
+            options.max_users = *users;
+        } else if (name == "--max-state-bytes") {
+            const auto bytes = parse_number<std::size_t>(value, 1, std::numeric_limits<std::size_t>::max());
+            if (!bytes) return bad_value("a positive number of bytes");
+            options.max_state_bytes = *bytes;
         } else {
             return "unknown option " + name;
         }
@@ -393,6 +408,50 @@ std::string http_failure_envelope(std::string info) {
 
 std::string_view to_std(beast::string_view text) { return {text.data(), text.size()}; }
 
+struct refusal {
+    http::status status;
+    std::string reason;
+};
+
+/// Whether the body's length can be trusted (RFC 9112 §6.1, §6.3). Beast reads a Transfer-Encoding whose final
+/// coding is not chunked as "no body", so the body's bytes would run as a second request on the connection: a
+/// request smuggled past whatever looked at the first. The only coding served is a lone "chunked"; every
+/// other Transfer-Encoding is refused, and the connection closed, before a body byte is read.
+std::optional<refusal> framing_refusal(const http::request_header<>& request) {
+    const auto fields = request.equal_range(http::field::transfer_encoding);
+    if (fields.first == fields.second) return std::nullopt;
+    const auto bad = [](std::string reason) { return refusal{http::status::bad_request, std::move(reason)}; };
+    if (request.version() < 11) return bad("Transfer-Encoding in an HTTP/1.0 request");
+    if (request.find(http::field::content_length) != request.end())
+        return bad("Transfer-Encoding together with Content-Length");
+    std::vector<std::string_view> codings; // in order, across every Transfer-Encoding field
+    for (auto field = fields.first; field != fields.second; ++field) {
+        std::string_view list = to_std(field->value());
+        while (!list.empty()) {
+            const auto comma = list.find(',');
+            std::string_view coding = list.substr(0, comma);
+            coding = coding.substr(0, coding.find(';')); // a coding's parameters do not change its name
+            const auto first = coding.find_first_not_of(" \t");
+            coding = first == std::string_view::npos ? std::string_view() : coding.substr(first, coding.find_last_not_of(" \t") - first + 1);
+            if (!coding.empty()) codings.push_back(coding);
+            list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+        }
+    }
+    const auto is = [](std::string_view coding, std::string_view name) { return beast::iequals(coding, name); };
+    if (codings.empty() || !is(codings.back(), "chunked"))
+        return bad("the final Transfer-Encoding is not chunked, so the body length is unknown");
+    const auto compression = [&](std::string_view coding) {
+        return is(coding, "gzip") || is(coding, "x-gzip") || is(coding, "deflate") || is(coding, "compress") || is(coding, "x-compress");
+    };
+    codings.pop_back();
+    for (const std::string_view coding : codings)
+        if (!compression(coding)) return bad("transfer coding '" + std::string(coding) + "' before chunked is not a known coding");
+    // A known compression before chunked is well-framed, but the emulator does not decompress (RFC 9112 §6.1: 501).
+    if (!codings.empty())
+        return refusal{http::status::not_implemented, "transfer coding '" + std::string(codings.front()) + "' is not supported"};
+    return std::nullopt;
+}
+
 class session : public std::enable_shared_from_this<session> {
 public:
     session(tcp::socket socket, const server_context& context) : stream_(std::move(socket)), context_(context) {
@@ -417,6 +476,7 @@ private:
     void on_header(beast::error_code ec, std::size_t) {
         if (ec) return on_read_error(ec);
         const auto& request = parser_->get();
+        if (auto refusal = framing_refusal(request)) return reject(refusal->status, std::move(refusal->reason));
         if (!beast::iequals(request[http::field::expect], "100-continue")) return read_body();
         // curl holds back a body over 1 KiB for a second unless told to go on.
         auto go_on = std::make_shared<http::response<http::empty_body>>(http::status::continue_, request.version());
@@ -528,26 +588,51 @@ private:
     std::array<char, 4096> discarded_{};
 };
 
+/// Accepts connections. When accept fails (out of descriptors, most often), it waits before trying again, from
+/// 10 ms doubling to 1 s, instead of failing again at once: a failing accept returns immediately, so retrying
+/// at once spins a core and writes a log line per try. The episode is logged when it starts and when it ends.
 class listener : public std::enable_shared_from_this<listener> {
 public:
     listener(asio::io_context& io, tcp::acceptor acceptor, const server_context& context)
-        : io_(io), acceptor_(std::move(acceptor)), context_(context) {}
+        : io_(io), acceptor_(std::move(acceptor)), retry_timer_(acceptor_.get_executor()), context_(context) {}
 
     void accept() {
         acceptor_.async_accept(asio::make_strand(io_), beast::bind_front_handler(&listener::on_accept, shared_from_this()));
     }
 
 private:
+    static constexpr std::chrono::milliseconds first_pause{10};
+    static constexpr std::chrono::milliseconds longest_pause{1000};
+
     void on_accept(beast::error_code ec, tcp::socket socket) {
         if (ec == asio::error::operation_aborted) return;
-        if (ec) context_.log.line("accept failed: " + ec.message()); // e.g. out of descriptors: keep serving
-        else std::make_shared<session>(std::move(socket), context_)->start();
+        if (ec) return pause_accepting(ec);
+        if (failed_accepts_ > 0) {
+            context_.log.line("accepting again after " + std::to_string(failed_accepts_) + " failed accepts");
+            failed_accepts_ = 0;
+            pause_ = first_pause;
+        }
+        std::make_shared<session>(std::move(socket), context_)->start();
         accept();
+    }
+
+    void pause_accepting(beast::error_code ec) {
+        if (failed_accepts_++ == 0)
+            context_.log.line("accept failed: " + ec.message() + "; open connections are still served, and accepting resumes"
+                              " with backoff (logged again when it succeeds)");
+        retry_timer_.expires_after(pause_);
+        pause_ = std::min(pause_ * 2, longest_pause);
+        retry_timer_.async_wait([self = shared_from_this()](beast::error_code wait_error) {
+            if (!wait_error) self->accept();
+        });
     }
 
     asio::io_context& io_;
     tcp::acceptor acceptor_;
+    asio::steady_timer retry_timer_;
     const server_context& context_;
+    std::uint64_t failed_accepts_ = 0;
+    std::chrono::milliseconds pause_ = first_pause;
 };
 
 /// A listening acceptor, or the reason there is none.
@@ -597,6 +682,8 @@ int run_serve(const std::vector<std::string>& args) {
     settings.page_size = options.page_size;
     settings.edition_supports_groups = options.groups_supported;
     settings.decoding.max_body_bytes = options.max_body_bytes;
+    settings.max_users = options.max_users;
+    settings.max_state_bytes = options.max_state_bytes;
     if (options.fixed_time) settings.clock = [at = *options.fixed_time] { return at; };
     if (options.verify_usersig)
         if (auto problem = configure_usersig_check(settings)) return usage_error(*problem);

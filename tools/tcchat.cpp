@@ -57,7 +57,7 @@ int run_decode(const std::vector<std::string>& args) {
     if (direction != "request" && direction != "response")
         return usage_error("decode takes 'request' or 'response', not '" + direction + "'");
     std::string body;
-    if (!read_input(args, 3, body)) return usage_error("cannot read " + args[3]);
+    if (const auto stop = load_body(args, 3, body)) return *stop;
     int status = exit_ok;
     const bool known = visit_endpoint(args[1], [&](auto endpoint) {
         using endpoint_type = decltype(endpoint);
@@ -85,7 +85,7 @@ int run_validate(std::vector<std::string> args) {
     }
     if (args.size() < 2 || args.size() > 3) return usage_error("validate needs <command> [FILE|-]");
     std::string body;
-    if (!read_input(args, 2, body)) return usage_error("cannot read " + args[2]);
+    if (const auto stop = load_body(args, 2, body)) return *stop;
     int status = exit_ok;
     const bool known = visit_endpoint(args[1], [&](auto endpoint) {
         auto request = decode<typename decltype(endpoint)::request>(body);

@@ -464,18 +464,31 @@ private:
 
     /// Sets `outcome`, which holds a value-initialized response, to an attempt's outcome: the transport's
     /// failure, an HTTP status, a decode error, the server's error code, or the response, decoded in place.
+    /// Whatever the failure, its text passes redact_signatures before anyone sees it.
     template <class Response>
     void interpret(const result<http_response>& answer, result<Response>& outcome) const {
-        if (auto undelivered = delivery_failure(answer)) outcome = std::move(*undelivered);
-        else if (auto undecodable = decode_into(*outcome, answer->body, options_.decoding)) outcome = std::move(*undecodable);
-        else if (!outcome->ok()) outcome = server_error(*outcome);
+        std::optional<error> failure = delivery_failure(answer);
+        if (!failure) failure = decode_into(*outcome, answer->body, options_.decoding);
+        if (!failure && !outcome->ok()) failure = server_error(*outcome);
+        if (!failure) return;
+        redact_signatures(*failure);
+        outcome = std::move(*failure);
+    }
+
+    /// A server or proxy may echo the request URL, with its UserSig, in ErrorInfo or a transport message: the
+    /// recent signatures, raw or escaped, and any usersig= value are scrubbed from what an error carries.
+    void redact_signatures(error& e) const {
+        e.message = redact_usersig(e.message);
+        usersig_.for_each_recent([&](std::string_view usersig) {
+            redact_secret(e.message, usersig);
+            redact_secret(e.pointer, usersig);
+        });
     }
 
     static std::optional<error> delivery_failure(const result<http_response>& answer) {
         if (!answer) {
             error e = answer.error();
             e.origin = error_origin::transport;
-            e.message = redact_usersig(e.message); // a transport may echo the URL
             return e;
         }
         if (answer->status != 200) {

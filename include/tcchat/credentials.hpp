@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace tcchat {
 
@@ -77,8 +78,17 @@ public:
 
     void invalidate() {
         std::lock_guard<std::mutex> lock(mutex_);
-        cached_.reset();
+        retire_cached();
         fresh_generation_.store(0, std::memory_order_release);
+    }
+
+    /// Calls see(usersig) for the cached signature and the one before it, under the lock, so that a caller
+    /// can scrub them from text a server sent back (an attempt may have used the one a renewal just replaced).
+    template <class See>
+    void for_each_recent(See&& see) const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (cached_) see(std::string_view(cached_->usersig));
+        if (!previous_.empty()) see(std::string_view(previous_));
     }
 
     std::uint64_t renewals() const {
@@ -96,12 +106,18 @@ private:
         if (!renewed) return renewed.error();
         if (renewed->usersig.empty())
             return make_error(code::usersig_unavailable, error_origin::local, "", "the UserSig provider returned an empty signature");
+        retire_cached();
         cached_ = std::move(*renewed);
         ++renewals_;
         // The renewal point first, then the generation that it belongs to (release: fresh_generation's acquire).
         renew_from_.store(renew_point(cached_->expires_at), std::memory_order_relaxed);
         fresh_generation_.store(renewals_, std::memory_order_release);
         return std::nullopt;
+    }
+
+    void retire_cached() {
+        if (cached_) previous_ = std::move(cached_->usersig);
+        cached_.reset();
     }
 
     using ticks = std::chrono::system_clock::rep;
@@ -119,6 +135,7 @@ private:
     usersig_provider provider_;
     std::chrono::seconds margin_;
     std::optional<signed_usersig> cached_;
+    std::string previous_; ///< the signature cached_ replaced, for for_each_recent
     std::uint64_t renewals_ = 0;
     mutable std::mutex mutex_;
     // The cached state as fresh_generation() and refresh() decide from it; written under mutex_.

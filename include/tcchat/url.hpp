@@ -227,20 +227,62 @@ inline std::optional<request_target> parse_request_target(std::string_view url) 
     return target;
 }
 
-/// The URL with the usersig value replaced, for logs, hooks and error messages.
+/// The URL with the value of every usersig parameter replaced, for logs, hooks and error messages. A key is
+/// matched as parse_request_target decodes it ("us%65rsig" is the usersig the verifier reads), ignoring case
+/// (a proxy may not); a key that does not decode hides its value too, since what it names cannot be told.
 inline std::string redact_usersig(std::string_view url) {
-    std::string out(url);
-    for (std::size_t at = out.find("usersig="); at != std::string::npos; at = out.find("usersig=", at)) {
-        if (at != 0 && out[at - 1] != '?' && out[at - 1] != '&') {
-            at += 8;
-            continue;
+    const auto question = url.find('?');
+    if (question == std::string_view::npos) return std::string(url);
+    std::string out(url.substr(0, question + 1));
+    out.reserve(url.size());
+    std::string_view query = url.substr(question + 1);
+    for (bool first = true;; first = false) {
+        const auto amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        if (!first) out.push_back('&');
+        const auto eq = pair.find('=');
+        const std::string_view key = pair.substr(0, eq);
+        const auto decoded_key = percent_decode(key);
+        const bool secret = !decoded_key || (decoded_key->size() == 7 && std::equal(decoded_key->begin(), decoded_key->end(), "usersig", [](char a, char b) {
+                                                 return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
+                                             }));
+        if (secret && eq != std::string_view::npos) {
+            out.append(key);
+            out.append("=REDACTED");
+        } else {
+            out.append(pair);
         }
-        const std::size_t value = at + 8;
-        const std::size_t end = out.find('&', value);
-        out.replace(value, (end == std::string::npos ? out.size() : end) - value, "REDACTED");
-        at = value + 8;
+        if (amp == std::string_view::npos) break;
+        query = query.substr(amp + 1);
     }
     return out;
+}
+
+/// Replaces every occurrence of `secret` in `text` with "REDACTED": as it is, as append_percent_encoded writes
+/// it, and with every byte outside [A-Za-z0-9] escaped in upper or lower case hex, the forms in which an HTTP
+/// stack or a server echoing a URL may write it back.
+inline void redact_secret(std::string& text, std::string_view secret) {
+    if (secret.empty()) return;
+    std::string forms[4] = {std::string(secret), {}, {}, {}};
+    append_percent_encoded(forms[1], secret);
+    for (const unsigned char c : secret) {
+        const bool alphanumeric = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        for (int lower = 0; lower < 2; ++lower) {
+            std::string& form = forms[2 + lower];
+            if (alphanumeric) {
+                form.push_back(static_cast<char>(c));
+                continue;
+            }
+            const char* hex = lower ? "0123456789abcdef" : "0123456789ABCDEF";
+            form += '%';
+            form += hex[c >> 4];
+            form += hex[c & 0xF];
+        }
+    }
+    static constexpr std::string_view placeholder = "REDACTED";
+    for (const std::string& form : forms)
+        for (auto at = text.find(form); at != std::string::npos; at = text.find(form, at + placeholder.size()))
+            text.replace(at, form.size(), placeholder);
 }
 
 /// Parses a decimal uint32 query value such as sdkappid or random.

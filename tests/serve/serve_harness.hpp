@@ -2,6 +2,10 @@
 // What the `tcchat serve` tests share: the server as a child process that is always killed, and a small HTTP
 // client whose every operation has a deadline, so a misbehaving server fails a check instead of hanging ctest.
 
+#include <tcchat/codec.hpp>
+#include <tcchat/model.hpp>
+#include <tcchat/url.hpp>
+
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -23,6 +27,7 @@
 #include <fstream>
 #include <iterator>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -128,6 +133,25 @@ public:
         return exit_status_;
     }
 
+    /// User plus system CPU time the process has used, from /proc/<pid>/stat.
+    double cpu_seconds() const {
+        std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
+        std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+        const auto after_name = text.rfind(')'); // the name in parentheses may hold spaces
+        if (after_name == std::string::npos) throw std::runtime_error("no stat for process " + std::to_string(pid_));
+        std::istringstream fields(text.substr(after_name + 2));
+        std::string field;
+        long long utime = 0, stime = 0;
+        for (int index = 3; fields >> field; ++index) { // field 3 is the state; 14 and 15 are utime and stime
+            if (index == 14) utime = std::stoll(field);
+            if (index == 15) {
+                stime = std::stoll(field);
+                break;
+            }
+        }
+        return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+    }
+
     /// VmRSS from /proc/<pid>/status, in KiB.
     long resident_kib() const {
         std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
@@ -191,10 +215,19 @@ private:
 
 /// `tcchat serve --port 0 OPTIONS...` running: the port comes from its first stdout line, its stderr goes to a
 /// scratch file that log() reads.
+/// ASAN_OPTIONS for a server whose memory a test measures: the default 256 MiB quarantine of freed blocks would
+/// read as growth. A server built without AddressSanitizer ignores it.
+inline env_change small_asan_quarantine() {
+    const char* asan = std::getenv("ASAN_OPTIONS");
+    return {"ASAN_OPTIONS", std::string(asan ? asan : "") + ":quarantine_size_mb=1:thread_local_quarantine_size_kb=64"};
+}
+
 class served_emulator {
 public:
-    explicit served_emulator(const std::vector<std::string>& options = {}, const std::vector<env_change>& env = {})
-        : log_("serve-log"), process_(command_line(options), env, log_.path()) {
+    /// `launcher` goes before the binary, e.g. {"/usr/bin/prlimit", "--nofile=64:64"}.
+    explicit served_emulator(const std::vector<std::string>& options = {}, const std::vector<env_change>& env = {},
+                             const std::vector<std::string>& launcher = {})
+        : log_("serve-log"), process_(command_line(launcher, options), env, log_.path()) {
         const std::string expected = "listening on http://127.0.0.1:";
         const auto line = process_.read_line(30s);
         if (!line || line->rfind(expected, 0) != 0)
@@ -208,8 +241,9 @@ public:
     std::string log() const { return log_.contents(); }
 
 private:
-    static std::vector<std::string> command_line(const std::vector<std::string>& options) {
-        std::vector<std::string> argv{serve_binary(), "serve", "--port", "0"};
+    static std::vector<std::string> command_line(const std::vector<std::string>& launcher, const std::vector<std::string>& options) {
+        std::vector<std::string> argv = launcher;
+        argv.insert(argv.end(), {serve_binary(), "serve", "--port", "0"});
         argv.insert(argv.end(), options.begin(), options.end());
         return argv;
     }
@@ -306,5 +340,20 @@ private:
     boost::beast::flat_buffer buffer_;
     std::chrono::steady_clock::duration timeout_;
 };
+
+constexpr std::uint32_t app = 1400000000;
+/// The usersig the tests send unless they need a real one; no log line may show it.
+const std::string logged_usersig = "usersig-that-never-reaches-a-log";
+
+/// The request target of `command` for `app` as "admin".
+inline std::string target_of(std::string_view command, const std::string& usersig = logged_usersig) {
+    return tcchat::build_url("", command, {app, "admin", usersig, 7});
+}
+
+/// The ErrorCode of an answer, or -1 when it is no envelope.
+inline int error_code_of(const std::string& body) {
+    const auto envelope = tcchat::decode<tcchat::response_envelope>(body);
+    return envelope ? envelope->ErrorCode : -1;
+}
 
 } // namespace tcchat::test

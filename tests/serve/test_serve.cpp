@@ -24,18 +24,7 @@ namespace {
 
 using namespace tcchat::test;
 
-constexpr std::uint32_t app = 1400000000;
 constexpr std::int64_t fixed_time = 1700000000;
-const std::string logged_usersig = "usersig-that-never-reaches-a-log";
-
-std::string target_of(std::string_view command, const std::string& usersig = logged_usersig) {
-    return tcchat::build_url("", command, {app, "admin", usersig, 7});
-}
-
-int error_code_of(const std::string& body) {
-    const auto envelope = tcchat::decode<tcchat::response_envelope>(body);
-    return envelope ? envelope->ErrorCode : -1;
-}
 
 /// get_list's first page for `user`.
 std::string first_page_of(const std::string& user) {

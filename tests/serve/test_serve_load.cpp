@@ -73,11 +73,7 @@ TEST_CASE("serve: keep-alive load has no errors and no memory growth", "[serve][
     const auto warm_up = 2s;
 
     scratch_file seed("serve-load-seed", seed_for(clients));
-    // A small ASan quarantine fills during the warm-up; the default 256 MiB would read as growth. Ignored by a
-    // server built without AddressSanitizer.
-    const char* asan = std::getenv("ASAN_OPTIONS");
-    const std::string small_quarantine = ":quarantine_size_mb=1:thread_local_quarantine_size_kb=64";
-    served_emulator server({"--quiet", "--seed", seed.path()}, {{"ASAN_OPTIONS", (asan ? asan : "") + small_quarantine}});
+    served_emulator server({"--quiet", "--seed", seed.path()}, {small_asan_quarantine()});
 
     std::atomic<bool> stop{false};
     std::atomic<long> errors{0};

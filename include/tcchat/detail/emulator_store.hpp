@@ -72,6 +72,7 @@ struct store_limits {
     std::size_t max_groups_per_user = 20;
     std::size_t conversation_quota = 1000;
     std::size_t page_size = 100;
+    std::size_t roaming_clears_kept = 1000; ///< per user, newest first; only tests read them
 };
 
 class user_store {
@@ -81,6 +82,26 @@ public:
     std::map<conversation_key, conversation_data> conversations;
     std::vector<session> sessions;
     std::vector<roaming_clear> roaming_clears;
+    std::size_t counted_bytes = 0; ///< this user's footprint when the emulator last counted it
+
+    /// Whether the user has anything the service would keep: an empty store is not worth a record.
+    bool empty() const noexcept {
+        return groups.empty() && conversations.empty() && sessions.empty() && roaming_clears.empty() && next_group_id == 1;
+    }
+
+    /// The bytes this user's state holds, by a fixed cost per record plus its text: an estimate of the heap it
+    /// takes, which the emulator's byte cap counts. The same number for the same state, on every platform.
+    std::size_t footprint() const noexcept {
+        constexpr std::size_t per_user = 256, per_group = 64, per_conversation = 160, per_session = 64, per_clear = 48;
+        std::size_t bytes = per_user + groups.size() * per_group + sessions.size() * per_session + roaming_clears.size() * per_clear;
+        for (const auto& g : groups) bytes += g.name.size();
+        for (const auto& [key, data] : conversations)
+            bytes += per_conversation + key.peer.size() + data.groups.size() * sizeof(std::uint64_t) +
+                     (data.custom_mark ? data.custom_mark->size() : 0);
+        for (const auto& s : sessions) bytes += s.key.peer.size();
+        for (const auto& r : roaming_clears) bytes += r.key.peer.size();
+        return bytes;
+    }
 
     const conversation_group* find_group(std::string_view name) const {
         for (const auto& g : groups)
@@ -327,7 +348,11 @@ public:
                                    group ? request.ToGroupid.value_or("") : request.To_Account.value_or("")};
         auto& list = user_.sessions;
         list.erase(std::remove_if(list.begin(), list.end(), [&](const session& s) { return s.key == key; }), list.end());
-        user_.roaming_clears.push_back({key, request.ClearRamble.value_or(0) == 1});
+        auto& clears = user_.roaming_clears;
+        if (limits_.roaming_clears_kept == 0) return {};
+        if (clears.size() >= limits_.roaming_clears_kept)
+            clears.erase(clears.begin(), clears.begin() + static_cast<std::ptrdiff_t>(clears.size() - limits_.roaming_clears_kept + 1));
+        clears.push_back({key, request.ClearRamble.value_or(0) == 1});
         return {};
     }
 

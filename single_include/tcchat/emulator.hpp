@@ -82,6 +82,7 @@ struct store_limits {
     std::size_t max_groups_per_user = 20;
     std::size_t conversation_quota = 1000;
     std::size_t page_size = 100;
+    std::size_t roaming_clears_kept = 1000; ///< per user, newest first; only tests read them
 };
 
 class user_store {
@@ -91,6 +92,26 @@ public:
     std::map<conversation_key, conversation_data> conversations;
     std::vector<session> sessions;
     std::vector<roaming_clear> roaming_clears;
+    std::size_t counted_bytes = 0; ///< this user's footprint when the emulator last counted it
+
+    /// Whether the user has anything the service would keep: an empty store is not worth a record.
+    bool empty() const noexcept {
+        return groups.empty() && conversations.empty() && sessions.empty() && roaming_clears.empty() && next_group_id == 1;
+    }
+
+    /// The bytes this user's state holds, by a fixed cost per record plus its text: an estimate of the heap it
+    /// takes, which the emulator's byte cap counts. The same number for the same state, on every platform.
+    std::size_t footprint() const noexcept {
+        constexpr std::size_t per_user = 256, per_group = 64, per_conversation = 160, per_session = 64, per_clear = 48;
+        std::size_t bytes = per_user + groups.size() * per_group + sessions.size() * per_session + roaming_clears.size() * per_clear;
+        for (const auto& g : groups) bytes += g.name.size();
+        for (const auto& [key, data] : conversations)
+            bytes += per_conversation + key.peer.size() + data.groups.size() * sizeof(std::uint64_t) +
+                     (data.custom_mark ? data.custom_mark->size() : 0);
+        for (const auto& s : sessions) bytes += s.key.peer.size();
+        for (const auto& r : roaming_clears) bytes += r.key.peer.size();
+        return bytes;
+    }
 
     const conversation_group* find_group(std::string_view name) const {
         for (const auto& g : groups)
@@ -337,7 +358,11 @@ public:
                                    group ? request.ToGroupid.value_or("") : request.To_Account.value_or("")};
         auto& list = user_.sessions;
         list.erase(std::remove_if(list.begin(), list.end(), [&](const session& s) { return s.key == key; }), list.end());
-        user_.roaming_clears.push_back({key, request.ClearRamble.value_or(0) == 1});
+        auto& clears = user_.roaming_clears;
+        if (limits_.roaming_clears_kept == 0) return {};
+        if (clears.size() >= limits_.roaming_clears_kept)
+            clears.erase(clears.begin(), clears.begin() + static_cast<std::ptrdiff_t>(clears.size() - limits_.roaming_clears_kept + 1));
+        clears.push_back({key, request.ClearRamble.value_or(0) == 1});
         return {};
     }
 
@@ -407,6 +432,19 @@ struct emulator_options {
     std::function<int(const call_parameters&)> verify_usersig;
     std::uint32_t seed = 1;                          ///< for rate-based faults
     std::size_t call_log_limit = 10000;              ///< calls() keeps the newest this many (a long-running serve stays flat)
+    /// Caps on what writes may store, so that no client can exhaust the emulator's memory. Reads of a user
+    /// with no state store nothing. Past max_users, a write that would add a user answers 70398; once the
+    /// state holds max_state_bytes (user_store::footprint's estimate), writes that can add state (create,
+    /// update, mark) answer 51008 until deletes free some. One write may overshoot by its own size.
+    std::size_t max_users = 100000;
+    std::size_t max_state_bytes = 256u * 1024u * 1024u;
+    std::size_t roaming_clears_kept = 1000;          ///< per user: roaming_clears() reports the newest this many
+};
+
+/// How much the emulator holds, against emulator_options' caps.
+struct emulator_usage {
+    std::size_t users = 0;
+    std::size_t state_bytes = 0;
 };
 
 /// Makes the next matching calls misbehave. A fault applies to `count` calls, or to each call with
@@ -444,7 +482,7 @@ public:
             options_.clock = [] {
                 return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
             };
-        store_limits_ = {options_.max_groups_per_user, options_.conversation_quota, options_.page_size};
+        store_limits_ = {options_.max_groups_per_user, options_.conversation_quota, options_.page_size, options_.roaming_clears_kept};
     }
 
     emulator(const emulator&) = delete;
@@ -480,11 +518,19 @@ public:
     /// Adds a conversation to a user's list for get_list and delete.
     void seed_conversation(std::uint32_t sdkappid, const std::string& user, const conversation_seed& seed) {
         std::lock_guard<std::mutex> lock(mutex_);
-        detail::user_store& store = users_[{sdkappid, user}];
+        const user_id id{sdkappid, user};
+        detail::user_store& store = users_[id];
         detail::conversation_key key{static_cast<std::int32_t>(seed.type), seed.peer};
         auto& list = store.sessions;
         list.erase(std::remove_if(list.begin(), list.end(), [&](const detail::session& s) { return s.key == key; }), list.end());
         list.push_back({std::move(key), seed.msg_time, seed.pinned});
+        recount(id, store);
+    }
+
+    /// Users with state and the bytes they hold.
+    emulator_usage usage() const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return {users_.size(), state_bytes_};
     }
 
     void add_fault(fault f) {
@@ -630,10 +676,27 @@ private:
         if (gated && !options_.edition_supports_groups)
             return refuse(static_cast<int>(code::edition_not_supported),
                         "the app's edition does not support conversation groups or marks");
-        detail::user_store& user = users_[{sdkappid, request->From_Account}];
+        // A user with no state runs against an empty store, which is kept only if the command left something in
+        // it and the caps allow another user: reads keep nothing, and a refused write changes nothing.
+        const user_id id{sdkappid, request->From_Account};
+        const auto found = users_.find(id);
+        detail::user_store unknown_user;
+        detail::user_store& user = found != users_.end() ? found->second : unknown_user;
+        constexpr bool may_grow = !Endpoint::is_read && Endpoint::command != "del_contact_group" && Endpoint::command != "delete";
+        if (may_grow && state_bytes_ >= options_.max_state_bytes)
+            return refuse(static_cast<int>(code::conversation_quota_exceeded),
+                          "the emulator's state holds " + std::to_string(state_bytes_) + " bytes, its cap (max_state_bytes)");
         detail::store_commands commands(user, store_limits_, options_.clock());
         auto result = commands.run(*request);
         if (result.error_code != 0) return refuse(result.error_code, std::move(result.error_info));
+        if (&user == &unknown_user && !unknown_user.empty()) {
+            if (users_.size() >= options_.max_users)
+                return refuse(static_cast<int>(code::trial_account_limit),
+                              "the emulator holds " + std::to_string(users_.size()) + " users, its cap (max_users)");
+            recount(id, users_.emplace(id, std::move(unknown_user)).first->second);
+        } else if (!Endpoint::is_read && &user != &unknown_user) {
+            recount(id, user);
+        }
         auto& response = result.response;
         response.ActionStatus = "OK";
         response.ErrorCode = 0;
@@ -641,10 +704,20 @@ private:
         return encode(response);
     }
 
+    using user_id = std::pair<std::uint32_t, std::string>;
+
+    /// With the lock held, after `user` changed: brings state_bytes_ up to date.
+    void recount(const user_id& id, detail::user_store& user) {
+        const std::size_t now = user.footprint() + id.second.size();
+        state_bytes_ = state_bytes_ - user.counted_bytes + now;
+        user.counted_bytes = now;
+    }
+
     emulator_options options_;
     detail::store_limits store_limits_;
     mutable std::mutex mutex_;
-    std::map<std::pair<std::uint32_t, std::string>, detail::user_store> users_;
+    std::map<user_id, detail::user_store> users_;
+    std::size_t state_bytes_ = 0;
     std::vector<fault> faults_;
     std::deque<emulator_call> calls_;
     std::mt19937 random_;

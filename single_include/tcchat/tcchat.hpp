@@ -3331,20 +3331,62 @@ inline std::optional<request_target> parse_request_target(std::string_view url) 
     return target;
 }
 
-/// The URL with the usersig value replaced, for logs, hooks and error messages.
+/// The URL with the value of every usersig parameter replaced, for logs, hooks and error messages. A key is
+/// matched as parse_request_target decodes it ("us%65rsig" is the usersig the verifier reads), ignoring case
+/// (a proxy may not); a key that does not decode hides its value too, since what it names cannot be told.
 inline std::string redact_usersig(std::string_view url) {
-    std::string out(url);
-    for (std::size_t at = out.find("usersig="); at != std::string::npos; at = out.find("usersig=", at)) {
-        if (at != 0 && out[at - 1] != '?' && out[at - 1] != '&') {
-            at += 8;
-            continue;
+    const auto question = url.find('?');
+    if (question == std::string_view::npos) return std::string(url);
+    std::string out(url.substr(0, question + 1));
+    out.reserve(url.size());
+    std::string_view query = url.substr(question + 1);
+    for (bool first = true;; first = false) {
+        const auto amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        if (!first) out.push_back('&');
+        const auto eq = pair.find('=');
+        const std::string_view key = pair.substr(0, eq);
+        const auto decoded_key = percent_decode(key);
+        const bool secret = !decoded_key || (decoded_key->size() == 7 && std::equal(decoded_key->begin(), decoded_key->end(), "usersig", [](char a, char b) {
+                                                 return (a >= 'A' && a <= 'Z' ? static_cast<char>(a - 'A' + 'a') : a) == b;
+                                             }));
+        if (secret && eq != std::string_view::npos) {
+            out.append(key);
+            out.append("=REDACTED");
+        } else {
+            out.append(pair);
         }
-        const std::size_t value = at + 8;
-        const std::size_t end = out.find('&', value);
-        out.replace(value, (end == std::string::npos ? out.size() : end) - value, "REDACTED");
-        at = value + 8;
+        if (amp == std::string_view::npos) break;
+        query = query.substr(amp + 1);
     }
     return out;
+}
+
+/// Replaces every occurrence of `secret` in `text` with "REDACTED": as it is, as append_percent_encoded writes
+/// it, and with every byte outside [A-Za-z0-9] escaped in upper or lower case hex, the forms in which an HTTP
+/// stack or a server echoing a URL may write it back.
+inline void redact_secret(std::string& text, std::string_view secret) {
+    if (secret.empty()) return;
+    std::string forms[4] = {std::string(secret), {}, {}, {}};
+    append_percent_encoded(forms[1], secret);
+    for (const unsigned char c : secret) {
+        const bool alphanumeric = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        for (int lower = 0; lower < 2; ++lower) {
+            std::string& form = forms[2 + lower];
+            if (alphanumeric) {
+                form.push_back(static_cast<char>(c));
+                continue;
+            }
+            const char* hex = lower ? "0123456789abcdef" : "0123456789ABCDEF";
+            form += '%';
+            form += hex[c >> 4];
+            form += hex[c & 0xF];
+        }
+    }
+    static constexpr std::string_view placeholder = "REDACTED";
+    for (const std::string& form : forms)
+        for (auto at = text.find(form); at != std::string::npos; at = text.find(form, at + placeholder.size()))
+            text.replace(at, form.size(), placeholder);
 }
 
 /// Parses a decimal uint32 query value such as sdkappid or random.
@@ -3408,6 +3450,7 @@ inline std::chrono::system_clock::time_point coarse_system_now() noexcept { retu
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace tcchat {
 
@@ -3472,8 +3515,17 @@ public:
 
     void invalidate() {
         std::lock_guard<std::mutex> lock(mutex_);
-        cached_.reset();
+        retire_cached();
         fresh_generation_.store(0, std::memory_order_release);
+    }
+
+    /// Calls see(usersig) for the cached signature and the one before it, under the lock, so that a caller
+    /// can scrub them from text a server sent back (an attempt may have used the one a renewal just replaced).
+    template <class See>
+    void for_each_recent(See&& see) const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (cached_) see(std::string_view(cached_->usersig));
+        if (!previous_.empty()) see(std::string_view(previous_));
     }
 
     std::uint64_t renewals() const {
@@ -3491,12 +3543,18 @@ private:
         if (!renewed) return renewed.error();
         if (renewed->usersig.empty())
             return make_error(code::usersig_unavailable, error_origin::local, "", "the UserSig provider returned an empty signature");
+        retire_cached();
         cached_ = std::move(*renewed);
         ++renewals_;
         // The renewal point first, then the generation that it belongs to (release: fresh_generation's acquire).
         renew_from_.store(renew_point(cached_->expires_at), std::memory_order_relaxed);
         fresh_generation_.store(renewals_, std::memory_order_release);
         return std::nullopt;
+    }
+
+    void retire_cached() {
+        if (cached_) previous_ = std::move(cached_->usersig);
+        cached_.reset();
     }
 
     using ticks = std::chrono::system_clock::rep;
@@ -3514,6 +3572,7 @@ private:
     usersig_provider provider_;
     std::chrono::seconds margin_;
     std::optional<signed_usersig> cached_;
+    std::string previous_; ///< the signature cached_ replaced, for for_each_recent
     std::uint64_t renewals_ = 0;
     mutable std::mutex mutex_;
     // The cached state as fresh_generation() and refresh() decide from it; written under mutex_.
@@ -4162,18 +4221,31 @@ private:
 
     /// Sets `outcome`, which holds a value-initialized response, to an attempt's outcome: the transport's
     /// failure, an HTTP status, a decode error, the server's error code, or the response, decoded in place.
+    /// Whatever the failure, its text passes redact_signatures before anyone sees it.
     template <class Response>
     void interpret(const result<http_response>& answer, result<Response>& outcome) const {
-        if (auto undelivered = delivery_failure(answer)) outcome = std::move(*undelivered);
-        else if (auto undecodable = decode_into(*outcome, answer->body, options_.decoding)) outcome = std::move(*undecodable);
-        else if (!outcome->ok()) outcome = server_error(*outcome);
+        std::optional<error> failure = delivery_failure(answer);
+        if (!failure) failure = decode_into(*outcome, answer->body, options_.decoding);
+        if (!failure && !outcome->ok()) failure = server_error(*outcome);
+        if (!failure) return;
+        redact_signatures(*failure);
+        outcome = std::move(*failure);
+    }
+
+    /// A server or proxy may echo the request URL, with its UserSig, in ErrorInfo or a transport message: the
+    /// recent signatures, raw or escaped, and any usersig= value are scrubbed from what an error carries.
+    void redact_signatures(error& e) const {
+        e.message = redact_usersig(e.message);
+        usersig_.for_each_recent([&](std::string_view usersig) {
+            redact_secret(e.message, usersig);
+            redact_secret(e.pointer, usersig);
+        });
     }
 
     static std::optional<error> delivery_failure(const result<http_response>& answer) {
         if (!answer) {
             error e = answer.error();
             e.origin = error_origin::transport;
-            e.message = redact_usersig(e.message); // a transport may echo the URL
             return e;
         }
         if (answer->status != 200) {

@@ -15,6 +15,7 @@
 #include <tcchat/detail/coarse_clock.hpp>
 #include <tcchat/item_results.hpp>
 #include <tcchat/rate_limiter.hpp>
+#include <tcchat/timer_thread.hpp>
 #include <tcchat/transport.hpp>
 #include <tcchat/url.hpp>
 #include <tcchat/validate.hpp>
@@ -61,7 +62,9 @@ struct client_options {
     bool validate_requests = true;
     limits validation;
     retry_policy retry;
-    std::shared_ptr<rate_limiter> limiter = std::make_shared<token_bucket>(); ///< nullptr: no limiting
+    /// Asked for a permit before every attempt. The default is per process: 200 calls/s per app and command.
+    /// tcchat/limiter/redis.hpp shares one budget across processes. nullptr: no limiting.
+    std::shared_ptr<rate_limiter> limiter = std::make_shared<token_bucket>();
     std::chrono::milliseconds deadline{30000};        ///< for a whole call, retries included
     std::chrono::milliseconds attempt_timeout{10000}; ///< above the service's own 3 s (spec §1.3)
     bool split_batches = true;                        ///< mark > 100 and search > 300 items go out in chunks
@@ -73,8 +76,9 @@ struct client_options {
     /// the hook's latencies read steady_clock. Set, it serves both.
     std::function<std::chrono::steady_clock::time_point()> clock;
     std::function<std::uint32_t()> random;
-    /// async_call's backoff: run `resume` after `delay`. Default: sleep on the completing thread, then resume.
-    /// tcchat/asio.hpp offers one that arms a timer instead.
+    /// async_call's waits (backoff, rate limit): run `resume` after `delay`, without blocking the caller.
+    /// Default: tcchat's own timer thread (timer_thread::shared()), on which `resume` then runs.
+    /// tcchat/asio.hpp offers asio_scheduler, which arms a timer of your io_context instead.
     std::function<void(std::chrono::milliseconds delay, std::function<void()> resume)> schedule;
 };
 
@@ -225,6 +229,23 @@ private:
     std::optional<http_request> own_; ///< only when the thread's buffers are taken
 };
 
+/// One async_call in flight: what every attempt needs, owned by the continuations that are pending.
+template <class Response, class Handler>
+struct async_operation {
+    async_operation(Handler h, std::string body, std::uint32_t r, std::chrono::steady_clock::time_point d)
+        : handler(std::move(h)), random(r), deadline(d) {
+        outgoing.body = std::move(body);
+    }
+    using result_type = result<Response>;
+    Handler handler;
+    http_request outgoing;
+    std::uint32_t random;
+    std::chrono::steady_clock::time_point deadline;
+    int attempt = 0;
+    bool renewed_usersig = false;
+    error last;
+};
+
 } // namespace detail
 
 template <class Client, class Request>
@@ -240,9 +261,8 @@ public:
           usersig_(options_.usersig, options_.usersig_renew_margin) {
         if (!options_.sleep) options_.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
         if (!options_.schedule)
-            options_.schedule = [sleep = options_.sleep](std::chrono::milliseconds delay, std::function<void()> resume) {
-                sleep(delay);
-                resume();
+            options_.schedule = [](std::chrono::milliseconds delay, std::function<void()> resume) {
+                timer_thread::shared().schedule(delay, std::move(resume));
             };
     }
 
@@ -265,43 +285,14 @@ public:
         static_assert(assert_async_transport<Transport>());
         using endpoint = endpoint_of_t<Request>;
         using response = response_of<Request>;
-        struct operation {
-            std::decay_t<Handler> handler;
-            http_request outgoing;
-            std::uint32_t random;
-            std::chrono::steady_clock::time_point deadline;
-            int attempt = 0;
-            bool renewed_usersig = false;
-            error last;
-        };
         if (options_.validate_requests) {
             const report violations = validate(request, options_.validation);
             if (!violations.ok()) return handler(result<response>(violations.first_error()));
         }
         const auto start = deadline_clock();
-        auto op = std::make_shared<operation>(operation{std::forward<Handler>(handler), http_request{{}, encode(request)},
-                                                        per_call.random ? *per_call.random : draw_random(),
-                                                        start + options_.deadline});
-        auto step = std::make_shared<std::function<void()>>();
-        *step = [this, op, start, weak_step = std::weak_ptr<std::function<void()>>(step)]() {
-            auto self = weak_step.lock();
-            ++op->attempt;
-            const auto now = op->attempt == 1 ? start : deadline_clock();
-            if (auto refused = prepare_attempt(endpoint::command, op->random, now, op->deadline, op->attempt, op->outgoing, nullptr))
-                return op->handler(result<response>(std::move(*refused)));
-            const auto started = attempt_clock();
-            transport_.async_send(op->outgoing, [this, op, self, started](result<http_response> answer) {
-                result<response> outcome;
-                interpret(answer, outcome);
-                report_attempt(endpoint::command, op->random, op->attempt, started, answer, outcome, op->outgoing.url);
-                if (outcome) return op->handler(std::move(outcome));
-                op->last = outcome.error();
-                const auto next = next_step(op->last, endpoint::is_read, op->attempt, op->renewed_usersig, op->deadline);
-                if (!next) return op->handler(result<response>(op->last));
-                options_.schedule(*next, [self] { (*self)(); });
-            });
-        };
-        (*step)();
+        auto op = std::make_shared<detail::async_operation<response, std::decay_t<Handler>>>(
+            std::forward<Handler>(handler), encode(request), per_call.random ? *per_call.random : draw_random(), start + options_.deadline);
+        async_attempt<endpoint>(std::move(op), start);
     }
 
     /// Pages of get_contact_group or get_list, starting from `first`'s cursors.
@@ -315,6 +306,39 @@ public:
     std::uint64_t usersig_renewals() const { return usersig_.renewals(); }
 
 private:
+    /// async_call's attempt number op->attempt + 1, begun at `now`: a permit, waited for through schedule.
+    template <class Endpoint, class Operation>
+    void async_attempt(std::shared_ptr<Operation> op, std::chrono::steady_clock::time_point now) {
+        ++op->attempt;
+        if (!options_.limiter) return async_send_attempt<Endpoint>(std::move(op));
+        const auto time_left = op->deadline - now;
+        options_.limiter->async_reserve(budget_of(Endpoint::command), time_left, [this, op](permit granted) mutable {
+            if (!granted) return op->handler(typename Operation::result_type(granted.error()));
+            if (granted->count() <= 0) return async_send_attempt<Endpoint>(std::move(op));
+            options_.schedule(whole_milliseconds(*granted), [this, op]() mutable { async_send_attempt<Endpoint>(std::move(op)); });
+        });
+    }
+
+    /// The send of the current attempt, then the retry decision, shared with call().
+    template <class Endpoint, class Operation>
+    void async_send_attempt(std::shared_ptr<Operation> op) {
+        using outcome_type = typename Operation::result_type;
+        if (auto refused = prepare_attempt(Endpoint::command, op->random, deadline_clock(), op->deadline, op->attempt, op->outgoing, nullptr))
+            return op->handler(outcome_type(std::move(*refused)));
+        const auto started = attempt_clock();
+        Operation& current = *op;
+        transport_.async_send(current.outgoing, [this, op = std::move(op), started](result<http_response> answer) mutable {
+            outcome_type outcome;
+            interpret(answer, outcome);
+            report_attempt(Endpoint::command, op->random, op->attempt, started, answer, outcome, op->outgoing.url);
+            if (outcome) return op->handler(std::move(outcome));
+            op->last = outcome.error();
+            const auto next = next_step(Endpoint::command, op->last, Endpoint::is_read, op->attempt, op->renewed_usersig, op->deadline);
+            if (!next) return op->handler(outcome_type(op->last));
+            options_.schedule(*next, [this, op]() mutable { async_attempt<Endpoint>(std::move(op), deadline_clock()); });
+        });
+    }
+
     template <class Request>
     result<response_of<Request>> call_in_chunks(const Request& request, const call_options& per_call) {
         using endpoint = endpoint_of_t<Request>;
@@ -358,7 +382,18 @@ private:
         const auto deadline = start + options_.deadline;
         bool renewed_usersig = false;
         for (int attempt = 1;; ++attempt) {
-            const auto now = attempt == 1 ? start : deadline_clock();
+            auto now = attempt == 1 ? start : deadline_clock();
+            if (options_.limiter) {
+                const permit granted = options_.limiter->reserve(budget_of(endpoint::command), deadline - now);
+                if (!granted) {
+                    outcome = granted.error();
+                    return outcome;
+                }
+                if (granted->count() > 0) {
+                    options_.sleep(whole_milliseconds(*granted));
+                    now += *granted;
+                }
+            }
             if (auto refused = prepare_attempt(endpoint::command, random, now, deadline, attempt, outgoing, reused.prefix())) {
                 outcome = std::move(*refused);
                 return outcome;
@@ -369,7 +404,7 @@ private:
             report_attempt(endpoint::command, random, attempt, started, answer, outcome, outgoing.url);
             if (outcome) return outcome;
             error last = outcome.error();
-            const auto pause = next_step(last, endpoint::is_read, attempt, renewed_usersig, deadline);
+            const auto pause = next_step(endpoint::command, last, endpoint::is_read, attempt, renewed_usersig, deadline);
             if (!pause) {
                 outcome = std::move(last);
                 return outcome;
@@ -379,8 +414,8 @@ private:
         }
     }
 
-    /// Readies `outgoing` for attempt number `attempt` at `now`: the time left, a rate-limit permit, and the URL
-    /// with the current UserSig. Answers the error that stops the call instead, if any. `prefix` describes what
+    /// Readies `outgoing` for attempt number `attempt` at `now`: the time left and the URL with the current
+    /// UserSig. Answers the error that stops the call instead, if any. `prefix` describes what
     /// outgoing.url holds (nullptr: nothing reusable).
     std::optional<error> prepare_attempt(std::string_view command, std::uint32_t random, std::chrono::steady_clock::time_point now,
                                          std::chrono::steady_clock::time_point deadline, int attempt, http_request& outgoing,
@@ -390,7 +425,6 @@ private:
             return make_error(code::deadline_exceeded, error_origin::local, "",
                               "deadline passed after " + std::to_string(attempt - 1) + " attempts");
         outgoing.timeout = std::min(remaining, options_.attempt_timeout);
-        if (options_.limiter) options_.limiter->acquire();
         if (prefix && prefix->reusable_for(id_, usersig_.fresh_generation(), command)) { // no lock taken
             outgoing.url.resize(prefix->size);
             append_random_tail(outgoing.url, random);
@@ -408,6 +442,13 @@ private:
         });
     }
 
+    budget_key budget_of(std::string_view command) const noexcept { return {options_.identity.sdkappid, command}; }
+
+    /// A wait rounded up to whole milliseconds, the unit of sleep and schedule: never shorter than the permit.
+    static std::chrono::milliseconds whole_milliseconds(std::chrono::nanoseconds wait) {
+        return std::chrono::ceil<std::chrono::milliseconds>(wait);
+    }
+
     std::uint32_t draw_random() { return options_.random ? options_.random() : random_(); }
 
     std::chrono::steady_clock::time_point deadline_clock() const {
@@ -422,9 +463,13 @@ private:
         return options_.on_attempt ? latency_clock() : std::chrono::steady_clock::time_point{};
     }
 
-    /// After a failed attempt: the pause before the next one, or nullopt to give up with `last`.
-    std::optional<std::chrono::milliseconds> next_step(error& last, bool is_read, int attempt, bool& renewed_usersig,
-                                                       std::chrono::steady_clock::time_point deadline) {
+    /// After a failed attempt of `command`: the pause before the next one, or nullopt to give up with `last`.
+    /// Sync and async calls both decide here.
+    std::optional<std::chrono::milliseconds> next_step(std::string_view command, error& last, bool is_read, int attempt,
+                                                       bool& renewed_usersig, std::chrono::steady_clock::time_point deadline) {
+        // The service counted more calls than the budget allowed: tell the limiter, which may share the news.
+        if (last.code == code::rest_rate_limited && last.origin == error_origin::server && options_.limiter)
+            options_.limiter->on_rate_limited(budget_of(command));
         const retry_class retry = last.retry();
         if (retry == retry_class::after_new_usersig && !renewed_usersig) {
             renewed_usersig = true; // the signature expired: renew once and try again, reads and writes alike

@@ -1,0 +1,79 @@
+#pragma once
+// tcchat's own timer thread: the default client_options::schedule of async_call. Each scheduled job runs on
+// this one thread once its delay has passed, so a retry's backoff or a rate-limit wait never sleeps on the thread
+// that completed the previous attempt (an event loop's thread, most often). Users with an event loop should
+// give the client a scheduler of their own instead (tcchat/asio.hpp: asio_scheduler).
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+namespace tcchat {
+
+class timer_thread {
+public:
+    using clock = std::chrono::steady_clock;
+
+    timer_thread() : worker_([this] { run(); }) {}
+    timer_thread(const timer_thread&) = delete;
+    timer_thread& operator=(const timer_thread&) = delete;
+
+    /// Drops the jobs that have not run and joins the thread.
+    ~timer_thread() {
+        {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            stopping_ = true;
+        }
+        wake_.notify_one();
+        worker_.join();
+    }
+
+    /// Runs `job` on the timer thread once `delay` has passed. Jobs due at the same time run in the order given.
+    void schedule(std::chrono::nanoseconds delay, std::function<void()> job) {
+        {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            jobs_.emplace(clock::now() + delay, std::move(job));
+        }
+        wake_.notify_one();
+    }
+
+    /// The process's shared timer thread, started on first use and never stopped: a job may be scheduled
+    /// during static destruction, and the thread must not outlive its own state.
+    static timer_thread& shared() {
+        static timer_thread* const instance = new timer_thread; // intentionally never destroyed
+        return *instance;
+    }
+
+private:
+    void run() {
+        std::unique_lock<std::mutex> lock(mutex_);
+        while (!stopping_) {
+            if (jobs_.empty()) {
+                wake_.wait(lock);
+                continue;
+            }
+            const auto due = jobs_.begin()->first;
+            if (clock::now() < due) {
+                wake_.wait_until(lock, due);
+                continue;
+            }
+            std::function<void()> job = std::move(jobs_.begin()->second);
+            jobs_.erase(jobs_.begin());
+            lock.unlock();
+            job(); // without the lock: a job may schedule the next one
+            lock.lock();
+        }
+    }
+
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::multimap<clock::time_point, std::function<void()>> jobs_;
+    bool stopping_ = false;
+    std::thread worker_; // last: starts once the rest exists
+};
+
+} // namespace tcchat

@@ -10,6 +10,9 @@
 #if TCCHAT_CLI_WITH_USERSIG
 #include <tcchat/usersig.hpp>
 #endif
+#if TCCHAT_CLI_WITH_REDIS
+#include <tcchat/limiter/redis.hpp>
+#endif
 
 #include <cstdlib>
 
@@ -34,6 +37,37 @@ std::optional<usersig_provider> usersig_from_environment(const app_identity& ide
     return std::nullopt;
 }
 
+/// --rate N (calls per second for each budget, with a burst of N), --redis URL (one budget shared through Redis,
+/// failing closed when Redis is down) and --max-attempts N (1: no retries). Returns the usage error, if any.
+std::optional<std::string> configure_limits(const parsed_arguments& parsed, client_options& options) {
+    budget_config budget;
+    if (const std::string* rate = parsed.option("--rate")) {
+        char* end = nullptr;
+        const double per_second = std::strtod(rate->c_str(), &end);
+        if (rate->empty() || *end != '\0' || !(per_second > 0 && per_second <= 1e6)) return "--rate needs calls per second, more than 0";
+        budget.rate = {per_second, per_second};
+    }
+    if (const std::string* attempts = parsed.option("--max-attempts")) {
+        const auto count = parse_uint32(*attempts);
+        if (!count || *count < 1 || *count > 100) return "--max-attempts needs a number from 1 to 100";
+        options.retry.max_attempts = static_cast<int>(*count);
+    }
+    if (const std::string* url = parsed.option("--redis")) {
+#if TCCHAT_CLI_WITH_REDIS
+        auto redis = redis_limiter_options::from_url(*url);
+        if (!redis) return "--redis needs redis://[:password@]host[:port][/db] or unix:///path";
+        redis->budget = budget;
+        options.limiter = std::make_shared<redis_limiter>(std::move(*redis));
+        return std::nullopt;
+#else
+        (void)url;
+        return "--redis needs a tcchat built with TCCHAT_WITH_REDIS (hiredis)";
+#endif
+    }
+    options.limiter = std::make_shared<token_bucket>(budget);
+    return std::nullopt;
+}
+
 int exit_code_for(const error& e) {
     switch (e.origin) {
     case error_origin::validation: return exit_rejected;
@@ -49,7 +83,8 @@ int run_call(const std::vector<std::string>& args) {
     (void)args;
     return usage_error("call needs libcurl, and this build has none");
 #else
-    const auto parsed = parse_arguments(args, 1, {"--sdkappid", "--identifier", "--region", "--endpoint", "--ca-file"});
+    const auto parsed = parse_arguments(args, 1, {"--sdkappid", "--identifier", "--region", "--endpoint", "--ca-file", "--redis", "--rate",
+                                                  "--max-attempts"});
     if (!parsed || parsed->positional.empty() || parsed->positional.size() > 2)
         return usage_error("call needs <command> [FILE|-] and its options");
     const std::string* sdkappid = parsed->option("--sdkappid");
@@ -73,6 +108,8 @@ int run_call(const std::vector<std::string>& args) {
     auto provider = usersig_from_environment(options.identity, why);
     if (!provider) return usage_error(why);
     options.usersig = std::move(*provider);
+
+    if (auto problem = configure_limits(*parsed, options)) return usage_error(*problem);
 
     curl_options transport_options;
     if (const std::string* ca = parsed->option("--ca-file")) transport_options.ca_file = *ca;

@@ -77,13 +77,15 @@ constexpr std::chrono::seconds lingering_close_time{2};
 constexpr const char* serve_usage_text = R"(usage: tcchat serve [options]
 
 Runs the v4/recentcontact emulator as an HTTP/1.1 server. The first line on stdout is
-"listening on http://ADDR:PORT"; logs go to stderr with every usersig redacted.
+"listening on http://ADDR:PORT"; logs go to stderr with every usersig redacted, one line per
+request with its HTTP status and ErrorCode.
 
 options:
   --bind ADDR            address to listen on (default 127.0.0.1)
   --port N               port to listen on; 0 picks a free one (default 0)
   --page-size N          get_contact_group and get_list page length (default 100)
-  --qps N                answer 60007 past N calls per second (default: no cap)
+  --qps N                answer 60007 past N calls per second for each app and command, as each
+                         endpoint page states its own limit (default: no cap)
   --edition basic|pro    basic answers 51013 to group and mark commands (default pro)
   --seed FILE            preload state and faults from a JSON file (format below)
   --secret-key           verify each usersig with the SecretKey in $TCCHAT_SECRET_KEY
@@ -510,6 +512,7 @@ private:
         const auto& request = parser_->get();
         response_ = {};
         response_.version(request.version());
+        int error_code = 0;
         if (request.method() != http::verb::post) {
             response_.result(http::status::method_not_allowed);
             response_.set(http::field::allow, "POST");
@@ -518,7 +521,7 @@ private:
             // A HEAD answer carries no body; one here would be read as the next answer on the connection.
             if (request.method() == http::verb::head) response_.body().clear();
         } else {
-            http_response answer = context_.service.handle(to_std(request.target()), request.body());
+            http_response answer = context_.service.handle(to_std(request.target()), request.body(), &error_code);
             response_.result(static_cast<unsigned>(answer.status));
             // An injected HTTP status comes with the HTML page a gateway would send.
             set_body(std::move(answer.body), answer.status == 200 ? "application/json" : "text/html");
@@ -527,7 +530,7 @@ private:
             const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
             std::ostringstream line;
             line << peer_ << ' ' << request.method_string() << ' ' << redact_usersig(to_std(request.target())) << " -> "
-                 << response_.result_int() << " (" << response_.body().size() << " bytes, " << std::fixed
+                 << response_.result_int() << " ErrorCode " << error_code << " (" << response_.body().size() << " bytes, " << std::fixed
                  << std::setprecision(3) << took.count() << " ms)";
             context_.log.line(line.str());
         }

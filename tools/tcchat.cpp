@@ -24,6 +24,10 @@ commands:
   call <command> [FILE|-] --sdkappid N --identifier ADMIN (--region NAME | --endpoint URL) [--ca-file PEM]
                                               send a request; the UserSig comes from TCCHAT_USERSIG, or is
                                               generated from TCCHAT_SECRET_KEY
+       [--rate N] [--redis URL] [--max-attempts N]
+                                              N calls/s per app and command (default 200); shared by every
+                                              process through Redis (redis://[:password@]host:port/db) with
+                                              --redis; --max-attempts 1 turns retries off
   usersig gen --sdkappid N --identifier ID [--expire SECONDS]
   usersig verify --sdkappid N --identifier ID [--now UNIX_TIME] USERSIG
                                               the key is read from TCCHAT_SECRET_KEY, never from arguments

@@ -94,6 +94,7 @@ enum class code : int {
     cursor_not_advancing = 90006,  ///< a paging cursor repeated: stop instead of looping
     usersig_unavailable = 90007,   ///< the credentials provider produced no signature
     response_mismatch = 90008,     ///< a well-formed answer that cannot belong to the request
+    limiter_unavailable = 90009,   ///< the shared rate limiter cannot be reached and its policy is to fail closed
 };
 
 struct code_info {
@@ -171,6 +172,7 @@ inline constexpr code_info code_table[] = {
     {code::cursor_not_advancing, "cursor_not_advancing", "The server repeated a paging cursor.", retry_class::never},
     {code::usersig_unavailable, "usersig_unavailable", "The UserSig provider returned no signature.", retry_class::never},
     {code::response_mismatch, "response_mismatch", "The response does not match the request.", retry_class::never},
+    {code::limiter_unavailable, "limiter_unavailable", "The shared rate limiter is unavailable and fails closed.", retry_class::never},
 };
 } // namespace detail
 

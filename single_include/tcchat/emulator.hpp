@@ -489,19 +489,22 @@ public:
     emulator& operator=(const emulator&) = delete;
 
     /// The HTTP exchange: `url` is a full URL or a request target ("/v4/recentcontact/...?...").
-    http_response handle(std::string_view url, std::string_view body) {
+    /// `error_code`, when given, receives the answer's ErrorCode (0 for OK or a non-JSON HTTP fault).
+    http_response handle(std::string_view url, std::string_view body, int* error_code = nullptr) {
         std::optional<fault> injected;
         {
             std::lock_guard<std::mutex> lock(mutex_);
             injected = take_fault(command_of(url));
         }
         if (injected && injected->latency.count() > 0) std::this_thread::sleep_for(injected->latency);
+        if (error_code != nullptr) *error_code = 0;
         if (injected && injected->http_status != 0)
             return {injected->http_status, "<html><body>" + std::to_string(injected->http_status) + "</body></html>"};
 
         std::lock_guard<std::mutex> lock(mutex_);
         emulator_call call;
         std::string answer = route(url, body, call, injected ? injected->error_code : 0);
+        if (error_code != nullptr) *error_code = call.error_code;
         calls_.push_back(std::move(call));
         if (calls_.size() > options_.call_log_limit) calls_.pop_front();
         if (injected && injected->truncate_body) answer.resize(answer.size() / 2);
@@ -543,12 +546,12 @@ public:
         faults_.clear();
     }
 
-    /// Answers 60007 to calls beyond `calls_per_second` (a token bucket of one second's burst); 0 turns it off.
+    /// Answers 60007 to calls beyond `calls_per_second` for each app and command, as each endpoint page states
+    /// its own limit (a token bucket of one second's burst); 0 turns it off.
     void set_qps_cap(double calls_per_second) {
         std::lock_guard<std::mutex> lock(mutex_);
-        qps_cap_ = calls_per_second;
-        tokens_ = calls_per_second;
-        last_refill_ = std::chrono::steady_clock::now();
+        qps_cap_.reset();
+        if (calls_per_second > 0) qps_cap_.emplace(calls_per_second, calls_per_second);
     }
 
     /// The newest calls, oldest first (at most emulator_options::call_log_limit).
@@ -599,14 +602,9 @@ private:
         return std::nullopt;
     }
 
-    bool over_qps_cap() {
-        if (qps_cap_ <= 0) return false;
-        const auto now = std::chrono::steady_clock::now();
-        tokens_ = std::min(qps_cap_, tokens_ + std::chrono::duration<double>(now - last_refill_).count() * qps_cap_);
-        last_refill_ = now;
-        if (tokens_ < 1) return true;
-        tokens_ -= 1;
-        return false;
+    /// The library's token bucket, asked for a permit that must be available now.
+    bool over_qps_cap(std::uint32_t sdkappid, std::string_view command) {
+        return qps_cap_ && !qps_cap_->reserve({sdkappid, command}, std::chrono::nanoseconds(0));
     }
 
     static std::string fail(int error_code, std::string info) {
@@ -640,7 +638,7 @@ private:
             const int verdict = options_.verify_usersig(call_parameters{*app, *identifier, *usersig, call.random});
             if (verdict != 0) return answer(verdict, "usersig verification failed");
         }
-        if (over_qps_cap()) return answer(static_cast<int>(code::rest_rate_limited), "REST API call frequency limit exceeded");
+        if (over_qps_cap(*app, call.command)) return answer(static_cast<int>(code::rest_rate_limited), "REST API call frequency limit exceeded");
         if (injected_code != 0) return answer(injected_code, "injected fault");
         return run_command(call.command, *app, body, call.error_code);
     }
@@ -721,9 +719,7 @@ private:
     std::vector<fault> faults_;
     std::deque<emulator_call> calls_;
     std::mt19937 random_;
-    double qps_cap_ = 0;
-    double tokens_ = 0;
-    std::chrono::steady_clock::time_point last_refill_{};
+    std::optional<token_bucket> qps_cap_;
 };
 
 /// The emulator behind the transport concept: client code runs against it with no sockets.

@@ -3,7 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/deps.sh
-install_packages "${core_packages[@]}" libbenchmark-dev nlohmann-json3-dev python3
+install_packages "${core_packages[@]}" libbenchmark-dev nlohmann-json3-dev python3 redis-server libhiredis-dev
 cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DTCCHAT_BUILD_BENCHMARKS=ON -DTCCHAT_BUILD_TESTS=OFF \
   -DTCCHAT_BUILD_TOOLS=OFF -DTCCHAT_BUILD_EXAMPLES=OFF >/dev/null
 cmake --build build/bench --target tcchat_bench_report
+cmake --build build/bench --target tcchat_bench_limiter
+python3 bench/limiter_report.py --binary build/bench/bench/tcchat_bench_limiter --output bench/limiter_results.md

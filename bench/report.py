@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs the codec benchmarks once and reports ratios against the baselines and the issue's targets.
+"""Runs the codec benchmarks once and reports ratios against the baselines and the targets in TARGETS below.
 
     bench/report.py --binary build/bench/tcchat_bench            # runs it, prints, writes bench/results.md
     bench/report.py --json results.json                          # reports an earlier --benchmark_format=json run

@@ -3,7 +3,7 @@
 // from one input into the next). Each call's first byte picks the endpoint (bits 0-2, as in
 // harness_support.hpp) and the URL: bit 3 clear, build_url's URL for that endpoint (bit 4: a second
 // SDKAppID) and the rest is the body; bit 3 set, the text up to the first '\n' is the URL, any bytes, and
-// the rest the body. Every answer must be what spec §1.3 and §1.4 promise: HTTP 200 (the emulator answers
+// the rest the body. Every answer must be what docs/protocol.md §1.3 and §1.4 promise: HTTP 200 (the emulator answers
 // anything else only for an injected fault, and this harness injects none) with a JSON object carrying
 // ActionStatus "OK" or "FAIL", an integer ErrorCode that is 0 exactly when it is OK, and a string ErrorInfo;
 // it decodes as the endpoint's response type whenever the URL names a command, and the call log records the
@@ -75,7 +75,7 @@ void check_typed_answer(std::string_view url, std::string_view answer) {
     });
 }
 
-/// Spec §1.4: the three envelope fields, with the types and the OK/0 pairing it documents. Returns ErrorCode.
+/// protocol.md §1.4: the three envelope fields, with the types and the OK/0 pairing it documents. Returns ErrorCode.
 std::int64_t check_envelope(std::string_view answer) {
     boost::json::error_code ec;
     const boost::json::value json = boost::json::parse(answer, ec);
@@ -110,7 +110,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
         const raw_call call = read_call(static_cast<std::uint8_t>(text.front()), text.substr(1));
         const tcchat::http_response response = service.handle(call.url, call.body);
-        require(response.status == 200, "the emulator answers HTTP 200 when no fault is injected (spec §1.3)");
+        require(response.status == 200, "the emulator answers HTTP 200 when no fault is injected (protocol.md §1.3)");
         const std::int64_t error_code = check_envelope(response.body);
         check_typed_answer(call.url, response.body);
         require(service.calls().back().error_code == error_code, "the call log records the envelope's ErrorCode");

@@ -194,7 +194,7 @@ def standard_mark_seeds():
     return {"seed-" + name: text.encode() for name, text in marks.items()}
 
 
-# Spec §5.2: the public sample app's vectors, as UserSigs and as the JSON documents inside them.
+# docs/protocol.md §5.2: the public sample app's vectors, as UserSigs and as the JSON documents inside them.
 USERSIGS = {
     "python-v1": "eJyrVgrxCdYrSy1SslJQMtIzUNJRAItkpqTmlWSmZUIkKjIT87NK82CSxSnZiQUFmSlAKUMTAyiAyqVWFGQWpYJkTE1NjRDiJZm5YFFzNPXFmekgG3zKHM1T9D3LzdODi-OKs8vCqpxcAvydnV2SSv2cy03cPcpDnA2SMgu0nUxslWoBHdYzUg__",
     "cpp-v1": "eAGrVgrxCdYrSy1SslIy0jNQ0gHzi1OyEwsKMlOUrAxNDKAAIpOZkppXkpmWCdZQkZmYn1WaB9VUkpmbCtRgjqohtaIgswgkbmpqagSUglqQmQ600KfM0TxF37PcPD24OK84uyysysklwN-Z2SWp1M*53MTdozzE2SAps0DbycRWqRYAcDcx8g__",
@@ -242,7 +242,7 @@ def url_call(identifier, usersig, command=None, endpoint=0, base=0, sdkappid=140
 
 
 def url_query_seeds():
-    """Every endpoint with the spec §1.1 example values and the §5.2 UserSigs, awkward bytes in every field, and
+    """Every endpoint with the protocol.md §1.1 example values and the §5.2 UserSigs, awkward bytes in every field, and
     request targets for parse_request_target and redact_usersig alone."""
     usersigs = [text.encode() for text in USERSIGS.values()]
     seeds = {}
@@ -287,7 +287,7 @@ SECOND_APP = 16
 
 def emulator_raw_seeds():
     """Each request sample as one call; a create, search, update, get, mark and delete sequence over one user;
-    the same sequence in the second app; every URL-layer error (spec §1.6); hostile bodies."""
+    the same sequence in the second app; every URL-layer error (docs/protocol.md §1.6); hostile bodies."""
     seeds = {}
     for file, command, kind, text in samples():
         if kind == "request":

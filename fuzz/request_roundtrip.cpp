@@ -9,7 +9,7 @@ using tcchat_fuzz::require;
 
 namespace {
 
-/// validate.hpp reports the server's own codes for request mistakes: 50002, 51006 and 51011 (spec §1.7).
+/// validate.hpp reports the server's own codes for request mistakes: 50002, 51006 and 51011 (docs/protocol.md §1.7).
 void require_documented_violation(const tcchat::violation& found, std::string_view command) {
     const auto code = static_cast<tcchat::code>(found.code.value());
     require(code == tcchat::code::invalid_parameters || code == tcchat::code::item_count_out_of_range ||

@@ -1,4 +1,4 @@
-// StandardMark text (spec §4): arbitrary bytes. parse() accepts exactly what std::from_chars reads as a
+// StandardMark text (docs/protocol.md §4): arbitrary bytes. parse() accepts exactly what std::from_chars reads as a
 // base-2 uint64 (plus "" for no marks), to_string() is the minimal numeral, and the two are inverse.
 #include "harness_support.hpp"
 

@@ -1,6 +1,6 @@
-// Request URLs (spec §1.1): the first 11 bytes are the call's numbers and lengths (see call_input), the rest
+// Request URLs (docs/protocol.md §1.1): the first 11 bytes are the call's numbers and lengths (see call_input), the rest
 // its identifier, command and usersig bytes. Whatever those bytes are, build_url's URL parses back to exactly
-// the call: the path v4/recentcontact/<command> and the five query parameters in spec §1.1's order, each with
+// the call: the path v4/recentcontact/<command> and the five query parameters in §1.1's order, each with
 // its value. redact_usersig changes that URL in one place only, the usersig value, so no log line carries
 // the secret, however its key is escaped. And parse_request_target and redact_usersig take the whole input as a URL without crashing.
 #include "harness_support.hpp"
@@ -71,7 +71,7 @@ std::optional<call_input> read_call(const std::uint8_t* data, std::size_t size) 
     return input;
 }
 
-/// The query of spec §1.1, in its order, as parse_request_target must give it back.
+/// The query of docs/protocol.md §1.1, in its order, as parse_request_target must give it back.
 std::vector<std::pair<std::string, std::string>> expected_query(const tcchat::call_parameters& call) {
     return {{"sdkappid", std::to_string(call.sdkappid)},
             {"identifier", call.identifier},

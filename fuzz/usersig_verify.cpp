@@ -12,7 +12,7 @@
 
 namespace {
 
-// The public sample app of spec §5.2, so the published vectors make useful seeds.
+// The public sample app of docs/protocol.md §5.2, so the published vectors make useful seeds.
 constexpr std::uint32_t sample_sdkappid = 1400000000;
 constexpr std::string_view sample_identifier = "xiaojun";
 constexpr std::string_view sample_key = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";

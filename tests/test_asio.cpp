@@ -1,4 +1,4 @@
-// Async calls (issue: client): client::async_call and tcchat/asio.hpp's completion tokens.
+// Async calls: client::async_call and tcchat/asio.hpp's completion tokens.
 #include <tcchat/asio.hpp>
 #include <tcchat/emulator.hpp>
 

@@ -1,4 +1,4 @@
-// The client (issue: client): retries by class, UserSig renewal, deadline, statuses, rate limiting,
+// The client (README "Errors and retries"): retries by class, UserSig renewal, deadline, statuses, rate limiting,
 // pagination, batch splitting, URLs. Fake transports are scripted; time is simulated, never measured.
 #include <tcchat/client.hpp>
 #include <tcchat/emulator.hpp>
@@ -510,7 +510,7 @@ TEST_CASE("a server that repeats a cursor gets an error not a hang", "[client][p
     CHECK(pages.next()->error().code == code::cursor_not_advancing);
     CHECK_FALSE(pages.next().has_value());
 
-    scripted_transport no_cursor; // CompleteFlag 0 without NextStartIndex ends the walk (spec §6.10)
+    scripted_transport no_cursor; // CompleteFlag 0 without NextStartIndex ends the walk (docs/protocol.md §6.10)
     no_cursor.answer(200, R"({"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","CompleteFlag":0})");
     client<scripted_transport> ender(no_cursor, test_options(time));
     int count = 0;
@@ -598,7 +598,7 @@ TEST_CASE("random is written in decimal exactly as std::to_string writes it", "[
     }
 }
 
-TEST_CASE("URLs: every region backup domains percent-encoding parse back (spec §1.1 §1.2)", "[client][url]") {
+TEST_CASE("URLs: every region backup domains percent-encoding parse back (docs/protocol.md §1.1 §1.2)", "[client][url]") {
     CHECK(std::size(regions) == 8);
     CHECK(region_base_url(region::china) == "https://console.tim.qq.com");
     CHECK(region_base_url(region::china, true) == "https://adminapi.my-imcloud.com");

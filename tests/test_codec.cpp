@@ -15,7 +15,7 @@ error decode_error(std::string_view text, const decode_options& options = {}) {
 }
 } // namespace
 
-TEST_CASE("decode tolerates what live servers send (DESIGN §2 spec §1.4)", "[codec]") {
+TEST_CASE("decode tolerates what live servers send (docs/design-decisions.md §2 and docs/protocol.md §1.4)", "[codec]") {
     SECTION("unknown keys are ignored") {
         auto r = decode<delete_response>(R"({"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","Extra":{"x":[1,2]}})");
         REQUIRE(r.has_value());
@@ -28,7 +28,7 @@ TEST_CASE("decode tolerates what live servers send (DESIGN §2 spec §1.4)", "[c
         CHECK_FALSE(r->ErrorDisplay.has_value());
         CHECK(encode(*r) == R"({"ActionStatus":"FAIL","ErrorCode":51013,"ErrorInfo":"x"})");
     }
-    SECTION("Type as a numeric string is accepted and re-encoded as an integer (spec §6.2)") {
+    SECTION("Type as a numeric string is accepted and re-encoded as an integer (docs/protocol.md §6.2)") {
         auto r = decode<contact_mark_item>(R"({"Type":"2","ToGroupId":"@G"})");
         REQUIRE(r.has_value());
         CHECK(r->Type == conversation_type::group);

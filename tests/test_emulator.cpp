@@ -1,4 +1,5 @@
-// Emulator semantics (issue: emulator; spec §1.6, §1.8, §3), exercised through the in-memory transport.
+// Emulator semantics (README "The emulator and `tcchat serve`"; docs/protocol.md §1.6, §1.8, §3), exercised
+// through the in-memory transport. The § numbers in test names refer to docs/protocol.md.
 #include <tcchat/emulator.hpp>
 
 #include <catch2/catch.hpp>
@@ -237,7 +238,7 @@ TEST_CASE("users are kept apart by SDKAppID", "[emulator]") {
     CHECK(call(service, get_contact_group_request{"u", 0}, 1).GroupItem->size() == 1);
 }
 
-TEST_CASE("fault injection: codes 502 truncation QPS cap (issue: emulator)", "[emulator][faults]") {
+TEST_CASE("fault injection: codes 502 truncation QPS cap", "[emulator][faults]") {
     emulator service;
     in_memory_transport transport(service);
     const std::string url = build_url("http://emulator", "get_contact_group", {app, "admin", "sig", 1});

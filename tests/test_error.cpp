@@ -1,4 +1,4 @@
-// The error model (spec §1.6, §1.7): every documented code, its name, meaning and retry class.
+// The error model (docs/protocol.md §1.6, §1.7): every documented code, its name, meaning and retry class.
 #include <tcchat/error.hpp>
 
 #include <catch2/catch.hpp>
@@ -23,7 +23,7 @@ TEST_CASE("every documented code has a row with a unique name", "[error]") {
     CHECK(find_code(12345) == nullptr);
 }
 
-TEST_CASE("retry classes follow spec §1.6 and §1.7", "[error]") {
+TEST_CASE("retry classes follow docs/protocol.md §1.6 and §1.7", "[error]") {
     for (int transient : {60007, 60008, 60011, 60018, 60019, 70169, 70500, 50004, 50005})
         CHECK(retry_class_of(transient) == retry_class::with_backoff);
     CHECK(retry_class_of(70001) == retry_class::after_new_usersig);

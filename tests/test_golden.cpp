@@ -1,5 +1,6 @@
-// Golden tests (spec §3): every documented sample of every endpoint decodes, re-encodes to the same JSON
-// value, and every wire key is spelled out in an exact-text encoding test.
+// Golden tests (docs/protocol.md §3): every documented sample of every endpoint decodes, re-encodes to the same JSON
+// value, and every wire key is spelled out in an exact-text encoding test. The § numbers in test and section
+// names refer to docs/protocol.md.
 #include <tcchat/endpoints.hpp>
 #include <tcchat/codec.hpp>
 
@@ -44,7 +45,7 @@ std::vector<std::string> sample_files() {
 
 } // namespace
 
-TEST_CASE("every documented sample round-trips to the same JSON value (spec §3)", "[golden]") {
+TEST_CASE("every documented sample round-trips to the same JSON value (docs/protocol.md §3)", "[golden]") {
     std::set<std::string> covered;
     for (const std::string& file : sample_files()) {
         INFO(file);
@@ -69,7 +70,7 @@ TEST_CASE("every documented sample round-trips to the same JSON value (spec §3)
     CHECK(covered.size() == 16);
 }
 
-TEST_CASE("sample variants the spec calls out decode to the documented values", "[golden]") {
+TEST_CASE("sample variants docs/protocol.md calls out decode to the documented values", "[golden]") {
     SECTION("live get_contact_group: CompleteTime kept, NextStartIndex absent, \"\" and 35-char marks (§3.5)") {
         auto r = decode<get_contact_group_response>(sample("get_contact_group.response.live.json"));
         REQUIRE(r.has_value());

@@ -348,7 +348,7 @@ TEST_CASE("every sample truncated at every byte offset fails cleanly with 60003"
 }
 
 TEST_CASE("Type as a numeric string: decimal digits with an optional '-' nothing else", "[hostile]") {
-    SECTION("\"2\" is accepted (spec §6.2)") {
+    SECTION("\"2\" is accepted (docs/protocol.md §6.2)") {
         auto decoded = decode<search_contact_group_request>(search_with_type(R"("2")"));
         REQUIRE(decoded.has_value());
         CHECK(decoded->ContactItem.at(0).Type == conversation_type::group);

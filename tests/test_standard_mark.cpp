@@ -1,4 +1,4 @@
-// StandardMark (spec §4): MSB-first binary numeral, rightmost character is bit 0.
+// StandardMark (docs/protocol.md §4): MSB-first binary numeral, rightmost character is bit 0.
 #include <tcchat/standard_mark.hpp>
 
 #include <catch2/catch.hpp>
@@ -6,7 +6,7 @@
 using tcchat::mark_bit;
 using tcchat::standard_mark;
 
-TEST_CASE("every example of spec §4.2 decodes to its documented value and bits", "[standard_mark]") {
+TEST_CASE("every example of docs/protocol.md §4.2 decodes to its documented value and bits", "[standard_mark]") {
     struct example {
         const char* text;
         std::uint64_t value;

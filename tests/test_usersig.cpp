@@ -22,12 +22,12 @@ using tcchat::code;
 
 namespace {
 
-// The public sample app every official TLSSigAPIv2 repository tests with (spec §5.2).
+// The public sample app every official TLSSigAPIv2 repository tests with (docs/protocol.md §5.2).
 constexpr std::uint32_t sample_sdkappid = 1400000000;
 constexpr std::string_view sample_key = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
 constexpr std::string_view sample_identifier = "xiaojun";
 
-// Vector V1 (spec §5.2).
+// Vector V1 (docs/protocol.md §5.2).
 constexpr std::int64_t v1_time = 1700000000;
 constexpr std::int64_t v1_expire = 15552000;
 constexpr std::string_view v1_sig = "LvA7d/Iw7gSsnskvVzBDPOCCDbuNCw4GHwTC0bip+B4=";
@@ -145,7 +145,7 @@ TEST_CASE("base64 variants match RFC 4648 and reject every non-canonical spellin
         CHECK_FALSE(base64_decode(bad, tls_base64).has_value());
 }
 
-TEST_CASE("HMAC vectors of spec 5.2", "[usersig][vectors]") {
+TEST_CASE("HMAC vectors of docs/protocol.md §5.2", "[usersig][vectors]") {
     CHECK(usersig::hmac_base64(sample_sdkappid, "xiaojun", sample_key, v1_time, v1_expire) == v1_sig);
     CHECK(usersig::hmac_base64(sample_sdkappid, "admin", sample_key, 1600000000, 86400) ==
           "B0EiGEtv8jlwtFr54eCo5sR1MRR0HRBlR9ykTMYskM8=");

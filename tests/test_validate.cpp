@@ -1,5 +1,6 @@
-// Validator rules (issue: validator; spec §2.2, §3.1–§3.8, §6). Each rule is tested on both sides of its
-// boundary and asserts the code, the rule id and the JSON Pointer.
+// Validator rules (README "Validation rules"; docs/protocol.md §2.2, §3.1–§3.8, §6, the sections the § numbers
+// in test names refer to). Each rule is tested on both sides of its boundary and asserts the code, the rule id
+// and the JSON Pointer.
 #include <tcchat/validate.hpp>
 #include <tcchat/codec.hpp>
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compile-time budget (issue: integration): a TU that includes <tcchat.hpp> and encodes, validates and decodes
+# Compile-time budget (README, "Compile time"): a TU that includes <tcchat.hpp> and encodes, validates and decodes
 # all eight endpoints, against a TU that includes boost/json.hpp and boost/describe.hpp and parses one
 # document. Both with g++ -O0, best of N runs each, measured in one run of this script. The consumer TU is
 # timed twice: header-only, and with TCCHAT_SEPARATE_COMPILATION (the codec compiled once, in the TU that

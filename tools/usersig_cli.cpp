@@ -1,4 +1,4 @@
-// `tcchat usersig gen|verify` (spec §5). The SecretKey comes from TCCHAT_SECRET_KEY only.
+// `tcchat usersig gen|verify` (docs/protocol.md §5). The SecretKey comes from TCCHAT_SECRET_KEY only.
 
 #include "cli_common.hpp"
 #include "commands.hpp"

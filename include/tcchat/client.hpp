@@ -39,7 +39,7 @@ struct retry_policy {
     int max_attempts = 4; ///< including the first
     std::chrono::milliseconds initial_backoff{100};
     std::chrono::milliseconds max_backoff{3000};
-    /// Replaying create, update, mark or delete is not idempotent (DESIGN §4): opt in deliberately.
+    /// Replaying create, update, mark or delete is not idempotent (docs/design-decisions.md §4): opt in deliberately.
     bool retry_writes = false;
 };
 
@@ -66,7 +66,7 @@ struct client_options {
     /// tcchat/limiter/redis.hpp shares one budget across processes. nullptr: no limiting.
     std::shared_ptr<rate_limiter> limiter = std::make_shared<token_bucket>();
     std::chrono::milliseconds deadline{30000};        ///< for a whole call, retries included
-    std::chrono::milliseconds attempt_timeout{10000}; ///< above the service's own 3 s (spec §1.3)
+    std::chrono::milliseconds attempt_timeout{10000}; ///< above the service's own 3 s (docs/protocol.md §1.3)
     bool split_batches = true;                        ///< mark > 100 and search > 300 items go out in chunks
     decode_options decoding;
     std::function<void(const attempt_record&)> on_attempt;
@@ -113,7 +113,7 @@ inline void merge_batch(search_contact_group_response& total, search_contact_gro
 enum class cursor_step { done, advanced, stalled };
 
 /// get_contact_group: StartIndex <- NextStartIndex until CompleteFlag is 1; a missing NextStartIndex ends
-/// the listing (live answers omit it on the last page, spec §6.10).
+/// the listing (live answers omit it on the last page, docs/protocol.md §6.10).
 inline std::tuple<std::int64_t> cursor_of(const get_contact_group_request& r) { return {r.StartIndex}; }
 inline cursor_step advance(get_contact_group_request& request, const get_contact_group_response& page) {
     if (page.CompleteFlag != complete_flag::incomplete || !page.NextStartIndex) return cursor_step::done;
@@ -121,7 +121,7 @@ inline cursor_step advance(get_contact_group_request& request, const get_contact
     return cursor_step::advanced;
 }
 
-/// get_list: the four cursors of the answer go into the next request until CompleteFlag is 1 (spec §3.7).
+/// get_list: the four cursors of the answer go into the next request until CompleteFlag is 1 (docs/protocol.md §3.7).
 inline std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t> cursor_of(const get_list_request& r) {
     return {r.TimeStamp, r.StartIndex, r.TopTimeStamp, r.TopStartIndex};
 }
@@ -136,7 +136,7 @@ inline cursor_step advance(get_list_request& request, const get_list_response& p
     return cursor_step::advanced;
 }
 
-/// A well-seeded source for `random` (spec §1.1: a uint32). SplitMix64 (Steele, Lea and Flood, 2014) over a
+/// A well-seeded source for `random` (protocol.md §1.1: a uint32). SplitMix64 (Steele, Lea and Flood, 2014) over a
 /// per-thread state: a draw is an add and a mix, with neither a lock nor an atomic read-modify-write. Each
 /// thread's state is seeded once, from std::random_device, the clock and a process-wide thread counter.
 class random_source {

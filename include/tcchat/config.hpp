@@ -14,7 +14,7 @@
 #endif
 
 #ifndef TCCHAT_MAX_ARRAY_ITEMS
-// get_list and get_contact_group pages are bounded by the 1000-conversation quota (spec §1.8).
+// get_list and get_contact_group pages are bounded by the 1000-conversation quota (docs/protocol.md §1.8).
 #define TCCHAT_MAX_ARRAY_ITEMS 100000
 #endif
 

@@ -23,7 +23,7 @@ struct signed_usersig {
     std::chrono::system_clock::time_point expires_at = std::chrono::system_clock::time_point::max();
 };
 
-/// The identity a REST call is made as (spec §1.1): the app and its admin account.
+/// The identity a REST call is made as (docs/protocol.md §1.1): the app and its admin account.
 struct app_identity {
     std::uint32_t sdkappid = 0;
     std::string identifier;

@@ -29,8 +29,8 @@ namespace tcchat {
 
 struct emulator_options {
     std::size_t page_size = 100;                     ///< get_contact_group and get_list page length
-    std::size_t max_groups_per_user = 20;            ///< 51010 past it (spec §1.8)
-    std::size_t conversation_quota = 1000;           ///< 51008 past it (spec §1.8)
+    std::size_t max_groups_per_user = 20;            ///< 51010 past it (docs/protocol.md §1.8)
+    std::size_t conversation_quota = 1000;           ///< 51008 past it (docs/protocol.md §1.8)
     bool edition_supports_groups = true;             ///< false: 51013 on group and mark commands
     limits validation;                               ///< the rules requests are checked against
     decode_options decoding;
@@ -218,7 +218,7 @@ private:
         return encode(response_envelope{"FAIL", error_code, std::move(info), ""});
     }
 
-    // The URL layer: public codes for what is wrong before the command runs (spec §1.1, §1.6).
+    // The URL layer: public codes for what is wrong before the command runs (docs/protocol.md §1.1, §1.6).
     std::string route(std::string_view url, std::string_view body, emulator_call& call, int injected_code) {
         auto answer = [&](int error_code, std::string info) {
             call.error_code = error_code;

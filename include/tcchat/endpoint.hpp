@@ -26,7 +26,7 @@ template <class Endpoint>
 struct has_batch<Endpoint, std::void_t<decltype(Endpoint::batch_field), decltype(Endpoint::batch_limit)>>
     : std::true_type {};
 
-/// The full REST path of a command (spec §1.1): "v4/recentcontact/<command>".
+/// The full REST path of a command (docs/protocol.md §1.1): "v4/recentcontact/<command>".
 inline constexpr std::string_view service_path = "v4/recentcontact/";
 
 } // namespace tcchat

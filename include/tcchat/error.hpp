@@ -1,5 +1,5 @@
 #pragma once
-// Error model: every documented service and public code (spec §1.6, §1.7), the client-side codes
+// Error model: every documented service and public code (docs/protocol.md §1.6, §1.7), the client-side codes
 // tcchat adds, a std::error_category, retry classes, and the error value carried by results.
 
 #include <boost/system/result.hpp>
@@ -13,7 +13,7 @@
 
 namespace tcchat {
 
-/// How a caller should react to a code (spec §1.6/§1.7 "Retry (inferred)").
+/// How a caller should react to a code (docs/protocol.md §1.6, §1.7: inferred from each code's wording).
 enum class retry_class : std::uint8_t {
     never,             ///< a client bug, a permission or a billing state: retrying cannot help
     with_backoff,      ///< rate limits, timeouts, internal errors: retry with exponential backoff
@@ -25,7 +25,7 @@ enum class retry_class : std::uint8_t {
 enum class code : int {
     ok = 0,
 
-    // recentcontact service codes (spec §1.7)
+    // recentcontact service codes (docs/protocol.md §1.7)
     account_not_found = 50001,
     invalid_parameters = 50002,
     admin_required = 50003,
@@ -40,7 +40,7 @@ enum class code : int {
     pinned_limit_exceeded = 51012,
     edition_not_supported = 51013,
 
-    // public codes (spec §1.6)
+    // public codes (docs/protocol.md §1.6)
     http_parse_error = 60002,
     json_parse_error = 60003,
     identifier_or_usersig_invalid = 60004,
@@ -87,7 +87,7 @@ enum class code : int {
 
     // client-side codes: conditions the server never reports itself
     transport_failed = 90001,      ///< the HTTP stack could not complete the exchange
-    http_status = 90002,           ///< HTTP status other than 200 (spec §1.3)
+    http_status = 90002,           ///< HTTP status other than 200 (docs/protocol.md §1.3)
     timeout = 90003,               ///< one attempt ran out of time
     deadline_exceeded = 90004,     ///< the call's overall deadline passed
     local_limit_exceeded = 90005,  ///< a TCCHAT_MAX_* safety limit was hit
@@ -105,7 +105,7 @@ struct code_info {
 };
 
 namespace detail {
-// One row per code; meanings follow the English SDK header and endpoint pages (spec §1.6, §1.7).
+// One row per code; meanings follow the English SDK header and endpoint pages (docs/protocol.md §1.6, §1.7).
 inline constexpr code_info code_table[] = {
     {code::ok, "ok", "Success.", retry_class::never},
     {code::account_not_found, "account_not_found", "The requested UserID has not been imported into Chat.", retry_class::never},

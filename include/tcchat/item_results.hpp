@@ -1,6 +1,6 @@
 #pragma once
 // Per-item outcomes of the batch commands (create, update type 2, mark): an "OK" envelope can still carry
-// items that failed (spec §1.4, §7). failed_items() lists them so they are never silently dropped.
+// items that failed (docs/protocol.md §1.4, §7). failed_items() lists them so they are never silently dropped.
 
 #include <tcchat/endpoints.hpp>
 

@@ -1,5 +1,5 @@
 #pragma once
-// Objects shared by several endpoints (spec §1.4, §2). Member names are the wire keys, letter for letter;
+// Objects shared by several endpoints (docs/protocol.md §1.4, §2). Member names are the wire keys, letter for letter;
 // types are snake_case so that no member shares its type's name (g++ rejects that).
 //
 // Conventions of the whole model:
@@ -19,19 +19,19 @@
 
 namespace tcchat {
 
-/// `Type` (spec §2.1): an integer on the wire; numeric strings are accepted when decoding (spec §6.2).
+/// `Type` (docs/protocol.md §2.1): an integer on the wire; numeric strings are accepted when decoding (§6.2).
 enum class conversation_type : std::int32_t {
     c2c = 1,
     group = 2,
 };
 
-/// `CompleteFlag` (spec §3.5, §3.7): 0 more pages follow, 1 the listing is complete.
+/// `CompleteFlag` (docs/protocol.md §3.5, §3.7): 0 more pages follow, 1 the listing is complete.
 enum class complete_flag : std::int32_t {
     incomplete = 0,
     complete = 1,
 };
 
-/// A conversation reference (spec §2.2). Exactly one of To_Account (Type 1) or ToGroupId (Type 2).
+/// A conversation reference (docs/protocol.md §2.2). Exactly one of To_Account (Type 1) or ToGroupId (Type 2).
 struct contact_item {
     conversation_type Type{};
     std::optional<std::string> To_Account;
@@ -39,14 +39,14 @@ struct contact_item {
 };
 BOOST_DESCRIBE_STRUCT(contact_item, (), (Type, To_Account, ToGroupId))
 
-/// A conversation group (spec §2.3). GroupId is the group's server-assigned number, not a chat group ID.
+/// A conversation group (docs/protocol.md §2.3). GroupId is the group's server-assigned number, not a chat group ID.
 struct group_item {
     std::string GroupName;
     std::uint64_t GroupId = 0;
 };
 BOOST_DESCRIBE_STRUCT(group_item, (), (GroupName, GroupId))
 
-/// A conversation's group-and-mark data as search_contact_group and get_contact_group return it (spec §2.4).
+/// A conversation's group-and-mark data as search_contact_group and get_contact_group return it (protocol.md §2.4).
 struct contact_mark_item {
     conversation_type Type{};
     std::optional<std::string> To_Account;
@@ -59,7 +59,7 @@ struct contact_mark_item {
 BOOST_DESCRIBE_STRUCT(contact_mark_item, (),
                       (Type, To_Account, ToGroupId, StandardMark, CustomMark, ContactGroupId, Timestamp))
 
-/// The envelope every response carries (spec §1.4). ErrorDisplay is present in some answers only (§6.12).
+/// The envelope every response carries (docs/protocol.md §1.4). ErrorDisplay is present in some answers only (§6.12).
 struct response_envelope {
     std::string ActionStatus;
     std::int32_t ErrorCode = 0;
@@ -70,7 +70,7 @@ struct response_envelope {
 };
 BOOST_DESCRIBE_STRUCT(response_envelope, (), (ActionStatus, ErrorCode, ErrorInfo, ErrorDisplay))
 
-/// The per-item outcome of create_contact_group (spec §3.1): 0 is success.
+/// The per-item outcome of create_contact_group (docs/protocol.md §3.1): 0 is success.
 struct contact_result {
     contact_item ContactItem;
     std::int32_t ResultCode = 0;

@@ -1,6 +1,6 @@
 #pragma once
 // Rate limiting: each endpoint page states 200 calls per second, counted by the service per app (SDKAppID) across
-// every caller (docs/protocol.md, "Rate limits"). Before each attempt the client asks its limiter for a permit
+// every caller (docs/protocol.md §1.5). Before each attempt the client asks its limiter for a permit
 // under a budget key, the app and the command. A limiter answers how long the call must wait, or an error. It
 // never sleeps itself: the synchronous client sleeps on its own calling thread, and the asynchronous client
 // schedules the start through client_options::schedule, so no thread of an event loop sleeps in tcchat.
@@ -99,7 +99,7 @@ class token_bucket final : public rate_limiter {
 public:
     using clock_function = std::function<std::chrono::steady_clock::time_point()>;
 
-    static constexpr double documented_rate = 200; ///< calls per second (docs/protocol.md)
+    static constexpr double documented_rate = 200; ///< calls per second (docs/protocol.md §1.5)
 
     explicit token_bucket(budget_config budget = {}, clock_function clock = {})
         : budget_(std::move(budget)), clock_(clock ? std::move(clock) : clock_function([] { return std::chrono::steady_clock::now(); })) {}

@@ -1,5 +1,5 @@
 #pragma once
-// StandardMark (spec §4): a 64-bit set of conversation marks. On the wire it is a binary numeral whose
+// StandardMark (docs/protocol.md §4): a 64-bit set of conversation marks. On the wire it is a binary numeral whose
 // rightmost character is bit 0, of any length, leading zeros allowed, "" meaning no marks (§4.2).
 // Compare values, never strings: "11111110" and "011111110" are the same mark.
 
@@ -11,7 +11,7 @@
 
 namespace tcchat {
 
-/// Named bits (spec §4.1). Bits 4..31 are Chat-internal; 32..63 belong to the customer.
+/// Named bits (docs/protocol.md §4.1). Bits 4..31 are Chat-internal; 32..63 belong to the customer.
 enum class mark_bit : unsigned {
     favorite = 0,
     unread = 1,

@@ -34,7 +34,7 @@ struct http_header {
     std::string_view value;
 };
 
-/// What every tcchat call sends besides its URL and body: the query carries the rest (spec §1.1).
+/// What every tcchat call sends besides its URL and body: the query carries the rest (docs/protocol.md §1.1).
 inline constexpr http_header json_headers[] = {{"Content-Type", "application/json"}};
 
 /// One exchange. It stays valid, unchanged, until send returns or the completion handler is called; a
@@ -43,7 +43,7 @@ struct http_request {
     std::string url; ///< holds the usersig: log redact_usersig(url), never the url itself
     std::string body;
     boost::span<const http_header> headers = json_headers;
-    /// The service gives up after 3 s (spec §1.3), so a caller waits longer than that.
+    /// The service gives up after 3 s (docs/protocol.md §1.3), so a caller waits longer than that.
     std::chrono::milliseconds timeout{std::chrono::seconds(10)};
 };
 

@@ -1,5 +1,5 @@
 #pragma once
-// Request URLs (spec §1.1, §1.2): region domains, percent-encoding, the query every call carries, and the
+// Request URLs (docs/protocol.md §1.1, §1.2): region domains, percent-encoding, the query every call carries, and the
 // reverse (parsing a request target), which the emulator and the tests use.
 
 #include <tcchat/endpoint.hpp>
@@ -26,7 +26,7 @@ struct region_info {
     std::string_view backup_domain;
 };
 
-/// Spec §1.2. Mumbai appears on older pages only and is kept as a legacy region (§6.13).
+/// docs/protocol.md §1.2. Mumbai appears on older pages only and is kept as a legacy region (§6.13).
 inline constexpr region_info regions[] = {
     {region::china, "china", "console.tim.qq.com", "adminapi.my-imcloud.com"},
     {region::singapore, "singapore", "adminapisgp.im.qcloud.com", "adminapisgp.my-imcloud.com"},
@@ -52,7 +52,7 @@ inline std::string region_base_url(region r, bool backup = false) {
 }
 
 /// RFC 3986 percent-encoding of a query value. Unreserved characters and '*' stay as they are: the UserSig
-/// alphabet uses '*', '-' and '_' (spec §5.1), and the official SDKs send it unescaped.
+/// alphabet uses '*', '-' and '_' (docs/protocol.md §5.1), and the official SDKs send it unescaped.
 inline void append_percent_encoded(std::string& out, std::string_view text) {
     static constexpr char hex[] = "0123456789ABCDEF";
     const auto plain = [](unsigned char c) {
@@ -96,7 +96,7 @@ inline std::optional<std::string> percent_decode(std::string_view text) {
     return out;
 }
 
-/// What identifies one call on the wire (spec §1.1). `usersig` is a secret.
+/// What identifies one call on the wire (docs/protocol.md §1.1). `usersig` is a secret.
 struct call_parameters {
     std::uint32_t sdkappid = 0;
     std::string identifier;

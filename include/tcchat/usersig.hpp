@@ -1,5 +1,5 @@
 #pragma once
-// UserSig (TLSSigAPIv2, spec §5): generate, decode and verify the signature every REST call carries, and a
+// UserSig (TLSSigAPIv2, docs/protocol.md §5): generate, decode and verify the signature every REST call carries, and a
 // caching provider for the client. Opt-in: this is the only tcchat header that needs OpenSSL and zlib
 // (link libcrypto and libz: -lcrypto -lz), so users who obtain their UserSig elsewhere never pay for them.
 //
@@ -46,7 +46,7 @@ namespace tcchat::usersig {
 static_assert(TCCHAT_MAX_USERSIG_INFLATED_BYTES > 0 && TCCHAT_MAX_USERSIG_INFLATED_BYTES < UINT_MAX / 2,
               "zlib counts buffer sizes in unsigned int");
 
-/// The fields of a decoded UserSig document (spec §5.1 step 4).
+/// The fields of a decoded UserSig document (docs/protocol.md §5.1 step 4).
 struct decoded {
     std::uint32_t sdkappid = 0;
     std::string identifier;
@@ -67,7 +67,7 @@ struct base64_variant {
 
 inline constexpr base64_variant standard_base64{
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", '='};
-// TLSSigAPIv2's own URL-safe spelling (spec §5.1 step 6), not RFC 4648 base64url.
+// TLSSigAPIv2's own URL-safe spelling (docs/protocol.md §5.1 step 6), not RFC 4648 base64url.
 inline constexpr base64_variant tls_base64{
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*-", '_'};
 
@@ -172,7 +172,7 @@ inline std::optional<std::string> deflate(std::string_view bytes) {
     return compressed;
 }
 
-/// Spec §5.1 steps 5-6: zlib, then TLSSigAPIv2 base64. Shared by generate() and by tests that forge documents.
+/// protocol.md §5.1 steps 5-6: zlib, then TLSSigAPIv2 base64. Shared by generate() and by tests that forge documents.
 inline result<std::string> encode_document(std::string_view json) {
     const auto compressed = deflate(json);
     if (!compressed)
@@ -279,7 +279,7 @@ inline error invalid_argument(std::string pointer, std::string message) {
 
 inline std::int64_t decoded::expires_at() const noexcept { return detail::saturating_add(time, expire); }
 
-/// TLS.sig: standard base64 of HMAC-SHA256 over the signed lines (spec §5.1 steps 2-3). The key is used as
+/// TLS.sig: standard base64 of HMAC-SHA256 over the signed lines (docs/protocol.md §5.1 steps 2-3). The key is used as
 /// its raw bytes, exactly as the console shows it. Returns "" only if OpenSSL fails (a key over 2 GiB).
 inline std::string hmac_base64(std::uint32_t sdkappid, std::string_view identifier, std::string_view key,
                                std::int64_t time, std::int64_t expire) {
@@ -299,7 +299,7 @@ inline std::string hmac_base64(std::uint32_t sdkappid, std::string_view identifi
     return sig;
 }
 
-/// A new UserSig valid from `now` (unix seconds) for `expire` seconds (spec §5.1). The JSON uses the
+/// A new UserSig valid from `now` (unix seconds) for `expire` seconds (docs/protocol.md §5.1). The JSON uses the
 /// official Python key order; any order verifies, since the server decodes rather than compares bytes.
 inline result<std::string> generate(std::uint32_t sdkappid, std::string_view identifier, std::string_view key,
                                     std::int64_t expire, std::int64_t now) {
@@ -323,7 +323,7 @@ inline result<std::string> generate(std::uint32_t sdkappid, std::string_view ide
 }
 
 /// Reads a UserSig without checking its signature: TLSSigAPIv2 base64 (strict), zlib (inflated size capped
-/// by TCCHAT_MAX_USERSIG_INFLATED_BYTES), then a JSON object with the members of spec §5.1 step 4.
+/// by TCCHAT_MAX_USERSIG_INFLATED_BYTES), then a JSON object with the members of docs/protocol.md §5.1 step 4.
 /// Errors: 70002 empty; 90005 longer than the cap allows; 70003 anything malformed (pointer names the member).
 inline result<decoded> decode(std::string_view usersig) {
     if (usersig.empty()) return make_error(code::usersig_empty, error_origin::local, "", "the UserSig is empty");
@@ -341,7 +341,7 @@ inline result<decoded> decode(std::string_view usersig) {
     return detail::read_document(root);
 }
 
-/// Checks a UserSig the way the server does (spec §5.1): decode, then SDKAppID (70014), identifier (70013),
+/// Checks a UserSig the way the server does (protocol.md §5.1): decode, then SDKAppID (70014), identifier (70013),
 /// expiry (70001, expired once now > time + expire), and finally the HMAC, compared in constant time (70003).
 /// Decoding failures keep decode()'s codes (70002, 70003, 90005).
 inline result<decoded> verify(std::string_view usersig, std::uint32_t sdkappid, std::string_view identifier,

@@ -25,7 +25,7 @@
 namespace tcchat {
 
 /// Limits the validator applies. Defaults follow the newest page of each endpoint and are never stricter
-/// than it (DESIGN §4); strict_profile() adds the rules the spec only infers.
+/// than it (docs/design-decisions.md §4); strict_profile() adds the rules docs/protocol.md marks as inferred.
 struct limits {
     std::size_t create_group_name_max_bytes = 32;  ///< §3.1, §6.1
     std::size_t update_group_name_max_bytes = 64;  ///< §3.3 (2026 page); 32 in the strict profile
@@ -88,7 +88,7 @@ public:
         out_.violations.push_back(violation{make_error_code(c), std::move(id), at.to_pointer(), std::move(message)});
     }
 
-    /// Every string field: well-formed UTF-8 without NUL bytes (spec §7).
+    /// Every string field: well-formed UTF-8 without NUL bytes (docs/protocol.md §7).
     BOOST_FORCEINLINE void text(const path& at, std::string_view value) {
         if (plain_prefix(value) != value.size()) reject_text(at, value);
     }
@@ -125,7 +125,7 @@ public:
         required_text(root.key("From_Account"), value, "from_account.non_empty", "From_Account");
     }
 
-    /// A conversation reference (spec §2.2): Type 1 carries To_Account only, Type 2 ToGroupId only.
+    /// A conversation reference (docs/protocol.md §2.2): Type 1 carries To_Account only, Type 2 ToGroupId only.
     void contact(const path& at, const contact_item& item) {
         const path type = at.key("Type"), account = at.key("To_Account"), group = at.key("ToGroupId");
         one_of(type, item.Type, {conversation_type::c2c, conversation_type::group}, "contact_item.type", "Type",
@@ -149,7 +149,7 @@ public:
         for (std::size_t i = 0; i < items.size(); ++i) contact(at.index(i), items[i]);
     }
 
-    /// SetMark / ClearMark bit numbers (spec §3.6, §4.1).
+    /// SetMark / ClearMark bit numbers (docs/protocol.md §3.6, §4.1).
     void mark_bits(const path& at, const std::optional<std::vector<std::int64_t>>& bits, std::string_view rule,
                    std::string_view name) {
         if (!bits) return;
@@ -207,7 +207,7 @@ report run_rules(const Request& request, const limits& limits) {
     return out;
 }
 
-// One function per request, members in declaration (= document) order. Each cites its spec section.
+// One function per request, members in declaration (= document) order. Each cites its section of docs/protocol.md.
 
 // §3.1 create_contact_group
 inline void check_request(rule_checker& check, const path& root, const create_contact_group_request& r) {

@@ -10,7 +10,7 @@
 
 #include "tcchat.hpp"
 // begin tcchat/detail/emulator_store.hpp
-// The emulator's state and the documented semantics of the eight commands (spec §1.8, §3). Not
+// The emulator's state and the documented semantics of the eight commands (docs/protocol.md §1.8, §3). Not
 // thread-safe by itself: tcchat::emulator serialises every call.
 
 
@@ -52,7 +52,7 @@ struct conversation_key {
 };
 
 /// What the service keeps about one conversation. It counts against the 1000-conversation quota while it is
-/// in a group or carries a mark (spec §1.8).
+/// in a group or carries a mark (docs/protocol.md §1.8).
 struct conversation_data {
     std::vector<std::uint64_t> groups; // ascending group ids
     standard_mark mark;
@@ -422,8 +422,8 @@ namespace tcchat {
 
 struct emulator_options {
     std::size_t page_size = 100;                     ///< get_contact_group and get_list page length
-    std::size_t max_groups_per_user = 20;            ///< 51010 past it (spec §1.8)
-    std::size_t conversation_quota = 1000;           ///< 51008 past it (spec §1.8)
+    std::size_t max_groups_per_user = 20;            ///< 51010 past it (docs/protocol.md §1.8)
+    std::size_t conversation_quota = 1000;           ///< 51008 past it (docs/protocol.md §1.8)
     bool edition_supports_groups = true;             ///< false: 51013 on group and mark commands
     limits validation;                               ///< the rules requests are checked against
     decode_options decoding;
@@ -611,7 +611,7 @@ private:
         return encode(response_envelope{"FAIL", error_code, std::move(info), ""});
     }
 
-    // The URL layer: public codes for what is wrong before the command runs (spec §1.1, §1.6).
+    // The URL layer: public codes for what is wrong before the command runs (docs/protocol.md §1.1, §1.6).
     std::string route(std::string_view url, std::string_view body, emulator_call& call, int injected_code) {
         auto answer = [&](int error_code, std::string info) {
             call.error_code = error_code;

@@ -32,7 +32,7 @@
 #endif
 
 #ifndef TCCHAT_MAX_ARRAY_ITEMS
-// get_list and get_contact_group pages are bounded by the 1000-conversation quota (spec §1.8).
+// get_list and get_contact_group pages are bounded by the 1000-conversation quota (docs/protocol.md §1.8).
 #define TCCHAT_MAX_ARRAY_ITEMS 100000
 #endif
 
@@ -52,7 +52,7 @@ struct decode_options {
 } // namespace tcchat
 // end tcchat/config.hpp
 // begin tcchat/error.hpp
-// Error model: every documented service and public code (spec §1.6, §1.7), the client-side codes
+// Error model: every documented service and public code (docs/protocol.md §1.6, §1.7), the client-side codes
 // tcchat adds, a std::error_category, retry classes, and the error value carried by results.
 
 #include <boost/system/result.hpp>
@@ -66,7 +66,7 @@ struct decode_options {
 
 namespace tcchat {
 
-/// How a caller should react to a code (spec §1.6/§1.7 "Retry (inferred)").
+/// How a caller should react to a code (docs/protocol.md §1.6, §1.7: inferred from each code's wording).
 enum class retry_class : std::uint8_t {
     never,             ///< a client bug, a permission or a billing state: retrying cannot help
     with_backoff,      ///< rate limits, timeouts, internal errors: retry with exponential backoff
@@ -78,7 +78,7 @@ enum class retry_class : std::uint8_t {
 enum class code : int {
     ok = 0,
 
-    // recentcontact service codes (spec §1.7)
+    // recentcontact service codes (docs/protocol.md §1.7)
     account_not_found = 50001,
     invalid_parameters = 50002,
     admin_required = 50003,
@@ -93,7 +93,7 @@ enum class code : int {
     pinned_limit_exceeded = 51012,
     edition_not_supported = 51013,
 
-    // public codes (spec §1.6)
+    // public codes (docs/protocol.md §1.6)
     http_parse_error = 60002,
     json_parse_error = 60003,
     identifier_or_usersig_invalid = 60004,
@@ -140,7 +140,7 @@ enum class code : int {
 
     // client-side codes: conditions the server never reports itself
     transport_failed = 90001,      ///< the HTTP stack could not complete the exchange
-    http_status = 90002,           ///< HTTP status other than 200 (spec §1.3)
+    http_status = 90002,           ///< HTTP status other than 200 (docs/protocol.md §1.3)
     timeout = 90003,               ///< one attempt ran out of time
     deadline_exceeded = 90004,     ///< the call's overall deadline passed
     local_limit_exceeded = 90005,  ///< a TCCHAT_MAX_* safety limit was hit
@@ -158,7 +158,7 @@ struct code_info {
 };
 
 namespace detail {
-// One row per code; meanings follow the English SDK header and endpoint pages (spec §1.6, §1.7).
+// One row per code; meanings follow the English SDK header and endpoint pages (docs/protocol.md §1.6, §1.7).
 inline constexpr code_info code_table[] = {
     {code::ok, "ok", "Success.", retry_class::never},
     {code::account_not_found, "account_not_found", "The requested UserID has not been imported into Chat.", retry_class::never},
@@ -321,7 +321,7 @@ struct is_error_code_enum<tcchat::code> : true_type {};
 } // namespace std
 // end tcchat/error.hpp
 // begin tcchat/standard_mark.hpp
-// StandardMark (spec §4): a 64-bit set of conversation marks. On the wire it is a binary numeral whose
+// StandardMark (docs/protocol.md §4): a 64-bit set of conversation marks. On the wire it is a binary numeral whose
 // rightmost character is bit 0, of any length, leading zeros allowed, "" meaning no marks (§4.2).
 // Compare values, never strings: "11111110" and "011111110" are the same mark.
 
@@ -332,7 +332,7 @@ struct is_error_code_enum<tcchat::code> : true_type {};
 
 namespace tcchat {
 
-/// Named bits (spec §4.1). Bits 4..31 are Chat-internal; 32..63 belong to the customer.
+/// Named bits (docs/protocol.md §4.1). Bits 4..31 are Chat-internal; 32..63 belong to the customer.
 enum class mark_bit : unsigned {
     favorite = 0,
     unread = 1,
@@ -410,7 +410,7 @@ private:
 } // namespace tcchat
 // end tcchat/standard_mark.hpp
 // begin tcchat/model.hpp
-// Objects shared by several endpoints (spec §1.4, §2). Member names are the wire keys, letter for letter;
+// Objects shared by several endpoints (docs/protocol.md §1.4, §2). Member names are the wire keys, letter for letter;
 // types are snake_case so that no member shares its type's name (g++ rejects that).
 //
 // Conventions of the whole model:
@@ -429,19 +429,19 @@ private:
 
 namespace tcchat {
 
-/// `Type` (spec §2.1): an integer on the wire; numeric strings are accepted when decoding (spec §6.2).
+/// `Type` (docs/protocol.md §2.1): an integer on the wire; numeric strings are accepted when decoding (§6.2).
 enum class conversation_type : std::int32_t {
     c2c = 1,
     group = 2,
 };
 
-/// `CompleteFlag` (spec §3.5, §3.7): 0 more pages follow, 1 the listing is complete.
+/// `CompleteFlag` (docs/protocol.md §3.5, §3.7): 0 more pages follow, 1 the listing is complete.
 enum class complete_flag : std::int32_t {
     incomplete = 0,
     complete = 1,
 };
 
-/// A conversation reference (spec §2.2). Exactly one of To_Account (Type 1) or ToGroupId (Type 2).
+/// A conversation reference (docs/protocol.md §2.2). Exactly one of To_Account (Type 1) or ToGroupId (Type 2).
 struct contact_item {
     conversation_type Type{};
     std::optional<std::string> To_Account;
@@ -449,14 +449,14 @@ struct contact_item {
 };
 BOOST_DESCRIBE_STRUCT(contact_item, (), (Type, To_Account, ToGroupId))
 
-/// A conversation group (spec §2.3). GroupId is the group's server-assigned number, not a chat group ID.
+/// A conversation group (docs/protocol.md §2.3). GroupId is the group's server-assigned number, not a chat group ID.
 struct group_item {
     std::string GroupName;
     std::uint64_t GroupId = 0;
 };
 BOOST_DESCRIBE_STRUCT(group_item, (), (GroupName, GroupId))
 
-/// A conversation's group-and-mark data as search_contact_group and get_contact_group return it (spec §2.4).
+/// A conversation's group-and-mark data as search_contact_group and get_contact_group return it (protocol.md §2.4).
 struct contact_mark_item {
     conversation_type Type{};
     std::optional<std::string> To_Account;
@@ -469,7 +469,7 @@ struct contact_mark_item {
 BOOST_DESCRIBE_STRUCT(contact_mark_item, (),
                       (Type, To_Account, ToGroupId, StandardMark, CustomMark, ContactGroupId, Timestamp))
 
-/// The envelope every response carries (spec §1.4). ErrorDisplay is present in some answers only (§6.12).
+/// The envelope every response carries (docs/protocol.md §1.4). ErrorDisplay is present in some answers only (§6.12).
 struct response_envelope {
     std::string ActionStatus;
     std::int32_t ErrorCode = 0;
@@ -480,7 +480,7 @@ struct response_envelope {
 };
 BOOST_DESCRIBE_STRUCT(response_envelope, (), (ActionStatus, ErrorCode, ErrorInfo, ErrorDisplay))
 
-/// The per-item outcome of create_contact_group (spec §3.1): 0 is success.
+/// The per-item outcome of create_contact_group (docs/protocol.md §3.1): 0 is success.
 struct contact_result {
     contact_item ContactItem;
     std::int32_t ResultCode = 0;
@@ -494,7 +494,7 @@ BOOST_DESCRIBE_STRUCT(contact_result, (), (ContactItem, ResultCode, ResultInfo))
 // All eight endpoints, as a type list to iterate over (tests, CLI, emulator) and a lookup by command.
 
 // begin tcchat/api/create_contact_group.hpp
-// v4/recentcontact/create_contact_group (spec §3.1): create one conversation group with its conversations.
+// v4/recentcontact/create_contact_group (docs/protocol.md §3.1): create one conversation group with its conversations.
 
 // begin tcchat/endpoint.hpp
 // Endpoint traits. Every endpoint tag in tcchat::api names its command, its request and response types,
@@ -524,7 +524,7 @@ template <class Endpoint>
 struct has_batch<Endpoint, std::void_t<decltype(Endpoint::batch_field), decltype(Endpoint::batch_limit)>>
     : std::true_type {};
 
-/// The full REST path of a command (spec §1.1): "v4/recentcontact/<command>".
+/// The full REST path of a command (docs/protocol.md §1.1): "v4/recentcontact/<command>".
 inline constexpr std::string_view service_path = "v4/recentcontact/";
 
 } // namespace tcchat
@@ -551,7 +551,7 @@ BOOST_DESCRIBE_STRUCT(group_contact_item, (), (GroupName, ContactItem))
 
 struct create_contact_group_request {
     std::string From_Account;
-    std::vector<group_contact_item> GroupContactItem; ///< exactly one element (spec §6.16)
+    std::vector<group_contact_item> GroupContactItem; ///< exactly one element (docs/protocol.md §6.16)
 };
 BOOST_DESCRIBE_STRUCT(create_contact_group_request, (), (From_Account, GroupContactItem))
 
@@ -580,14 +580,14 @@ TCCHAT_BIND_ENDPOINT(api::create_contact_group)
 } // namespace tcchat
 // end tcchat/api/create_contact_group.hpp
 // begin tcchat/api/del_contact_group.hpp
-// v4/recentcontact/del_contact_group (spec §3.2): delete one conversation group by name.
+// v4/recentcontact/del_contact_group (docs/protocol.md §3.2): delete one conversation group by name.
 
 
 namespace tcchat {
 
 struct del_contact_group_request {
     std::string From_Account;
-    std::vector<std::string> GroupName; ///< exactly one name (spec §6.16)
+    std::vector<std::string> GroupName; ///< exactly one name (docs/protocol.md §6.16)
 };
 BOOST_DESCRIBE_STRUCT(del_contact_group_request, (), (From_Account, GroupName))
 
@@ -610,12 +610,12 @@ TCCHAT_BIND_ENDPOINT(api::del_contact_group)
 } // namespace tcchat
 // end tcchat/api/del_contact_group.hpp
 // begin tcchat/api/delete.hpp
-// v4/recentcontact/delete (spec §3.8): delete one conversation, optionally clearing roaming messages.
+// v4/recentcontact/delete (docs/protocol.md §3.8): delete one conversation, optionally clearing roaming messages.
 
 
 namespace tcchat {
 
-/// Note the key ToGroupid, lower-case "id", unlike every other endpoint (spec §2.2, §6.8).
+/// Note the key ToGroupid, lower-case "id", unlike every other endpoint (docs/protocol.md §2.2, §6.8).
 struct delete_request {
     std::string From_Account;
     conversation_type Type{};
@@ -642,7 +642,7 @@ TCCHAT_BIND_ENDPOINT(api::delete_conversation)
 } // namespace tcchat
 // end tcchat/api/delete.hpp
 // begin tcchat/api/get_contact_group.hpp
-// v4/recentcontact/get_contact_group (spec §3.5): one page of a user's group and mark data.
+// v4/recentcontact/get_contact_group (docs/protocol.md §3.5): one page of a user's group and mark data.
 
 
 namespace tcchat {
@@ -678,7 +678,7 @@ TCCHAT_BIND_ENDPOINT(api::get_contact_group)
 } // namespace tcchat
 // end tcchat/api/get_contact_group.hpp
 // begin tcchat/api/get_list.hpp
-// v4/recentcontact/get_list (spec §3.7): one page of the conversation list, with four cursors.
+// v4/recentcontact/get_list (docs/protocol.md §3.7): one page of the conversation list, with four cursors.
 
 
 namespace tcchat {
@@ -689,7 +689,7 @@ enum class top_flag : std::int32_t {
     pinned = 1,
 };
 
-/// AssistFlags 63 asks for complete conversation data (newest page, spec §6.18).
+/// AssistFlags 63 asks for complete conversation data (newest page, docs/protocol.md §6.18).
 inline constexpr std::int64_t default_assist_flags = 63;
 
 struct get_list_request {
@@ -702,7 +702,7 @@ struct get_list_request {
 };
 BOOST_DESCRIBE_STRUCT(get_list_request, (), (From_Account, TimeStamp, StartIndex, TopTimeStamp, TopStartIndex, AssistFlags))
 
-/// A conversation. Group conversations use the key GroupId here, not ToGroupId (spec §2.2).
+/// A conversation. Group conversations use the key GroupId here, not ToGroupId (docs/protocol.md §2.2).
 struct session_item {
     conversation_type Type{};
     std::optional<std::string> To_Account;
@@ -740,7 +740,7 @@ TCCHAT_BIND_ENDPOINT(api::get_list)
 } // namespace tcchat
 // end tcchat/api/get_list.hpp
 // begin tcchat/api/mark_contact.hpp
-// v4/recentcontact/mark_contact (spec §3.6): set or clear standard mark bits and custom marks.
+// v4/recentcontact/mark_contact (docs/protocol.md §3.6): set or clear standard mark bits and custom marks.
 
 
 namespace tcchat {
@@ -796,7 +796,7 @@ TCCHAT_BIND_ENDPOINT(api::mark_contact)
 } // namespace tcchat
 // end tcchat/api/mark_contact.hpp
 // begin tcchat/api/search_contact_group.hpp
-// v4/recentcontact/search_contact_group (spec §3.4): the group and mark data of up to 300 conversations.
+// v4/recentcontact/search_contact_group (docs/protocol.md §3.4): the group and mark data of up to 300 conversations.
 
 
 namespace tcchat {
@@ -807,7 +807,7 @@ struct search_contact_group_request {
 };
 BOOST_DESCRIBE_STRUCT(search_contact_group_request, (), (From_Account, ContactItem))
 
-/// The payload key is ContactResultItem although the S2 table says ContactItem (spec §6.4).
+/// The payload key is ContactResultItem although the documented field table says ContactItem (docs/protocol.md §6.4).
 struct search_contact_group_response : response_envelope {
     std::optional<std::vector<contact_mark_item>> ContactResultItem;
     std::optional<std::vector<group_item>> GroupItem;
@@ -830,7 +830,7 @@ TCCHAT_BIND_ENDPOINT(api::search_contact_group)
 } // namespace tcchat
 // end tcchat/api/search_contact_group.hpp
 // begin tcchat/api/update_contact_group.hpp
-// v4/recentcontact/update_contact_group (spec §3.3): rename a group, or add/remove its conversations.
+// v4/recentcontact/update_contact_group (docs/protocol.md §3.3): rename a group, or add/remove its conversations.
 
 
 namespace tcchat {
@@ -869,7 +869,7 @@ BOOST_DESCRIBE_STRUCT(update_group, (), (UpdateGroupType, OldGroupName, NewGroup
 struct update_contact_group_request {
     std::string From_Account;
     update_type UpdateType = update_type::group;
-    std::optional<update_group> UpdateGroup; ///< "Required: No", yet needed for UpdateType 1 (spec §6.14)
+    std::optional<update_group> UpdateGroup; ///< "Required: No", yet needed for UpdateType 1 (docs/protocol.md §6.14)
 };
 BOOST_DESCRIBE_STRUCT(update_contact_group_request, (), (From_Account, UpdateType, UpdateGroup))
 
@@ -946,7 +946,7 @@ bool visit_endpoint(std::string_view command, Visitor&& visit) {
 
 // begin tcchat/detail/dom_decoder.hpp
 // Decoding of described structs from a Boost.JSON DOM. Tolerant the way a real client must be: unknown
-// keys are ignored, absent or null optionals are empty, wire enums accept numeric strings (spec §6.2).
+// keys are ignored, absent or null optionals are empty, wire enums accept numeric strings (docs/protocol.md §6.2).
 // Every failure names its field by JSON Pointer.
 
 // begin tcchat/detail/json_pointer.hpp
@@ -1668,7 +1668,7 @@ inline std::uint64_t runtime_key_signature(std::string_view key) noexcept {
 /// at most 64 significant bits: standard_mark::parse then produces the error (the accepted set is the same).
 inline bool parse_mark_fast(std::string_view text, std::uint64_t& out) noexcept {
     std::size_t at = 0;
-    while (at < text.size() && text[at] == '0') ++at; // leading zeros are not counted (spec §4.2)
+    while (at < text.size() && text[at] == '0') ++at; // leading zeros are not counted (docs/protocol.md §4.2)
     const std::size_t significant = text.size() - at;
     if (significant > standard_mark::bit_count) return false;
     std::uint64_t value = 0;
@@ -1768,7 +1768,7 @@ constexpr type_ops make_ops() {
         ops.kind = shape::integer;
         ops.integer_name = integer_type_name<Int>();
         ops.is_signed = std::is_signed_v<Int>;
-        ops.accepts_numeric_string = std::is_enum_v<T>; // wire enums only (spec §6.2)
+        ops.accepts_numeric_string = std::is_enum_v<T>; // wire enums only (docs/protocol.md §6.2)
         ops.from_int64 = &integer_access<Int>::from_int64;
         ops.from_uint64 = &integer_access<Int>::from_uint64;
         ops.from_digits = &integer_access<Int>::from_digits;
@@ -2672,7 +2672,7 @@ inline std::size_t find_invalid_utf8(std::string_view text) noexcept { return sc
 namespace tcchat {
 
 /// Limits the validator applies. Defaults follow the newest page of each endpoint and are never stricter
-/// than it (DESIGN §4); strict_profile() adds the rules the spec only infers.
+/// than it (docs/design-decisions.md §4); strict_profile() adds the rules docs/protocol.md marks as inferred.
 struct limits {
     std::size_t create_group_name_max_bytes = 32;  ///< §3.1, §6.1
     std::size_t update_group_name_max_bytes = 64;  ///< §3.3 (2026 page); 32 in the strict profile
@@ -2735,7 +2735,7 @@ public:
         out_.violations.push_back(violation{make_error_code(c), std::move(id), at.to_pointer(), std::move(message)});
     }
 
-    /// Every string field: well-formed UTF-8 without NUL bytes (spec §7).
+    /// Every string field: well-formed UTF-8 without NUL bytes (docs/protocol.md §7).
     BOOST_FORCEINLINE void text(const path& at, std::string_view value) {
         if (plain_prefix(value) != value.size()) reject_text(at, value);
     }
@@ -2772,7 +2772,7 @@ public:
         required_text(root.key("From_Account"), value, "from_account.non_empty", "From_Account");
     }
 
-    /// A conversation reference (spec §2.2): Type 1 carries To_Account only, Type 2 ToGroupId only.
+    /// A conversation reference (docs/protocol.md §2.2): Type 1 carries To_Account only, Type 2 ToGroupId only.
     void contact(const path& at, const contact_item& item) {
         const path type = at.key("Type"), account = at.key("To_Account"), group = at.key("ToGroupId");
         one_of(type, item.Type, {conversation_type::c2c, conversation_type::group}, "contact_item.type", "Type",
@@ -2796,7 +2796,7 @@ public:
         for (std::size_t i = 0; i < items.size(); ++i) contact(at.index(i), items[i]);
     }
 
-    /// SetMark / ClearMark bit numbers (spec §3.6, §4.1).
+    /// SetMark / ClearMark bit numbers (docs/protocol.md §3.6, §4.1).
     void mark_bits(const path& at, const std::optional<std::vector<std::int64_t>>& bits, std::string_view rule,
                    std::string_view name) {
         if (!bits) return;
@@ -2854,7 +2854,7 @@ report run_rules(const Request& request, const limits& limits) {
     return out;
 }
 
-// One function per request, members in declaration (= document) order. Each cites its spec section.
+// One function per request, members in declaration (= document) order. Each cites its section of docs/protocol.md.
 
 // §3.1 create_contact_group
 inline void check_request(rule_checker& check, const path& root, const create_contact_group_request& r) {
@@ -3053,7 +3053,7 @@ TCCHAT_DETAIL_DOCUMENTED_REQUESTS(TCCHAT_DETAIL_VALIDATE_OF)
 #endif
 // begin tcchat/item_results.hpp
 // Per-item outcomes of the batch commands (create, update type 2, mark): an "OK" envelope can still carry
-// items that failed (spec §1.4, §7). failed_items() lists them so they are never silently dropped.
+// items that failed (docs/protocol.md §1.4, §7). failed_items() lists them so they are never silently dropped.
 
 
 #include <string>
@@ -3107,7 +3107,7 @@ std::vector<item_failure> failed_items(const Response&) {
 } // namespace tcchat
 // end tcchat/item_results.hpp
 // begin tcchat/url.hpp
-// Request URLs (spec §1.1, §1.2): region domains, percent-encoding, the query every call carries, and the
+// Request URLs (docs/protocol.md §1.1, §1.2): region domains, percent-encoding, the query every call carries, and the
 // reverse (parsing a request target), which the emulator and the tests use.
 
 
@@ -3132,7 +3132,7 @@ struct region_info {
     std::string_view backup_domain;
 };
 
-/// Spec §1.2. Mumbai appears on older pages only and is kept as a legacy region (§6.13).
+/// docs/protocol.md §1.2. Mumbai appears on older pages only and is kept as a legacy region (§6.13).
 inline constexpr region_info regions[] = {
     {region::china, "china", "console.tim.qq.com", "adminapi.my-imcloud.com"},
     {region::singapore, "singapore", "adminapisgp.im.qcloud.com", "adminapisgp.my-imcloud.com"},
@@ -3158,7 +3158,7 @@ inline std::string region_base_url(region r, bool backup = false) {
 }
 
 /// RFC 3986 percent-encoding of a query value. Unreserved characters and '*' stay as they are: the UserSig
-/// alphabet uses '*', '-' and '_' (spec §5.1), and the official SDKs send it unescaped.
+/// alphabet uses '*', '-' and '_' (docs/protocol.md §5.1), and the official SDKs send it unescaped.
 inline void append_percent_encoded(std::string& out, std::string_view text) {
     static constexpr char hex[] = "0123456789ABCDEF";
     const auto plain = [](unsigned char c) {
@@ -3202,7 +3202,7 @@ inline std::optional<std::string> percent_decode(std::string_view text) {
     return out;
 }
 
-/// What identifies one call on the wire (spec §1.1). `usersig` is a secret.
+/// What identifies one call on the wire (docs/protocol.md §1.1). `usersig` is a secret.
 struct call_parameters {
     std::uint32_t sdkappid = 0;
     std::string identifier;
@@ -3462,7 +3462,7 @@ struct signed_usersig {
     std::chrono::system_clock::time_point expires_at = std::chrono::system_clock::time_point::max();
 };
 
-/// The identity a REST call is made as (spec §1.1): the app and its admin account.
+/// The identity a REST call is made as (docs/protocol.md §1.1): the app and its admin account.
 struct app_identity {
     std::uint32_t sdkappid = 0;
     std::string identifier;
@@ -3586,7 +3586,7 @@ private:
 // end tcchat/credentials.hpp
 // begin tcchat/rate_limiter.hpp
 // Rate limiting: each endpoint page states 200 calls per second, counted by the service per app (SDKAppID) across
-// every caller (docs/protocol.md, "Rate limits"). Before each attempt the client asks its limiter for a permit
+// every caller (docs/protocol.md §1.5). Before each attempt the client asks its limiter for a permit
 // under a budget key, the app and the command. A limiter answers how long the call must wait, or an error. It
 // never sleeps itself: the synchronous client sleeps on its own calling thread, and the asynchronous client
 // schedules the start through client_options::schedule, so no thread of an event loop sleeps in tcchat.
@@ -3684,7 +3684,7 @@ class token_bucket final : public rate_limiter {
 public:
     using clock_function = std::function<std::chrono::steady_clock::time_point()>;
 
-    static constexpr double documented_rate = 200; ///< calls per second (docs/protocol.md)
+    static constexpr double documented_rate = 200; ///< calls per second (docs/protocol.md §1.5)
 
     explicit token_bucket(budget_config budget = {}, clock_function clock = {})
         : budget_(std::move(budget)), clock_(clock ? std::move(clock) : clock_function([] { return std::chrono::steady_clock::now(); })) {}
@@ -3782,7 +3782,7 @@ struct http_header {
     std::string_view value;
 };
 
-/// What every tcchat call sends besides its URL and body: the query carries the rest (spec §1.1).
+/// What every tcchat call sends besides its URL and body: the query carries the rest (docs/protocol.md §1.1).
 inline constexpr http_header json_headers[] = {{"Content-Type", "application/json"}};
 
 /// One exchange. It stays valid, unchanged, until send returns or the completion handler is called; a
@@ -3791,7 +3791,7 @@ struct http_request {
     std::string url; ///< holds the usersig: log redact_usersig(url), never the url itself
     std::string body;
     boost::span<const http_header> headers = json_headers;
-    /// The service gives up after 3 s (spec §1.3), so a caller waits longer than that.
+    /// The service gives up after 3 s (docs/protocol.md §1.3), so a caller waits longer than that.
     std::chrono::milliseconds timeout{std::chrono::seconds(10)};
 };
 
@@ -3962,7 +3962,7 @@ struct retry_policy {
     int max_attempts = 4; ///< including the first
     std::chrono::milliseconds initial_backoff{100};
     std::chrono::milliseconds max_backoff{3000};
-    /// Replaying create, update, mark or delete is not idempotent (DESIGN §4): opt in deliberately.
+    /// Replaying create, update, mark or delete is not idempotent (docs/design-decisions.md §4): opt in deliberately.
     bool retry_writes = false;
 };
 
@@ -3989,7 +3989,7 @@ struct client_options {
     /// tcchat/limiter/redis.hpp shares one budget across processes. nullptr: no limiting.
     std::shared_ptr<rate_limiter> limiter = std::make_shared<token_bucket>();
     std::chrono::milliseconds deadline{30000};        ///< for a whole call, retries included
-    std::chrono::milliseconds attempt_timeout{10000}; ///< above the service's own 3 s (spec §1.3)
+    std::chrono::milliseconds attempt_timeout{10000}; ///< above the service's own 3 s (docs/protocol.md §1.3)
     bool split_batches = true;                        ///< mark > 100 and search > 300 items go out in chunks
     decode_options decoding;
     std::function<void(const attempt_record&)> on_attempt;
@@ -4036,7 +4036,7 @@ inline void merge_batch(search_contact_group_response& total, search_contact_gro
 enum class cursor_step { done, advanced, stalled };
 
 /// get_contact_group: StartIndex <- NextStartIndex until CompleteFlag is 1; a missing NextStartIndex ends
-/// the listing (live answers omit it on the last page, spec §6.10).
+/// the listing (live answers omit it on the last page, docs/protocol.md §6.10).
 inline std::tuple<std::int64_t> cursor_of(const get_contact_group_request& r) { return {r.StartIndex}; }
 inline cursor_step advance(get_contact_group_request& request, const get_contact_group_response& page) {
     if (page.CompleteFlag != complete_flag::incomplete || !page.NextStartIndex) return cursor_step::done;
@@ -4044,7 +4044,7 @@ inline cursor_step advance(get_contact_group_request& request, const get_contact
     return cursor_step::advanced;
 }
 
-/// get_list: the four cursors of the answer go into the next request until CompleteFlag is 1 (spec §3.7).
+/// get_list: the four cursors of the answer go into the next request until CompleteFlag is 1 (docs/protocol.md §3.7).
 inline std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t> cursor_of(const get_list_request& r) {
     return {r.TimeStamp, r.StartIndex, r.TopTimeStamp, r.TopStartIndex};
 }
@@ -4059,7 +4059,7 @@ inline cursor_step advance(get_list_request& request, const get_list_response& p
     return cursor_step::advanced;
 }
 
-/// A well-seeded source for `random` (spec §1.1: a uint32). SplitMix64 (Steele, Lea and Flood, 2014) over a
+/// A well-seeded source for `random` (protocol.md §1.1: a uint32). SplitMix64 (Steele, Lea and Flood, 2014) over a
 /// per-thread state: a draw is an add and a mix, with neither a lock nor an atomic read-modify-write. Each
 /// thread's state is seeded once, from std::random_device, the clock and a process-wide thread counter.
 class random_source {

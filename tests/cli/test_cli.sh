@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CLI contract tests: exit codes and JSON output of `tcchat` (issue: foundation, validator).
+# CLI contract tests: exit codes and JSON output of `tcchat` (README "Command-line tool").
 # usage: test_cli.sh PATH/TO/tcchat SAMPLES_DIR
 set -u
 tcchat=$1
@@ -57,7 +57,7 @@ expect "unknown endpoint" 64 '' -- "$tcchat" decode nope request /dev/null
 expect "help" 0 'usage: tcchat' -- "$tcchat" --help
 expect "version" 0 'tcchat 0.' -- "$tcchat" --version
 
-# usersig gen/verify (spec §5.2 vector V1); the key only ever comes from the environment.
+# usersig gen/verify (docs/protocol.md §5.2 vector V1); the key only ever comes from the environment.
 key=5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e
 v1='eJyrVgrxCdYrSy1SslJQMtIzUNJRAItkpqTmlWSmZUIkKjIT87NK82CSxSnZiQUFmSlAKUMTAyiAyqVWFGQWpYJkTE1NjRDiJZm5YFFzNPXFmekgG3zKHM1T9D3LzdODi-OKs8vCqpxcAvydnV2SSv2cy03cPcpDnA2SMgu0nUxslWoBHdYzUg__'
 if "$tcchat" usersig 2>&1 | grep -q "no UserSig support"; then

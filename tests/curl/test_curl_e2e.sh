@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# libcurl transport end to end (issue: client), through `tcchat call`, which uses tcchat::curl_transport:
+# libcurl transport end to end, through `tcchat call`, which uses tcchat::curl_transport:
 #   1. against `tcchat serve` on loopback: every endpoint answers as the emulator does;
 #   2. against a loopback HTTPS server with a self-signed certificate: fails without the CA, connects with it.
 # usage: test_curl_e2e.sh PATH/TO/tcchat WORK_DIR

@@ -1,4 +1,4 @@
-// Separate compilation (issue: integration): this TU only declares the documented messages' codec and
+// Separate compilation (README "Install"): this TU only declares the documented messages' codec and
 // validator (TCCHAT_SEPARATE_COMPILATION); src.cpp compiles them. The program runs a client call against the
 // emulator and a decode/validate/encode round trip, so a missing or mismatched instantiation fails to link
 // or to run. CMake also checks this object's symbols: decode is referenced here, never defined.

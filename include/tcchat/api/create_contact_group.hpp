@@ -1,5 +1,5 @@
 #pragma once
-// v4/recentcontact/create_contact_group (spec §3.1): create one conversation group with its conversations.
+// v4/recentcontact/create_contact_group (docs/protocol.md §3.1): create one conversation group with its conversations.
 
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
@@ -14,7 +14,7 @@ BOOST_DESCRIBE_STRUCT(group_contact_item, (), (GroupName, ContactItem))
 
 struct create_contact_group_request {
     std::string From_Account;
-    std::vector<group_contact_item> GroupContactItem; ///< exactly one element (spec §6.16)
+    std::vector<group_contact_item> GroupContactItem; ///< exactly one element (docs/protocol.md §6.16)
 };
 BOOST_DESCRIBE_STRUCT(create_contact_group_request, (), (From_Account, GroupContactItem))
 

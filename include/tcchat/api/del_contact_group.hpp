@@ -1,5 +1,5 @@
 #pragma once
-// v4/recentcontact/del_contact_group (spec §3.2): delete one conversation group by name.
+// v4/recentcontact/del_contact_group (docs/protocol.md §3.2): delete one conversation group by name.
 
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
@@ -8,7 +8,7 @@ namespace tcchat {
 
 struct del_contact_group_request {
     std::string From_Account;
-    std::vector<std::string> GroupName; ///< exactly one name (spec §6.16)
+    std::vector<std::string> GroupName; ///< exactly one name (docs/protocol.md §6.16)
 };
 BOOST_DESCRIBE_STRUCT(del_contact_group_request, (), (From_Account, GroupName))
 

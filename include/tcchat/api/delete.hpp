@@ -1,12 +1,12 @@
 #pragma once
-// v4/recentcontact/delete (spec §3.8): delete one conversation, optionally clearing roaming messages.
+// v4/recentcontact/delete (docs/protocol.md §3.8): delete one conversation, optionally clearing roaming messages.
 
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
 
 namespace tcchat {
 
-/// Note the key ToGroupid, lower-case "id", unlike every other endpoint (spec §2.2, §6.8).
+/// Note the key ToGroupid, lower-case "id", unlike every other endpoint (docs/protocol.md §2.2, §6.8).
 struct delete_request {
     std::string From_Account;
     conversation_type Type{};

@@ -1,5 +1,5 @@
 #pragma once
-// v4/recentcontact/get_contact_group (spec §3.5): one page of a user's group and mark data.
+// v4/recentcontact/get_contact_group (docs/protocol.md §3.5): one page of a user's group and mark data.
 
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>

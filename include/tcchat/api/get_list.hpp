@@ -1,5 +1,5 @@
 #pragma once
-// v4/recentcontact/get_list (spec §3.7): one page of the conversation list, with four cursors.
+// v4/recentcontact/get_list (docs/protocol.md §3.7): one page of the conversation list, with four cursors.
 
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
@@ -12,7 +12,7 @@ enum class top_flag : std::int32_t {
     pinned = 1,
 };
 
-/// AssistFlags 63 asks for complete conversation data (newest page, spec §6.18).
+/// AssistFlags 63 asks for complete conversation data (newest page, docs/protocol.md §6.18).
 inline constexpr std::int64_t default_assist_flags = 63;
 
 struct get_list_request {
@@ -25,7 +25,7 @@ struct get_list_request {
 };
 BOOST_DESCRIBE_STRUCT(get_list_request, (), (From_Account, TimeStamp, StartIndex, TopTimeStamp, TopStartIndex, AssistFlags))
 
-/// A conversation. Group conversations use the key GroupId here, not ToGroupId (spec §2.2).
+/// A conversation. Group conversations use the key GroupId here, not ToGroupId (docs/protocol.md §2.2).
 struct session_item {
     conversation_type Type{};
     std::optional<std::string> To_Account;

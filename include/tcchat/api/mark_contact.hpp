@@ -1,5 +1,5 @@
 #pragma once
-// v4/recentcontact/mark_contact (spec §3.6): set or clear standard mark bits and custom marks.
+// v4/recentcontact/mark_contact (docs/protocol.md §3.6): set or clear standard mark bits and custom marks.
 
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>

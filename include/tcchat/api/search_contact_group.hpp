@@ -1,5 +1,5 @@
 #pragma once
-// v4/recentcontact/search_contact_group (spec §3.4): the group and mark data of up to 300 conversations.
+// v4/recentcontact/search_contact_group (docs/protocol.md §3.4): the group and mark data of up to 300 conversations.
 
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
@@ -12,7 +12,7 @@ struct search_contact_group_request {
 };
 BOOST_DESCRIBE_STRUCT(search_contact_group_request, (), (From_Account, ContactItem))
 
-/// The payload key is ContactResultItem although the S2 table says ContactItem (spec §6.4).
+/// The payload key is ContactResultItem although the documented field table says ContactItem (docs/protocol.md §6.4).
 struct search_contact_group_response : response_envelope {
     std::optional<std::vector<contact_mark_item>> ContactResultItem;
     std::optional<std::vector<group_item>> GroupItem;

@@ -1,5 +1,5 @@
 #pragma once
-// v4/recentcontact/update_contact_group (spec §3.3): rename a group, or add/remove its conversations.
+// v4/recentcontact/update_contact_group (docs/protocol.md §3.3): rename a group, or add/remove its conversations.
 
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
@@ -40,7 +40,7 @@ BOOST_DESCRIBE_STRUCT(update_group, (), (UpdateGroupType, OldGroupName, NewGroup
 struct update_contact_group_request {
     std::string From_Account;
     update_type UpdateType = update_type::group;
-    std::optional<update_group> UpdateGroup; ///< "Required: No", yet needed for UpdateType 1 (spec §6.14)
+    std::optional<update_group> UpdateGroup; ///< "Required: No", yet needed for UpdateType 1 (docs/protocol.md §6.14)
 };
 BOOST_DESCRIBE_STRUCT(update_contact_group_request, (), (From_Account, UpdateType, UpdateGroup))
 

@@ -1,6 +1,6 @@
 #pragma once
 // Decoding of described structs from a Boost.JSON DOM. Tolerant the way a real client must be: unknown
-// keys are ignored, absent or null optionals are empty, wire enums accept numeric strings (spec §6.2).
+// keys are ignored, absent or null optionals are empty, wire enums accept numeric strings (docs/protocol.md §6.2).
 // Every failure names its field by JSON Pointer.
 
 #include <tcchat/config.hpp>

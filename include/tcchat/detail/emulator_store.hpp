@@ -1,5 +1,5 @@
 #pragma once
-// The emulator's state and the documented semantics of the eight commands (spec §1.8, §3). Not
+// The emulator's state and the documented semantics of the eight commands (docs/protocol.md §1.8, §3). Not
 // thread-safe by itself: tcchat::emulator serialises every call.
 
 #include <tcchat/endpoints.hpp>
@@ -42,7 +42,7 @@ struct conversation_key {
 };
 
 /// What the service keeps about one conversation. It counts against the 1000-conversation quota while it is
-/// in a group or carries a mark (spec §1.8).
+/// in a group or carries a mark (docs/protocol.md §1.8).
 struct conversation_data {
     std::vector<std::uint64_t> groups; // ascending group ids
     standard_mark mark;

@@ -249,7 +249,7 @@ inline std::uint64_t runtime_key_signature(std::string_view key) noexcept {
 /// at most 64 significant bits: standard_mark::parse then produces the error (the accepted set is the same).
 inline bool parse_mark_fast(std::string_view text, std::uint64_t& out) noexcept {
     std::size_t at = 0;
-    while (at < text.size() && text[at] == '0') ++at; // leading zeros are not counted (spec §4.2)
+    while (at < text.size() && text[at] == '0') ++at; // leading zeros are not counted (docs/protocol.md §4.2)
     const std::size_t significant = text.size() - at;
     if (significant > standard_mark::bit_count) return false;
     std::uint64_t value = 0;
@@ -349,7 +349,7 @@ constexpr type_ops make_ops() {
         ops.kind = shape::integer;
         ops.integer_name = integer_type_name<Int>();
         ops.is_signed = std::is_signed_v<Int>;
-        ops.accepts_numeric_string = std::is_enum_v<T>; // wire enums only (spec §6.2)
+        ops.accepts_numeric_string = std::is_enum_v<T>; // wire enums only (docs/protocol.md §6.2)
         ops.from_int64 = &integer_access<Int>::from_int64;
         ops.from_uint64 = &integer_access<Int>::from_uint64;
         ops.from_digits = &integer_access<Int>::from_digits;

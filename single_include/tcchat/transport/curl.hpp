@@ -3,7 +3,7 @@
 // Opt-in libcurl transport (the only tcchat header that includes curl). Link CURL::libcurl.
 //
 // Thread-safety: one curl_transport owns one easy handle and serialises its calls with a mutex; the handle
-// keeps its connection alive between calls (spec §1.3 asks for long connections). For parallel calls, give
+// keeps its connection alive between calls (docs/protocol.md §1.3 asks for long connections). For parallel calls, give
 // each thread its own curl_transport. curl_global_init runs once, on first construction.
 
 #include "../tcchat.hpp"

@@ -91,51 +91,6 @@ using response_of = typename endpoint_of_t<Request>::response;
 
 namespace detail {
 
-inline void merge_batch(mark_contact_response& total, mark_contact_response&& part) {
-    if (!total.ResultItem) total.ResultItem.emplace();
-    if (part.ResultItem) total.ResultItem->insert(total.ResultItem->end(), part.ResultItem->begin(), part.ResultItem->end());
-}
-
-/// Groups appear in several chunks' answers: keep each GroupId once, in order of first appearance.
-inline void merge_batch(search_contact_group_response& total, search_contact_group_response&& part) {
-    if (!total.ContactResultItem) total.ContactResultItem.emplace();
-    if (!total.GroupItem) total.GroupItem.emplace();
-    if (part.ContactResultItem)
-        total.ContactResultItem->insert(total.ContactResultItem->end(), part.ContactResultItem->begin(), part.ContactResultItem->end());
-    if (part.GroupItem)
-        for (auto& group : *part.GroupItem) {
-            const bool seen = std::any_of(total.GroupItem->begin(), total.GroupItem->end(),
-                                          [&](const group_item& g) { return g.GroupId == group.GroupId; });
-            if (!seen) total.GroupItem->push_back(std::move(group));
-        }
-}
-
-enum class cursor_step { done, advanced, stalled };
-
-/// get_contact_group: StartIndex <- NextStartIndex until CompleteFlag is 1; a missing NextStartIndex ends
-/// the listing (live answers omit it on the last page, docs/protocol.md §6.10).
-inline std::tuple<std::int64_t> cursor_of(const get_contact_group_request& r) { return {r.StartIndex}; }
-inline cursor_step advance(get_contact_group_request& request, const get_contact_group_response& page) {
-    if (page.CompleteFlag != complete_flag::incomplete || !page.NextStartIndex) return cursor_step::done;
-    request.StartIndex = *page.NextStartIndex;
-    return cursor_step::advanced;
-}
-
-/// get_list: the four cursors of the answer go into the next request until CompleteFlag is 1 (docs/protocol.md §3.7).
-inline std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t> cursor_of(const get_list_request& r) {
-    return {r.TimeStamp, r.StartIndex, r.TopTimeStamp, r.TopStartIndex};
-}
-inline cursor_step advance(get_list_request& request, const get_list_response& page) {
-    if (page.CompleteFlag != complete_flag::incomplete || !page.TimeStamp || !page.StartIndex || !page.TopTimeStamp ||
-        !page.TopStartIndex)
-        return cursor_step::done;
-    request.TimeStamp = *page.TimeStamp;
-    request.StartIndex = *page.StartIndex;
-    request.TopTimeStamp = *page.TopTimeStamp;
-    request.TopStartIndex = *page.TopStartIndex;
-    return cursor_step::advanced;
-}
-
 /// A well-seeded source for `random` (protocol.md §1.1: a uint32). SplitMix64 (Steele, Lea and Flood, 2014) over a
 /// per-thread state: a draw is an add and a mix, with neither a lock nor an atomic read-modify-write. Each
 /// thread's state is seeded once, from std::random_device, the clock and a process-wide thread counter.
@@ -357,7 +312,7 @@ private:
                 return e;
             }
             static_cast<response_envelope&>(merged) = static_cast<const response_envelope&>(*part);
-            detail::merge_batch(merged, std::move(*part));
+            endpoint::merge(merged, std::move(*part));
         }
         return merged;
     }
@@ -570,6 +525,9 @@ private:
 /// loop. Also a range: `for (const auto& page : client.pages(request))`.
 template <class Client, class Request>
 class pager {
+    using endpoint = endpoint_of_t<Request>;
+    static_assert(has_paging<endpoint>::value, "pages() walks get_contact_group and get_list, the paged endpoints");
+
 public:
     using page_result = result<response_of<Request>>;
 
@@ -577,14 +535,14 @@ public:
 
     std::optional<page_result> next() {
         if (finished_) return std::nullopt;
-        if (!seen_.insert(detail::cursor_of(request_)).second) {
+        if (!seen_.insert(endpoint::cursor(request_)).second) {
             finished_ = true;
             return page_result(make_error(code::cursor_not_advancing, error_origin::server, "",
                                           "the server repeated a paging cursor after " + std::to_string(pages_) + " pages"));
         }
         page_result page = client_->call(request_);
         ++pages_;
-        if (!page || detail::advance(request_, *page) == detail::cursor_step::done) finished_ = true;
+        if (!page || !endpoint::advance(request_, *page)) finished_ = true;
         return page;
     }
 
@@ -619,7 +577,7 @@ public:
 private:
     Client* client_;
     Request request_;
-    std::set<decltype(detail::cursor_of(std::declval<const Request&>()))> seen_;
+    std::set<decltype(endpoint::cursor(std::declval<const Request&>()))> seen_;
     std::size_t pages_ = 0;
     bool finished_ = false;
 };

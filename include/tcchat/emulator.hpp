@@ -277,8 +277,7 @@ private:
             const violation& first = violations.violations.front();
             return refuse(first.code.value(), first.rule + " " + first.pointer + ": " + first.message);
         }
-        constexpr bool gated = Endpoint::command != "get_list" && Endpoint::command != "delete";
-        if (gated && !options_.edition_supports_groups)
+        if (Endpoint::needs_group_edition && !options_.edition_supports_groups)
             return refuse(static_cast<int>(code::edition_not_supported),
                         "the app's edition does not support conversation groups or marks");
         // A user with no state runs against an empty store, which is kept only if the command left something in

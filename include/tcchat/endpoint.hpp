@@ -1,10 +1,17 @@
 #pragma once
-// Endpoint traits. Every endpoint tag in tcchat::api names its command, its request and response types,
-// whether it only reads (safe to retry), and, for batch endpoints, the batch member and its limit.
+// Endpoint traits: everything the client, the emulator and the tools know about one endpoint lives in its tag
+// in tcchat::api (tcchat/api/<command>.hpp):
+//   command, request, response      the wire name and the two messages
+//   is_read                         only reads: safe to retry
+//   needs_group_edition             answered 51013 on an edition without conversation groups and marks
+//   batch_field, batch_limit, merge a batch endpoint: its item list, the documented limit, and how the answers
+//                                   to the chunks of an oversized batch join into one
+//   cursor, advance                 a paged endpoint: what tells its pages apart, and how to ask for the next
 
 #include <cstddef>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 namespace tcchat {
 
@@ -24,6 +31,13 @@ struct has_batch : std::false_type {};
 
 template <class Endpoint>
 struct has_batch<Endpoint, std::void_t<decltype(Endpoint::batch_field), decltype(Endpoint::batch_limit)>>
+    : std::true_type {};
+
+template <class Endpoint, class = void>
+struct has_paging : std::false_type {};
+
+template <class Endpoint>
+struct has_paging<Endpoint, std::void_t<decltype(Endpoint::cursor(std::declval<const typename Endpoint::request&>()))>>
     : std::true_type {};
 
 /// The full REST path of a command (docs/protocol.md §1.1): "v4/recentcontact/<command>".

@@ -497,12 +497,19 @@ BOOST_DESCRIBE_STRUCT(contact_result, (), (ContactItem, ResultCode, ResultInfo))
 // v4/recentcontact/create_contact_group (docs/protocol.md §3.1): create one conversation group with its conversations.
 
 // begin tcchat/endpoint.hpp
-// Endpoint traits. Every endpoint tag in tcchat::api names its command, its request and response types,
-// whether it only reads (safe to retry), and, for batch endpoints, the batch member and its limit.
+// Endpoint traits: everything the client, the emulator and the tools know about one endpoint lives in its tag
+// in tcchat::api (tcchat/api/<command>.hpp):
+//   command, request, response      the wire name and the two messages
+//   is_read                         only reads: safe to retry
+//   needs_group_edition             answered 51013 on an edition without conversation groups and marks
+//   batch_field, batch_limit, merge a batch endpoint: its item list, the documented limit, and how the answers
+//                                   to the chunks of an oversized batch join into one
+//   cursor, advance                 a paged endpoint: what tells its pages apart, and how to ask for the next
 
 #include <cstddef>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 namespace tcchat {
 
@@ -522,6 +529,13 @@ struct has_batch : std::false_type {};
 
 template <class Endpoint>
 struct has_batch<Endpoint, std::void_t<decltype(Endpoint::batch_field), decltype(Endpoint::batch_limit)>>
+    : std::true_type {};
+
+template <class Endpoint, class = void>
+struct has_paging : std::false_type {};
+
+template <class Endpoint>
+struct has_paging<Endpoint, std::void_t<decltype(Endpoint::cursor(std::declval<const typename Endpoint::request&>()))>>
     : std::true_type {};
 
 /// The full REST path of a command (docs/protocol.md §1.1): "v4/recentcontact/<command>".
@@ -572,6 +586,7 @@ struct create_contact_group {
     using request = create_contact_group_request;
     using response = create_contact_group_response;
     static constexpr bool is_read = false;
+    static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
 };
 } // namespace api
 
@@ -602,6 +617,7 @@ struct del_contact_group {
     using request = del_contact_group_request;
     using response = del_contact_group_response;
     static constexpr bool is_read = false;
+    static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
 };
 } // namespace api
 
@@ -634,6 +650,7 @@ struct delete_conversation {
     using request = delete_request;
     using response = delete_response;
     static constexpr bool is_read = false;
+    static constexpr bool needs_group_edition = false; ///< the conversation list: every edition
 };
 } // namespace api
 
@@ -644,6 +661,8 @@ TCCHAT_BIND_ENDPOINT(api::delete_conversation)
 // begin tcchat/api/get_contact_group.hpp
 // v4/recentcontact/get_contact_group (docs/protocol.md §3.5): one page of a user's group and mark data.
 
+
+#include <tuple>
 
 namespace tcchat {
 
@@ -670,6 +689,19 @@ struct get_contact_group {
     using request = get_contact_group_request;
     using response = get_contact_group_response;
     static constexpr bool is_read = true;
+
+    /// What a page's request is told apart by: a repeated cursor means the server is not advancing.
+    static std::tuple<std::int64_t> cursor(const request& r) { return {r.StartIndex}; }
+
+    /// Moves `next` to the page after `page`; false at the end. StartIndex takes NextStartIndex until
+    /// CompleteFlag is 1; a missing NextStartIndex ends the listing (live answers omit it on the last page,
+    /// docs/protocol.md §6.10).
+    static bool advance(request& next, const response& page) {
+        if (page.CompleteFlag != complete_flag::incomplete || !page.NextStartIndex) return false;
+        next.StartIndex = *page.NextStartIndex;
+        return true;
+    }
+    static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
 };
 } // namespace api
 
@@ -680,6 +712,8 @@ TCCHAT_BIND_ENDPOINT(api::get_contact_group)
 // begin tcchat/api/get_list.hpp
 // v4/recentcontact/get_list (docs/protocol.md §3.7): one page of the conversation list, with four cursors.
 
+
+#include <tuple>
 
 namespace tcchat {
 
@@ -732,6 +766,25 @@ struct get_list {
     using request = get_list_request;
     using response = get_list_response;
     static constexpr bool is_read = true;
+
+    /// What a page's request is told apart by: a repeated cursor means the server is not advancing.
+    static std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t> cursor(const request& r) {
+        return {r.TimeStamp, r.StartIndex, r.TopTimeStamp, r.TopStartIndex};
+    }
+
+    /// Moves `next` to the page after `page`; false at the end. The answer's four cursors go into the next
+    /// request until CompleteFlag is 1 (docs/protocol.md §3.7).
+    static bool advance(request& next, const response& page) {
+        if (page.CompleteFlag != complete_flag::incomplete || !page.TimeStamp || !page.StartIndex || !page.TopTimeStamp ||
+            !page.TopStartIndex)
+            return false;
+        next.TimeStamp = *page.TimeStamp;
+        next.StartIndex = *page.StartIndex;
+        next.TopTimeStamp = *page.TopTimeStamp;
+        next.TopStartIndex = *page.TopStartIndex;
+        return true;
+    }
+    static constexpr bool needs_group_edition = false; ///< the conversation list: every edition
 };
 } // namespace api
 
@@ -786,8 +839,15 @@ struct mark_contact {
     using request = mark_contact_request;
     using response = mark_contact_response;
     static constexpr bool is_read = false;
+    static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
     static constexpr auto batch_field = &request::MarkItem;
     static constexpr std::size_t batch_limit = 100;
+
+    /// Joins the answer to one chunk of an oversized batch onto the answers so far, in order.
+    static void merge(response& total, response&& part) {
+        if (!total.ResultItem) total.ResultItem.emplace();
+        if (part.ResultItem) total.ResultItem->insert(total.ResultItem->end(), part.ResultItem->begin(), part.ResultItem->end());
+    }
 };
 } // namespace api
 
@@ -798,6 +858,8 @@ TCCHAT_BIND_ENDPOINT(api::mark_contact)
 // begin tcchat/api/search_contact_group.hpp
 // v4/recentcontact/search_contact_group (docs/protocol.md §3.4): the group and mark data of up to 300 conversations.
 
+
+#include <algorithm>
 
 namespace tcchat {
 
@@ -820,8 +882,24 @@ struct search_contact_group {
     using request = search_contact_group_request;
     using response = search_contact_group_response;
     static constexpr bool is_read = true;
+    static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
     static constexpr auto batch_field = &request::ContactItem;
     static constexpr std::size_t batch_limit = 300;
+
+    /// Joins the answer to one chunk onto the answers so far. Groups appear in several chunks' answers: each
+    /// GroupId is kept once, in order of first appearance.
+    static void merge(response& total, response&& part) {
+        if (!total.ContactResultItem) total.ContactResultItem.emplace();
+        if (!total.GroupItem) total.GroupItem.emplace();
+        if (part.ContactResultItem)
+            total.ContactResultItem->insert(total.ContactResultItem->end(), part.ContactResultItem->begin(), part.ContactResultItem->end());
+        if (part.GroupItem)
+            for (auto& group : *part.GroupItem) {
+                const bool seen = std::any_of(total.GroupItem->begin(), total.GroupItem->end(),
+                                              [&](const group_item& g) { return g.GroupId == group.GroupId; });
+                if (!seen) total.GroupItem->push_back(std::move(group));
+            }
+    }
 };
 } // namespace api
 
@@ -902,6 +980,7 @@ struct update_contact_group {
     using request = update_contact_group_request;
     using response = update_contact_group_response;
     static constexpr bool is_read = false;
+    static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
 };
 } // namespace api
 
@@ -3023,6 +3102,11 @@ report validate(const Request& request, const limits& limits = {}) {
 // <tcchat/src.hpp> defines them. Encoding and decoding are nearly all of what a TU using tcchat compiles.
 
 
+#include <boost/mp11/algorithm.hpp>
+#include <boost/mp11/list.hpp>
+
+#include <type_traits>
+
 #define TCCHAT_DETAIL_DOCUMENTED_MESSAGES(X)                                                                    \
     X(get_list_request) X(get_list_response) X(delete_request) X(delete_response)                               \
     X(create_contact_group_request) X(create_contact_group_response) X(del_contact_group_request)               \
@@ -3042,6 +3126,23 @@ report validate(const Request& request, const limits& limits = {}) {
     TCCHAT_DETAIL_EXPLICIT std::optional<error> decode_into<T>(T&, std::string_view, const decode_options&);  \
     TCCHAT_DETAIL_EXPLICIT result<T> decode<T>(std::string_view, const decode_options&);
 #define TCCHAT_DETAIL_VALIDATE_OF(T) TCCHAT_DETAIL_EXPLICIT report validate<T>(const T&, const limits&);
+
+namespace tcchat::detail {
+// The lists above name the messages of every endpoint in all_endpoints, in its order: checked here, so that an
+// endpoint added to all_endpoints and not to the lists (or the other way round) fails to compile.
+#define TCCHAT_DETAIL_LISTED(T) , T
+using listed_messages = boost::mp11::mp_pop_front<boost::mp11::mp_list<void TCCHAT_DETAIL_DOCUMENTED_MESSAGES(TCCHAT_DETAIL_LISTED)>>;
+using listed_requests = boost::mp11::mp_pop_front<boost::mp11::mp_list<void TCCHAT_DETAIL_DOCUMENTED_REQUESTS(TCCHAT_DETAIL_LISTED)>>;
+#undef TCCHAT_DETAIL_LISTED
+template <class Endpoint>
+using messages_of = boost::mp11::mp_list<typename Endpoint::request, typename Endpoint::response>;
+template <class Endpoint>
+using request_of = typename Endpoint::request;
+static_assert(std::is_same_v<listed_messages, boost::mp11::mp_flatten<boost::mp11::mp_transform<messages_of, all_endpoints>>>,
+              "TCCHAT_DETAIL_DOCUMENTED_MESSAGES must list every endpoint's request and response, in all_endpoints' order");
+static_assert(std::is_same_v<listed_requests, boost::mp11::mp_transform<request_of, all_endpoints>>,
+              "TCCHAT_DETAIL_DOCUMENTED_REQUESTS must list every endpoint's request, in all_endpoints' order");
+} // namespace tcchat::detail
 // end tcchat/detail/instantiations.hpp
 #ifdef TCCHAT_SEPARATE_COMPILATION
 namespace tcchat {
@@ -4014,51 +4115,6 @@ using response_of = typename endpoint_of_t<Request>::response;
 
 namespace detail {
 
-inline void merge_batch(mark_contact_response& total, mark_contact_response&& part) {
-    if (!total.ResultItem) total.ResultItem.emplace();
-    if (part.ResultItem) total.ResultItem->insert(total.ResultItem->end(), part.ResultItem->begin(), part.ResultItem->end());
-}
-
-/// Groups appear in several chunks' answers: keep each GroupId once, in order of first appearance.
-inline void merge_batch(search_contact_group_response& total, search_contact_group_response&& part) {
-    if (!total.ContactResultItem) total.ContactResultItem.emplace();
-    if (!total.GroupItem) total.GroupItem.emplace();
-    if (part.ContactResultItem)
-        total.ContactResultItem->insert(total.ContactResultItem->end(), part.ContactResultItem->begin(), part.ContactResultItem->end());
-    if (part.GroupItem)
-        for (auto& group : *part.GroupItem) {
-            const bool seen = std::any_of(total.GroupItem->begin(), total.GroupItem->end(),
-                                          [&](const group_item& g) { return g.GroupId == group.GroupId; });
-            if (!seen) total.GroupItem->push_back(std::move(group));
-        }
-}
-
-enum class cursor_step { done, advanced, stalled };
-
-/// get_contact_group: StartIndex <- NextStartIndex until CompleteFlag is 1; a missing NextStartIndex ends
-/// the listing (live answers omit it on the last page, docs/protocol.md §6.10).
-inline std::tuple<std::int64_t> cursor_of(const get_contact_group_request& r) { return {r.StartIndex}; }
-inline cursor_step advance(get_contact_group_request& request, const get_contact_group_response& page) {
-    if (page.CompleteFlag != complete_flag::incomplete || !page.NextStartIndex) return cursor_step::done;
-    request.StartIndex = *page.NextStartIndex;
-    return cursor_step::advanced;
-}
-
-/// get_list: the four cursors of the answer go into the next request until CompleteFlag is 1 (docs/protocol.md §3.7).
-inline std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t> cursor_of(const get_list_request& r) {
-    return {r.TimeStamp, r.StartIndex, r.TopTimeStamp, r.TopStartIndex};
-}
-inline cursor_step advance(get_list_request& request, const get_list_response& page) {
-    if (page.CompleteFlag != complete_flag::incomplete || !page.TimeStamp || !page.StartIndex || !page.TopTimeStamp ||
-        !page.TopStartIndex)
-        return cursor_step::done;
-    request.TimeStamp = *page.TimeStamp;
-    request.StartIndex = *page.StartIndex;
-    request.TopTimeStamp = *page.TopTimeStamp;
-    request.TopStartIndex = *page.TopStartIndex;
-    return cursor_step::advanced;
-}
-
 /// A well-seeded source for `random` (protocol.md §1.1: a uint32). SplitMix64 (Steele, Lea and Flood, 2014) over a
 /// per-thread state: a draw is an add and a mix, with neither a lock nor an atomic read-modify-write. Each
 /// thread's state is seeded once, from std::random_device, the clock and a process-wide thread counter.
@@ -4280,7 +4336,7 @@ private:
                 return e;
             }
             static_cast<response_envelope&>(merged) = static_cast<const response_envelope&>(*part);
-            detail::merge_batch(merged, std::move(*part));
+            endpoint::merge(merged, std::move(*part));
         }
         return merged;
     }
@@ -4493,6 +4549,9 @@ private:
 /// loop. Also a range: `for (const auto& page : client.pages(request))`.
 template <class Client, class Request>
 class pager {
+    using endpoint = endpoint_of_t<Request>;
+    static_assert(has_paging<endpoint>::value, "pages() walks get_contact_group and get_list, the paged endpoints");
+
 public:
     using page_result = result<response_of<Request>>;
 
@@ -4500,14 +4559,14 @@ public:
 
     std::optional<page_result> next() {
         if (finished_) return std::nullopt;
-        if (!seen_.insert(detail::cursor_of(request_)).second) {
+        if (!seen_.insert(endpoint::cursor(request_)).second) {
             finished_ = true;
             return page_result(make_error(code::cursor_not_advancing, error_origin::server, "",
                                           "the server repeated a paging cursor after " + std::to_string(pages_) + " pages"));
         }
         page_result page = client_->call(request_);
         ++pages_;
-        if (!page || detail::advance(request_, *page) == detail::cursor_step::done) finished_ = true;
+        if (!page || !endpoint::advance(request_, *page)) finished_ = true;
         return page;
     }
 
@@ -4542,7 +4601,7 @@ public:
 private:
     Client* client_;
     Request request_;
-    std::set<decltype(detail::cursor_of(std::declval<const Request&>()))> seen_;
+    std::set<decltype(endpoint::cursor(std::declval<const Request&>()))> seen_;
     std::size_t pages_ = 0;
     bool finished_ = false;
 };

@@ -23,6 +23,7 @@ struct del_contact_group {
     using request = del_contact_group_request;
     using response = del_contact_group_response;
     static constexpr bool is_read = false;
+    static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
 };
 } // namespace api
 

@@ -25,6 +25,7 @@ struct delete_conversation {
     using request = delete_request;
     using response = delete_response;
     static constexpr bool is_read = false;
+    static constexpr bool needs_group_edition = false; ///< the conversation list: every edition
 };
 } // namespace api
 

@@ -4,6 +4,8 @@
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
 
+#include <tuple>
+
 namespace tcchat {
 
 struct get_contact_group_request {
@@ -29,6 +31,19 @@ struct get_contact_group {
     using request = get_contact_group_request;
     using response = get_contact_group_response;
     static constexpr bool is_read = true;
+
+    /// What a page's request is told apart by: a repeated cursor means the server is not advancing.
+    static std::tuple<std::int64_t> cursor(const request& r) { return {r.StartIndex}; }
+
+    /// Moves `next` to the page after `page`; false at the end. StartIndex takes NextStartIndex until
+    /// CompleteFlag is 1; a missing NextStartIndex ends the listing (live answers omit it on the last page,
+    /// docs/protocol.md §6.10).
+    static bool advance(request& next, const response& page) {
+        if (page.CompleteFlag != complete_flag::incomplete || !page.NextStartIndex) return false;
+        next.StartIndex = *page.NextStartIndex;
+        return true;
+    }
+    static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
 };
 } // namespace api
 

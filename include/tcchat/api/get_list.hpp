@@ -4,6 +4,8 @@
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
 
+#include <tuple>
+
 namespace tcchat {
 
 /// `TopFlag`: 0 general, 1 pinned.
@@ -55,6 +57,25 @@ struct get_list {
     using request = get_list_request;
     using response = get_list_response;
     static constexpr bool is_read = true;
+
+    /// What a page's request is told apart by: a repeated cursor means the server is not advancing.
+    static std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t> cursor(const request& r) {
+        return {r.TimeStamp, r.StartIndex, r.TopTimeStamp, r.TopStartIndex};
+    }
+
+    /// Moves `next` to the page after `page`; false at the end. The answer's four cursors go into the next
+    /// request until CompleteFlag is 1 (docs/protocol.md §3.7).
+    static bool advance(request& next, const response& page) {
+        if (page.CompleteFlag != complete_flag::incomplete || !page.TimeStamp || !page.StartIndex || !page.TopTimeStamp ||
+            !page.TopStartIndex)
+            return false;
+        next.TimeStamp = *page.TimeStamp;
+        next.StartIndex = *page.StartIndex;
+        next.TopTimeStamp = *page.TopTimeStamp;
+        next.TopStartIndex = *page.TopStartIndex;
+        return true;
+    }
+    static constexpr bool needs_group_edition = false; ///< the conversation list: every edition
 };
 } // namespace api
 

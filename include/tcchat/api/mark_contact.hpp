@@ -47,8 +47,15 @@ struct mark_contact {
     using request = mark_contact_request;
     using response = mark_contact_response;
     static constexpr bool is_read = false;
+    static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
     static constexpr auto batch_field = &request::MarkItem;
     static constexpr std::size_t batch_limit = 100;
+
+    /// Joins the answer to one chunk of an oversized batch onto the answers so far, in order.
+    static void merge(response& total, response&& part) {
+        if (!total.ResultItem) total.ResultItem.emplace();
+        if (part.ResultItem) total.ResultItem->insert(total.ResultItem->end(), part.ResultItem->begin(), part.ResultItem->end());
+    }
 };
 } // namespace api
 

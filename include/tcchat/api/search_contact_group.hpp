@@ -4,6 +4,8 @@
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
 
+#include <algorithm>
+
 namespace tcchat {
 
 struct search_contact_group_request {
@@ -25,8 +27,24 @@ struct search_contact_group {
     using request = search_contact_group_request;
     using response = search_contact_group_response;
     static constexpr bool is_read = true;
+    static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
     static constexpr auto batch_field = &request::ContactItem;
     static constexpr std::size_t batch_limit = 300;
+
+    /// Joins the answer to one chunk onto the answers so far. Groups appear in several chunks' answers: each
+    /// GroupId is kept once, in order of first appearance.
+    static void merge(response& total, response&& part) {
+        if (!total.ContactResultItem) total.ContactResultItem.emplace();
+        if (!total.GroupItem) total.GroupItem.emplace();
+        if (part.ContactResultItem)
+            total.ContactResultItem->insert(total.ContactResultItem->end(), part.ContactResultItem->begin(), part.ContactResultItem->end());
+        if (part.GroupItem)
+            for (auto& group : *part.GroupItem) {
+                const bool seen = std::any_of(total.GroupItem->begin(), total.GroupItem->end(),
+                                              [&](const group_item& g) { return g.GroupId == group.GroupId; });
+                if (!seen) total.GroupItem->push_back(std::move(group));
+            }
+    }
 };
 } // namespace api
 

@@ -1,5 +1,6 @@
 #pragma once
-// The emulator's state and the documented semantics of the eight commands (docs/protocol.md §1.8, §3). Not
+// The emulator's state and the documented semantics of the eight commands, in tcchat::emulation, apart from
+// the library's own internals (docs/protocol.md §1.8, §3). Not
 // thread-safe by itself: tcchat::emulator serialises every call.
 
 #include <tcchat/endpoints.hpp>
@@ -15,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-namespace tcchat::detail {
+namespace tcchat::emulation {
 
 /// A conversation as the group and mark commands name it: Type plus To_Account or the group ID.
 struct conversation_key {
@@ -394,4 +395,4 @@ inline boost::json::value state_image(const user_store& user) {
     return boost::json::object{{"groups", std::move(groups)}, {"conversations", std::move(conversations)}, {"sessions", std::move(sessions)}};
 }
 
-} // namespace tcchat::detail
+} // namespace tcchat::emulation

@@ -1,0 +1,26 @@
+#pragma once
+// The HTTP/1.1 side of `tcchat serve` (Boost.Beast): one strand per connection, the framing and size checks that
+// keep a request from hiding in another, accept with backoff, a redacted log line per request.
+
+#include <tcchat/emulator.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace tcchat::cli {
+
+struct http_server_options {
+    std::string bind_address = "127.0.0.1";
+    std::uint16_t port = 0;
+    std::size_t max_body_bytes = 0;
+    std::chrono::seconds idle_timeout{30};
+    unsigned threads = 4;
+    bool quiet = false;
+};
+
+/// Serves `service` until SIGINT or SIGTERM; prints "listening on http://ADDR:PORT" first. Answers the exit code:
+/// 0 when stopped by a signal, 69 when the address cannot be listened on, 64 when it is no IP address.
+int serve_http(emulator& service, const http_server_options& options);
+
+} // namespace tcchat::cli

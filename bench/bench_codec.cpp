@@ -4,6 +4,7 @@
 // applies, nlohmann::json parse + a hand-written mapping into the same structs, and a boost::json DOM built
 // from the struct + serialize. Every benchmark reports allocations per iteration; "memory/..." benchmarks
 // report the peak heap while decoding a page. bench/report.py turns the JSON output into ratios.
+#include <tcchat/detail/dom_reference.hpp> // decode_dom, decode_value, parse_json: the reference
 #include <tcchat/client.hpp>
 #include <tcchat/codec.hpp>
 #include <tcchat/endpoints.hpp>

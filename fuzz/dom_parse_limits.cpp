@@ -7,6 +7,7 @@
 // the SAX decoder's limit errors against an independent implementation (inputs are at most 4 KB here).
 #include "harness_support.hpp"
 
+#include <tcchat/detail/dom_reference.hpp> // decode_dom, decode_value, parse_json: the reference
 #include <tcchat/detail/reflect.hpp>
 
 using tcchat_fuzz::require;

@@ -6,6 +6,7 @@
 //
 // Documented difference (sax_decoder.hpp): only the streaming interface differs, in the body-size message
 // (bytes received so far instead of the whole body); the one-shot decode has no exception.
+#include <tcchat/detail/dom_reference.hpp> // decode_dom, decode_value, parse_json: the reference
 #include <tcchat/codec.hpp>
 #include <tcchat/endpoints.hpp>
 

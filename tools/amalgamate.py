@@ -20,7 +20,8 @@ import tempfile
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 INCLUDE = ROOT / "include"
 ADAPTERS = ["tcchat/usersig.hpp", "tcchat/transport/curl.hpp", "tcchat/asio.hpp", "tcchat/boost_json_src.hpp",
-            "tcchat/emulator.hpp", "tcchat/src.hpp", "tcchat/limiter/redis.hpp"]
+            "tcchat/emulator.hpp", "tcchat/src.hpp", "tcchat/limiter/redis.hpp",
+            "tcchat/detail/dom_reference.hpp"]
 AMALGAMATION = "tcchat/tcchat.hpp"
 TCCHAT_INCLUDE = re.compile(r'^\s*#\s*include\s*[<"](tcchat(?:/[\w/.]+|\.hpp))[>"]')
 

@@ -1023,61 +1023,9 @@ bool visit_endpoint(std::string_view command, Visitor&& visit) {
 // Decode errors: 60003 for text that is not JSON, 50002 for a wrong shape or type (with the JSON Pointer of
 // the field), 90005 when a TCCHAT_MAX_* limit is hit. Nothing here throws except decode_or_throw.
 
-// begin tcchat/detail/dom_decoder.hpp
-// Decoding of described structs from a Boost.JSON DOM. Tolerant the way a real client must be: unknown
-// keys are ignored, absent or null optionals are empty, wire enums accept numeric strings (docs/protocol.md §6.2).
-// Every failure names its field by JSON Pointer.
+// begin tcchat/detail/json_writer.hpp
+// Direct JSON encoding of described structs into a std::string: no DOM, one pass, correct escaping.
 
-// begin tcchat/detail/json_pointer.hpp
-// A JSON Pointer (RFC 6901) under construction: a chain of stack frames that costs nothing until an error
-// needs the text. Shared by the decoders and the validator.
-
-#include <cstddef>
-#include <string>
-#include <string_view>
-
-namespace tcchat::detail {
-
-class path {
-public:
-    constexpr path() noexcept = default;
-
-    constexpr path key(std::string_view name) const noexcept { return path(this, name, 0, false); }
-    constexpr path index(std::size_t i) const noexcept { return path(this, {}, i, true); }
-
-    std::string to_pointer() const {
-        std::string out;
-        append_to(out);
-        return out;
-    }
-
-    void append_to(std::string& out) const {
-        if (parent_ == nullptr) return;
-        parent_->append_to(out);
-        out.push_back('/');
-        if (is_index_) {
-            out += std::to_string(index_);
-            return;
-        }
-        for (char c : name_) {
-            if (c == '~') out += "~0";
-            else if (c == '/') out += "~1";
-            else out.push_back(c);
-        }
-    }
-
-private:
-    constexpr path(const path* parent, std::string_view name, std::size_t index, bool is_index) noexcept
-        : parent_(parent), name_(name), index_(index), is_index_(is_index) {}
-
-    const path* parent_ = nullptr;
-    std::string_view name_;
-    std::size_t index_ = 0;
-    bool is_index_ = false;
-};
-
-} // namespace tcchat::detail
-// end tcchat/detail/json_pointer.hpp
 // begin tcchat/detail/reflect.hpp
 // Type classification for the reflected codec and validator: which wire shape a C++ member type has.
 
@@ -1127,287 +1075,6 @@ void for_each_member(T& object, F&& f) {
 
 } // namespace tcchat::detail
 // end tcchat/detail/reflect.hpp
-
-#include <boost/json/array.hpp>
-#include <boost/json/basic_parser_impl.hpp>
-#include <boost/json/error.hpp>
-#include <boost/json/object.hpp>
-#include <boost/json/parse_options.hpp>
-#include <boost/json/string.hpp>
-#include <boost/json/value.hpp>
-
-#include <charconv>
-#include <cstdint>
-#include <limits>
-#include <string>
-#include <string_view>
-
-namespace tcchat::detail {
-
-/// The error for a body longer than max_body_bytes, found before anything is parsed or allocated.
-inline error body_too_large(std::size_t size, const decode_options& options) {
-    return make_error(code::local_limit_exceeded, error_origin::decode, "",
-                      "body is " + std::to_string(size) + " bytes; the limit is " + std::to_string(options.max_body_bytes));
-}
-
-/// The error of a Boost.JSON parse that failed after `consumed` bytes: 90005 for nesting past max_depth,
-/// 60003 for anything else (the wording the SAX decoder uses too; tests/test_sax_decoder.cpp compares them).
-inline error parse_failure(boost::json::error_code ec, std::size_t consumed, const decode_options& options) {
-    if (ec == boost::json::error::too_deep)
-        return make_error(code::local_limit_exceeded, error_origin::decode, "",
-                          "JSON nesting exceeds the depth limit of " + std::to_string(options.max_depth));
-    return make_error(code::json_parse_error, error_origin::decode, "",
-                      "JSON syntax error at byte " + std::to_string(consumed) + ": " + ec.message());
-}
-
-/// A basic_parser handler that builds nothing and allocates nothing: it only notes whether the document
-/// holds an array longer than max_array_items or a string value longer than max_string_bytes. A DOM of such
-/// a document costs 16 bytes per array item (a 50 MB array of zeros becomes 400 MB) before dom_decoder can
-/// reject it, so decode_dom scans first and never builds that DOM.
-class limit_scan {
-public:
-    // The bounds of Boost.JSON's DOM parser (and of the SAX handler), so the scan fails where parse_json does.
-    static constexpr std::size_t max_object_size = boost::json::object::max_size();
-    static constexpr std::size_t max_array_size = boost::json::array::max_size();
-    static constexpr std::size_t max_key_size = boost::json::string::max_size();
-    static constexpr std::size_t max_string_size = boost::json::string::max_size();
-
-    explicit limit_scan(const decode_options& options) noexcept : options_(options) {}
-
-    bool over_limits() const noexcept { return over_limits_; }
-
-    bool on_array_end(std::size_t items, boost::json::error_code&) noexcept {
-        if (items > options_.max_array_items) over_limits_ = true;
-        return true;
-    }
-    bool on_string_part(boost::json::string_view, std::size_t total, boost::json::error_code&) noexcept {
-        return note_string(total);
-    }
-    bool on_string(boost::json::string_view, std::size_t total, boost::json::error_code&) noexcept {
-        return note_string(total);
-    }
-
-    bool on_document_begin(boost::json::error_code&) noexcept { return true; }
-    bool on_document_end(boost::json::error_code&) noexcept { return true; }
-    bool on_object_begin(boost::json::error_code&) noexcept { return true; }
-    bool on_object_end(std::size_t, boost::json::error_code&) noexcept { return true; }
-    bool on_array_begin(boost::json::error_code&) noexcept { return true; }
-    bool on_key_part(boost::json::string_view, std::size_t, boost::json::error_code&) noexcept { return true; }
-    bool on_key(boost::json::string_view, std::size_t, boost::json::error_code&) noexcept { return true; }
-    bool on_number_part(boost::json::string_view, boost::json::error_code&) noexcept { return true; }
-    bool on_int64(std::int64_t, boost::json::string_view, boost::json::error_code&) noexcept { return true; }
-    bool on_uint64(std::uint64_t, boost::json::string_view, boost::json::error_code&) noexcept { return true; }
-    bool on_double(double, boost::json::string_view, boost::json::error_code&) noexcept { return true; }
-    bool on_bool(bool, boost::json::error_code&) noexcept { return true; }
-    bool on_null(boost::json::error_code&) noexcept { return true; }
-    bool on_comment_part(boost::json::string_view, boost::json::error_code&) noexcept { return true; }
-    bool on_comment(boost::json::string_view, boost::json::error_code&) noexcept { return true; }
-
-private:
-    // Keys are not limited: dom_decoder only ever compares them with member names.
-    bool note_string(std::size_t total) noexcept {
-        if (total > options_.max_string_bytes) over_limits_ = true;
-        return true;
-    }
-
-    const decode_options& options_;
-    bool over_limits_ = false;
-};
-
-inline std::string_view kind_name(const boost::json::value& v) noexcept {
-    switch (v.kind()) {
-    case boost::json::kind::null: return "null";
-    case boost::json::kind::bool_: return "a boolean";
-    case boost::json::kind::int64:
-    case boost::json::kind::uint64: return "an integer";
-    case boost::json::kind::double_: return "a non-integer number";
-    case boost::json::kind::string: return "a string";
-    case boost::json::kind::array: return "an array";
-    case boost::json::kind::object: return "an object";
-    }
-    return "a value";
-}
-
-template <class Int>
-constexpr std::string_view integer_type_name() noexcept {
-    if constexpr (std::is_signed_v<Int>) return sizeof(Int) == 8 ? "int64" : "int32";
-    else return sizeof(Int) == 8 ? "uint64" : "uint32";
-}
-
-/// Range-checked conversion of a parsed integer; false when it does not fit Int.
-template <class Int, class Source>
-bool fits_integer(Source value, Int& out) noexcept {
-    if constexpr (std::is_signed_v<Source>) {
-        if (value < 0) {
-            if constexpr (std::is_unsigned_v<Int>) return false;
-            else if (value < static_cast<Source>(std::numeric_limits<Int>::min())) return false;
-        } else if (static_cast<std::uint64_t>(value) > static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) {
-            return false;
-        }
-    } else if (value > static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) {
-        return false;
-    }
-    out = static_cast<Int>(value);
-    return true;
-}
-
-/// A numeric string for a wire enum: optional '-' (signed types only) and digits, nothing else.
-template <class Int>
-bool parse_numeric_string(std::string_view text, Int& out) noexcept {
-    if (text.empty()) return false;
-    if (text.front() == '-' && std::is_unsigned_v<Int>) return false;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return ec == std::errc() && end == text.data() + text.size();
-}
-
-class dom_decoder {
-public:
-    explicit dom_decoder(const decode_options& options) noexcept : options_(options) {}
-
-    error take_error() { return std::move(error_); }
-
-    template <class T>
-    bool decode(const boost::json::value& json, T& out, const path& at) {
-        if constexpr (is_optional<T>::value) {
-            if (json.is_null()) {
-                out.reset();
-                return true;
-            }
-            return decode(json, out.emplace(), at);
-        } else if constexpr (is_vector<T>::value) {
-            return decode_array(json, out, at);
-        } else if constexpr (std::is_same_v<T, std::string>) {
-            return decode_string(json, out, at);
-        } else if constexpr (std::is_same_v<T, standard_mark>) {
-            return decode_standard_mark(json, out, at);
-        } else if constexpr (std::is_enum_v<T>) {
-            std::underlying_type_t<T> raw{};
-            if (!decode_integer(json, raw, at, /*accept_numeric_string=*/true)) return false;
-            out = static_cast<T>(raw);
-            return true;
-        } else if constexpr (is_integer_v<T>) {
-            return decode_integer(json, out, at, /*accept_numeric_string=*/false);
-        } else {
-            static_assert(is_described<T>::value, "tcchat: no JSON decoding for this member type");
-            return decode_object(json, out, at);
-        }
-    }
-
-private:
-    bool fail(code c, const path& at, std::string message) {
-        error_ = make_error(c, error_origin::decode, at.to_pointer(), std::move(message));
-        return false;
-    }
-
-    bool wrong_type(const boost::json::value& json, const path& at, std::string_view expected) {
-        return fail(code::invalid_parameters, at,
-                    "expected " + std::string(expected) + ", found " + std::string(kind_name(json)));
-    }
-
-    template <class T>
-    bool decode_object(const boost::json::value& json, T& out, const path& at) {
-        const boost::json::object* object = json.if_object();
-        if (object == nullptr) return wrong_type(json, at, "an object");
-        bool ok = true;
-        for_each_member(out, [&](std::string_view name, auto& member) {
-            if (!ok) return;
-            using member_type = remove_cvref_t<decltype(member)>;
-            const path member_path = at.key(name);
-            const boost::json::value* field = object->if_contains(name);
-            if (field == nullptr) {
-                if constexpr (is_optional<member_type>::value) {
-                    member.reset();
-                } else {
-                    ok = fail(code::invalid_parameters, member_path, "required key is missing");
-                }
-                return;
-            }
-            ok = decode(*field, member, member_path);
-        });
-        return ok;
-    }
-
-    template <class Vector>
-    bool decode_array(const boost::json::value& json, Vector& out, const path& at) {
-        const boost::json::array* array = json.if_array();
-        if (array == nullptr) return wrong_type(json, at, "an array");
-        if (array->size() > options_.max_array_items)
-            return fail(code::local_limit_exceeded, at,
-                        "array holds " + std::to_string(array->size()) + " items; the limit is " +
-                            std::to_string(options_.max_array_items));
-        out.clear();
-        out.resize(array->size());
-        for (std::size_t i = 0; i < array->size(); ++i)
-            if (!decode((*array)[i], out[i], at.index(i))) return false;
-        return true;
-    }
-
-    bool check_string(const boost::json::value& json, const path& at, const boost::json::string*& text) {
-        text = json.if_string();
-        if (text == nullptr) return wrong_type(json, at, "a string");
-        if (text->size() > options_.max_string_bytes)
-            return fail(code::local_limit_exceeded, at,
-                        "string is " + std::to_string(text->size()) + " bytes; the limit is " +
-                            std::to_string(options_.max_string_bytes));
-        return true;
-    }
-
-    bool decode_string(const boost::json::value& json, std::string& out, const path& at) {
-        const boost::json::string* text = nullptr;
-        if (!check_string(json, at, text)) return false;
-        out.assign(text->data(), text->size());
-        return true;
-    }
-
-    bool decode_standard_mark(const boost::json::value& json, standard_mark& out, const path& at) {
-        const boost::json::string* text = nullptr;
-        if (!check_string(json, at, text)) return false;
-        auto parsed = standard_mark::parse(std::string_view(text->data(), text->size()));
-        if (!parsed) return fail(code::invalid_parameters, at, std::move(parsed.error().message));
-        out = *parsed;
-        return true;
-    }
-
-    template <class Int>
-    bool decode_integer(const boost::json::value& json, Int& out, const path& at, bool accept_numeric_string) {
-        bool fits = false;
-        std::string found;
-        switch (json.kind()) {
-        case boost::json::kind::int64:
-            fits = fits_integer(json.get_int64(), out);
-            found = std::to_string(json.get_int64());
-            break;
-        case boost::json::kind::uint64:
-            fits = fits_integer(json.get_uint64(), out);
-            found = std::to_string(json.get_uint64());
-            break;
-        case boost::json::kind::string:
-            if (!accept_numeric_string) return wrong_type(json, at, "an integer");
-            if (!parse_numeric_string(std::string_view(json.get_string()), out))
-                return fail(code::invalid_parameters, at,
-                            "expected an integer or a string of decimal digits for " +
-                                std::string(integer_type_name<Int>()));
-            return true;
-        case boost::json::kind::double_:
-            return fail(code::invalid_parameters, at,
-                        "expected an integer (" + std::string(integer_type_name<Int>()) +
-                            "), found a number with a fraction, an exponent or more than 64 bits");
-        default: return wrong_type(json, at, "an integer");
-        }
-        if (fits) return true;
-        return fail(code::invalid_parameters, at,
-                    found + " is out of range for " + std::string(integer_type_name<Int>()));
-    }
-
-    const decode_options& options_;
-    error error_;
-};
-
-} // namespace tcchat::detail
-// end tcchat/detail/dom_decoder.hpp
-// begin tcchat/detail/json_writer.hpp
-// Direct JSON encoding of described structs into a std::string: no DOM, one pass, correct escaping.
-
 
 #include <charconv>
 #include <cstdint>
@@ -1530,14 +1197,289 @@ void write_value(std::string& out, const T& value) {
 // before that allocation; a long one costs the scratch O(log length) allocations once per decode (see
 // array_scratch::commit for how a page avoids the final copy).
 
+//
+// The parts: sax/type_ops.hpp (what a type is on the wire and how to fill it), sax/scratch.hpp (array items),
+// sax/keys.hpp (member lookup), sax/handler.hpp (the parser handler); this file drives the parser.
 
-#include <boost/assert.hpp>
+// begin tcchat/detail/decode_errors.hpp
+// The wording of every decode error, written once for both decoders: the SAX decoder (sax_decoder.hpp), which
+// decodes, and the DOM reference decoder (dom_decoder.hpp), against which tests/test_sax_decoder.cpp compares it
+// message for message.
+
+
+#include <boost/json/error.hpp>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace tcchat::detail {
+
+/// The error for a body longer than max_body_bytes, found before anything is parsed or allocated.
+inline error body_too_large(std::size_t size, const decode_options& options) {
+    return make_error(code::local_limit_exceeded, error_origin::decode, "",
+                      "body is " + std::to_string(size) + " bytes; the limit is " + std::to_string(options.max_body_bytes));
+}
+
+/// The error of a Boost.JSON parse that failed after `consumed` bytes: 90005 for nesting past max_depth,
+/// 60003 for anything else.
+inline error parse_failure(boost::json::error_code ec, std::size_t consumed, const decode_options& options) {
+    if (ec == boost::json::error::too_deep)
+        return make_error(code::local_limit_exceeded, error_origin::decode, "",
+                          "JSON nesting exceeds the depth limit of " + std::to_string(options.max_depth));
+    return make_error(code::json_parse_error, error_origin::decode, "",
+                      "JSON syntax error at byte " + std::to_string(consumed) + ": " + ec.message());
+}
+
+// Messages of errors at a member (the decoder adds the code and the JSON Pointer).
+
+inline std::string wrong_type_message(std::string_view expected, std::string_view found) {
+    return "expected " + std::string(expected) + ", found " + std::string(found);
+}
+
+inline constexpr std::string_view missing_key_message = "required key is missing";
+
+inline std::string too_many_items_message(std::size_t items, std::size_t limit) {
+    return "array holds " + std::to_string(items) + " items; the limit is " + std::to_string(limit);
+}
+
+inline std::string string_too_long_message(std::size_t bytes, std::size_t limit) {
+    return "string is " + std::to_string(bytes) + " bytes; the limit is " + std::to_string(limit);
+}
+
+inline std::string not_decimal_digits_message(std::string_view integer_type) {
+    return "expected an integer or a string of decimal digits for " + std::string(integer_type);
+}
+
+inline std::string not_an_integer_message(std::string_view integer_type) {
+    return "expected an integer (" + std::string(integer_type) + "), found a number with a fraction, an exponent or more than 64 bits";
+}
+
+inline std::string out_of_range_message(std::string_view found, std::string_view integer_type) {
+    return std::string(found) + " is out of range for " + std::string(integer_type);
+}
+
+} // namespace tcchat::detail
+// end tcchat/detail/decode_errors.hpp
+// begin tcchat/detail/sax/handler.hpp
+// The Boost.JSON basic_parser handler of the SAX decoder (see sax_decoder.hpp for the semantics it keeps).
+// It is one class of about 530 lines on purpose: the token callbacks share the frame stack, the string state
+// and the parked errors, and splitting them would pass that state around instead of keeping it in one place.
+
+// begin tcchat/detail/json_pointer.hpp
+// A JSON Pointer (RFC 6901) under construction: a chain of stack frames that costs nothing until an error
+// needs the text. Shared by the decoders and the validator.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace tcchat::detail {
+
+class path {
+public:
+    constexpr path() noexcept = default;
+
+    constexpr path key(std::string_view name) const noexcept { return path(this, name, 0, false); }
+    constexpr path index(std::size_t i) const noexcept { return path(this, {}, i, true); }
+
+    std::string to_pointer() const {
+        std::string out;
+        append_to(out);
+        return out;
+    }
+
+    void append_to(std::string& out) const {
+        if (parent_ == nullptr) return;
+        parent_->append_to(out);
+        out.push_back('/');
+        if (is_index_) {
+            out += std::to_string(index_);
+            return;
+        }
+        for (char c : name_) {
+            if (c == '~') out += "~0";
+            else if (c == '/') out += "~1";
+            else out.push_back(c);
+        }
+    }
+
+private:
+    constexpr path(const path* parent, std::string_view name, std::size_t index, bool is_index) noexcept
+        : parent_(parent), name_(name), index_(index), is_index_(is_index) {}
+
+    const path* parent_ = nullptr;
+    std::string_view name_;
+    std::size_t index_ = 0;
+    bool is_index_ = false;
+};
+
+} // namespace tcchat::detail
+// end tcchat/detail/json_pointer.hpp
+// begin tcchat/detail/sax/type_ops.hpp
+// What the SAX handler knows of a type: its wire shape and the operations that fill a value of it, built at
+// compile time from Boost.Describe metadata (one table per type), and compile-time bounds of a root type.
+
+// begin tcchat/detail/integers.hpp
+// How both decoders read integers: the range of each C++ type, and the numeric strings wire enums accept
+// (docs/protocol.md §6.2).
+
+#include <charconv>
+#include <cstdint>
+#include <limits>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+
+namespace tcchat::detail {
+
+template <class Int>
+constexpr std::string_view integer_type_name() noexcept {
+    if constexpr (std::is_signed_v<Int>) return sizeof(Int) == 8 ? "int64" : "int32";
+    else return sizeof(Int) == 8 ? "uint64" : "uint32";
+}
+
+/// Range-checked conversion of a parsed integer; false when it does not fit Int.
+template <class Int, class Source>
+bool fits_integer(Source value, Int& out) noexcept {
+    if constexpr (std::is_signed_v<Source>) {
+        if (value < 0) {
+            if constexpr (std::is_unsigned_v<Int>) return false;
+            else if (value < static_cast<Source>(std::numeric_limits<Int>::min())) return false;
+        } else if (static_cast<std::uint64_t>(value) > static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) {
+            return false;
+        }
+    } else if (value > static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) {
+        return false;
+    }
+    out = static_cast<Int>(value);
+    return true;
+}
+
+/// A numeric string for a wire enum: optional '-' (signed types only) and digits, nothing else.
+template <class Int>
+bool parse_numeric_string(std::string_view text, Int& out) noexcept {
+    if (text.empty()) return false;
+    if (text.front() == '-' && std::is_unsigned_v<Int>) return false;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc() && end == text.data() + text.size();
+}
+
+} // namespace tcchat::detail
+// end tcchat/detail/integers.hpp
+// begin tcchat/detail/sax/keys.hpp
+// Key matching for the SAX decoder: a key's length and first bytes packed in one word, compared before the tail.
+
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
 #include <boost/endian/conversion.hpp>
-#include <boost/json/array.hpp>
-#include <boost/json/basic_parser_impl.hpp>
-#include <boost/json/object.hpp>
-#include <boost/json/parse_options.hpp>
-#include <boost/json/string.hpp>
+
+namespace tcchat::detail::sax {
+
+/// A key's length and first 7 bytes in one word: the member lookup compares words, then only the tails of
+/// keys longer than 7 bytes.
+constexpr std::uint64_t key_signature(std::string_view key) noexcept {
+    std::uint64_t signature = static_cast<std::uint64_t>(key.size() < 255 ? key.size() : 255) << 56;
+    for (std::size_t k = 0; k < key.size() && k < 7; ++k)
+        signature |= static_cast<std::uint64_t>(static_cast<unsigned char>(key[k])) << (8 * k);
+    return signature;
+}
+
+/// The runtime twin of key_signature, with one 8-byte load for keys of 8 bytes or more.
+inline std::uint64_t runtime_key_signature(std::string_view key) noexcept {
+    if (key.size() < 8) return key_signature(key);
+    std::uint64_t first;
+    std::memcpy(&first, key.data(), 8);
+    if constexpr (boost::endian::order::native == boost::endian::order::little) {
+        const std::uint64_t length = key.size() < 255 ? key.size() : 255;
+        return (first & 0x00FFFFFFFFFFFFFFu) | (length << 56);
+    } else {
+        return key_signature(key);
+    }
+}
+
+} // namespace tcchat::detail::sax
+// end tcchat/detail/sax/keys.hpp
+// begin tcchat/detail/sax/scratch.hpp
+// The scratch memory of the SAX decoder: where an array's items are decoded before they move into the member
+// (see sax_decoder.hpp for why).
+
+#include <cstddef>
+#include <iterator>
+#include <new>
+#include <utility>
+#include <vector>
+
+namespace tcchat::detail::sax {
+
+/// Where the items of an array of type V are decoded before they move into the member. The first few live in
+/// inline storage (no allocation for the short arrays most bodies carry); more spill into a vector that is
+/// reused for every array of type V in the document.
+template <class V>
+class array_scratch {
+public:
+    using item = typename V::value_type;
+    static constexpr std::size_t inline_capacity = sizeof(item) * 2 > 512 ? 2 : 512 / sizeof(item);
+
+    array_scratch() noexcept {}
+    array_scratch(const array_scratch&) = delete;
+    array_scratch& operator=(const array_scratch&) = delete;
+    ~array_scratch() { clear(); }
+
+    item* push() {
+        if (!spilled_) {
+            if (inline_size_ < inline_capacity) return ::new (static_cast<void*>(inline_item(inline_size_++))) item();
+            spill_.reserve(inline_capacity * 4 > 16 ? inline_capacity * 4 : 16);
+            for (std::size_t i = 0; i < inline_size_; ++i) spill_.push_back(std::move(*inline_item(i)));
+            destroy_inline();
+            spilled_ = true;
+        }
+        return &spill_.emplace_back();
+    }
+
+    /// The member gets exactly the items, moved. A long, nearly full spill vector (a page of items) becomes the
+    /// member instead: no copy, and no second buffer of the page's size at the peak, for at most 1/8 of unused
+    /// capacity.
+    void commit(V& member) {
+        if (!spilled_) {
+            member.assign(std::make_move_iterator(inline_item(0)), std::make_move_iterator(inline_item(inline_size_)));
+            destroy_inline();
+            return;
+        }
+        if (spill_.size() >= 256 && spill_.capacity() - spill_.size() <= spill_.size() / 8)
+            member.swap(spill_);
+        else
+            member.assign(std::make_move_iterator(spill_.begin()), std::make_move_iterator(spill_.end()));
+        spill_.clear();
+        spilled_ = false;
+    }
+
+    void clear() noexcept {
+        destroy_inline();
+        spill_.clear();
+        spilled_ = false;
+    }
+
+private:
+    item* inline_item(std::size_t i) noexcept {
+        return std::launder(reinterpret_cast<item*>(storage_)) + i;
+    }
+    void destroy_inline() noexcept {
+        for (std::size_t i = 0; i < inline_size_; ++i) inline_item(i)->~item();
+        inline_size_ = 0;
+    }
+
+    alignas(item) unsigned char storage_[inline_capacity * sizeof(item)];
+    std::size_t inline_size_ = 0;
+    bool spilled_ = false;
+    V spill_;
+};
+
+} // namespace tcchat::detail::sax
+// end tcchat/detail/sax/scratch.hpp
+
 #include <boost/mp11/algorithm.hpp>
 #include <boost/mp11/list.hpp>
 
@@ -1555,8 +1497,8 @@ void write_value(std::string& out, const T& value) {
 #include <utility>
 #include <vector>
 
-namespace tcchat::detail {
-namespace sax {
+namespace tcchat::detail::sax {
+
 
 /// The wire shape of a member type, as dom_decoder::decode classifies it.
 enum class shape : std::uint8_t { integer, string, mark, array, object, optional };
@@ -1649,69 +1591,6 @@ struct optional_access {
     static void reset(void* target) noexcept { static_cast<O*>(target)->reset(); }
 };
 
-/// Where the items of an array of type V are decoded before they move into the member. The first few live in
-/// inline storage (no allocation for the short arrays most bodies carry); more spill into a vector that is
-/// reused for every array of type V in the document.
-template <class V>
-class array_scratch {
-public:
-    using item = typename V::value_type;
-    static constexpr std::size_t inline_capacity = sizeof(item) * 2 > 512 ? 2 : 512 / sizeof(item);
-
-    array_scratch() noexcept {}
-    array_scratch(const array_scratch&) = delete;
-    array_scratch& operator=(const array_scratch&) = delete;
-    ~array_scratch() { clear(); }
-
-    item* push() {
-        if (!spilled_) {
-            if (inline_size_ < inline_capacity) return ::new (static_cast<void*>(inline_item(inline_size_++))) item();
-            spill_.reserve(inline_capacity * 4 > 16 ? inline_capacity * 4 : 16);
-            for (std::size_t i = 0; i < inline_size_; ++i) spill_.push_back(std::move(*inline_item(i)));
-            destroy_inline();
-            spilled_ = true;
-        }
-        return &spill_.emplace_back();
-    }
-
-    /// The member gets exactly the items, moved. A long, nearly full spill vector (a page of items) becomes the
-    /// member instead: no copy, and no second buffer of the page's size at the peak, for at most 1/8 of unused
-    /// capacity.
-    void commit(V& member) {
-        if (!spilled_) {
-            member.assign(std::make_move_iterator(inline_item(0)), std::make_move_iterator(inline_item(inline_size_)));
-            destroy_inline();
-            return;
-        }
-        if (spill_.size() >= 256 && spill_.capacity() - spill_.size() <= spill_.size() / 8)
-            member.swap(spill_);
-        else
-            member.assign(std::make_move_iterator(spill_.begin()), std::make_move_iterator(spill_.end()));
-        spill_.clear();
-        spilled_ = false;
-    }
-
-    void clear() noexcept {
-        destroy_inline();
-        spill_.clear();
-        spilled_ = false;
-    }
-
-private:
-    item* inline_item(std::size_t i) noexcept {
-        return std::launder(reinterpret_cast<item*>(storage_)) + i;
-    }
-    void destroy_inline() noexcept {
-        for (std::size_t i = 0; i < inline_size_; ++i) inline_item(i)->~item();
-        inline_size_ = 0;
-    }
-
-    alignas(item) unsigned char storage_[inline_capacity * sizeof(item)];
-    std::size_t inline_size_ = 0;
-    bool spilled_ = false;
-    V spill_;
-};
-
 template <class V>
 struct vector_access {
     static void construct(void* storage) { ::new (storage) array_scratch<V>(); }
@@ -1720,28 +1599,6 @@ struct vector_access {
     static void commit(void* target, void* items) { static_cast<array_scratch<V>*>(items)->commit(*static_cast<V*>(target)); }
     static void clear(void* items) noexcept { static_cast<array_scratch<V>*>(items)->clear(); }
 };
-
-/// A key's length and first 7 bytes in one word: the member lookup compares words, then only the tails of
-/// keys longer than 7 bytes.
-constexpr std::uint64_t key_signature(std::string_view key) noexcept {
-    std::uint64_t signature = static_cast<std::uint64_t>(key.size() < 255 ? key.size() : 255) << 56;
-    for (std::size_t k = 0; k < key.size() && k < 7; ++k)
-        signature |= static_cast<std::uint64_t>(static_cast<unsigned char>(key[k])) << (8 * k);
-    return signature;
-}
-
-/// The runtime twin of key_signature, with one 8-byte load for keys of 8 bytes or more.
-inline std::uint64_t runtime_key_signature(std::string_view key) noexcept {
-    if (key.size() < 8) return key_signature(key);
-    std::uint64_t first;
-    std::memcpy(&first, key.data(), 8);
-    if constexpr (boost::endian::order::native == boost::endian::order::little) {
-        const std::uint64_t length = key.size() < 255 ? key.size() : 255;
-        return (first & 0x00FFFFFFFFFFFFFFu) | (length << 56);
-    } else {
-        return key_signature(key);
-    }
-}
 
 /// standard_mark::parse for the common case, 8 characters at a time. False when the text is not [01]* with
 /// at most 64 significant bits: standard_mark::parse then produces the error (the accepted set is the same).
@@ -1921,13 +1778,39 @@ constexpr std::size_t longest_key() {
     else return longest_member_key<T>(member_list<T>{});
 }
 
+} // namespace tcchat::detail::sax
+// end tcchat/detail/sax/type_ops.hpp
+
+#include <boost/assert.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/string.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <iterator>
+#include <new>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace tcchat::detail::sax {
+
 /// The incremental state of the string being received (a string may arrive in several parts).
 struct string_state {
     enum class mode : std::uint8_t { skip, text, mark, digits };
     mode kind = mode::skip;
     slot at{};
     bool overflow = false;   // text: past max_string_bytes, only counted from now on
-    std::uint8_t failure = 0; // mark: 1 not a binary digit, 2 more than 64 significant bits; digits: 1 invalid
+    /// What went wrong in a mark or a numeric string so far; the rest of it is only counted.
+    enum class fault : std::uint8_t { none, not_a_digit, too_many_bits };
+    fault failure = fault::none;
     bool negative = false;
     bool any_digit = false;
     bool too_big = false;
@@ -2108,9 +1991,7 @@ public:
         if (s.ops == nullptr) return true;
         s = engage(s);
         if (s.ops->kind != shape::integer) return wrong_type(*s.ops, "a non-integer number"), true;
-        fail_value(code::invalid_parameters,
-                   "expected an integer (" + std::string(s.ops->integer_name) +
-                       "), found a number with a fraction, an exponent or more than 64 bits");
+        fail_value(code::invalid_parameters, not_an_integer_message(s.ops->integer_name));
         return true;
     }
 
@@ -2268,17 +2149,17 @@ private:
 
     /// standard_mark::parse, resumable across parts (the state is kept in locals while a part is scanned).
     void feed_mark(boost::json::string_view part) noexcept {
-        if (str_.failure != 0) return;
+        if (str_.failure != string_state::fault::none) return;
         std::uint64_t value = str_.value;
         unsigned significant = str_.significant;
         for (char c : part) {
             if (c != '0' && c != '1') {
-                str_.failure = 1;
+                str_.failure = string_state::fault::not_a_digit;
                 return;
             }
             if (significant == 0 && c == '0') continue;
             if (++significant > standard_mark::bit_count) {
-                str_.failure = 2;
+                str_.failure = string_state::fault::too_many_bits;
                 return;
             }
             value = (value << 1) | static_cast<std::uint64_t>(c - '0');
@@ -2290,14 +2171,14 @@ private:
     /// parse_numeric_string (an optional '-' for signed types, then decimal digits), one character at a time.
     void feed_digit(char c) noexcept {
         const std::size_t position = str_.fed++;
-        if (str_.failure != 0) return;
+        if (str_.failure != string_state::fault::none) return;
         if (position == 0 && c == '-') {
-            if (!str_.at.ops->is_signed) str_.failure = 1;
+            if (!str_.at.ops->is_signed) str_.failure = string_state::fault::not_a_digit;
             str_.negative = true;
             return;
         }
         if (c < '0' || c > '9') {
-            str_.failure = 1;
+            str_.failure = string_state::fault::not_a_digit;
             return;
         }
         str_.any_digit = true;
@@ -2316,20 +2197,20 @@ private:
                 return;
             }
             if (str_.kind == string_state::mode::text) return;
-            if (str_.failure != 0) {
+            if (str_.failure != string_state::fault::none) {
                 // The message is standard_mark::parse's own, produced from a canonical input of the same fault.
                 static constexpr char too_many_bits[] = "11111111111111111111111111111111111111111111111111111111111111111";
-                auto parsed = standard_mark::parse(str_.failure == 1 ? std::string_view("2") : std::string_view(too_many_bits));
+                const bool bad_digit = str_.failure == string_state::fault::not_a_digit;
+                auto parsed = standard_mark::parse(bad_digit ? std::string_view("2") : std::string_view(too_many_bits));
                 fail_value(code::invalid_parameters, std::move(parsed.error().message));
                 return;
             }
             *static_cast<standard_mark*>(str_.at.target) = standard_mark(str_.value);
             return;
         case string_state::mode::digits:
-            if (str_.failure != 0 || !str_.any_digit || str_.too_big ||
+            if (str_.failure != string_state::fault::none || !str_.any_digit || str_.too_big ||
                 !str_.at.ops->from_digits(str_.at.target, str_.negative, str_.value))
-                fail_value(code::invalid_parameters, "expected an integer or a string of decimal digits for " +
-                                                         std::string(str_.at.ops->integer_name));
+                fail_value(code::invalid_parameters, not_decimal_digits_message(str_.at.ops->integer_name));
             return;
         }
     }
@@ -2357,7 +2238,7 @@ private:
             if (((missing >> i) & 1u) != 0) first_missing = i;
         error winner = first_missing < first
                            ? make_error(code::invalid_parameters, error_origin::decode,
-                                        pointer_to(top_ - 1, ops.names[first_missing]), "required key is missing")
+                                        pointer_to(top_ - 1, ops.names[first_missing]), std::string(missing_key_message))
                            : std::move(errors_[parked].value);
         errors_.erase(errors_.begin() + static_cast<std::ptrdiff_t>(first_error_at(top_)), errors_.end());
         --top_;
@@ -2370,8 +2251,7 @@ private:
         if (items > options_.max_array_items) { // checked before the items, as the DOM decoder does
             errors_.erase(errors_.begin() + static_cast<std::ptrdiff_t>(first_error_at(top_)), errors_.end());
             --top_;
-            fail_value(code::local_limit_exceeded, "array holds " + std::to_string(items) + " items; the limit is " +
-                                                       std::to_string(options_.max_array_items));
+            fail_value(code::local_limit_exceeded, too_many_items_message(items, options_.max_array_items));
             return;
         }
         if (has_errors_at(top_)) {
@@ -2429,16 +2309,15 @@ private:
         case shape::mark: name = "a string"; break;
         default: break;
         }
-        fail_value(code::invalid_parameters, "expected " + std::string(name) + ", found " + std::string(found));
+        fail_value(code::invalid_parameters, wrong_type_message(name, found));
     }
 
     void out_of_range(const type_ops& ops, std::string found) {
-        fail_value(code::invalid_parameters, std::move(found) + " is out of range for " + std::string(ops.integer_name));
+        fail_value(code::invalid_parameters, out_of_range_message(found, ops.integer_name));
     }
 
     void string_too_long(std::size_t total) {
-        fail_value(code::local_limit_exceeded, "string is " + std::to_string(total) + " bytes; the limit is " +
-                                                   std::to_string(options_.max_string_bytes));
+        fail_value(code::local_limit_exceeded, string_too_long_message(total, options_.max_string_bytes));
     }
 
     /// The JSON Pointer of the value that frame `depth` is filling (the root for 0), then of `key` when given.
@@ -2469,7 +2348,17 @@ private:
     alignas(std::max_align_t) unsigned char arena_[arena_bytes];
 };
 
-} // namespace sax
+} // namespace tcchat::detail::sax
+// end tcchat/detail/sax/handler.hpp
+
+#include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/parse_options.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+namespace tcchat::detail {
 
 /// Decodes a T from JSON text given in one piece or in several (a body streamed from the network).
 ///
@@ -2556,8 +2445,6 @@ std::optional<error> sax_decode_into(T& out, std::string_view text, const decode
 } // namespace tcchat::detail
 // end tcchat/detail/sax_decoder.hpp
 
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parser.hpp>
 #include <boost/throw_exception.hpp>
 
 #include <optional>
@@ -2580,19 +2467,6 @@ std::string encode(const T& value) {
     return out;
 }
 
-/// Parses JSON text under the decode limits (size, depth). The value uses `storage`.
-inline result<boost::json::value> parse_json(std::string_view text, const decode_options& options = {},
-                                             boost::json::storage_ptr storage = {}) {
-    if (text.size() > options.max_body_bytes) return detail::body_too_large(text.size(), options);
-    boost::json::parse_options parse_options;
-    parse_options.max_depth = options.max_depth;
-    boost::json::parser parser(std::move(storage), parse_options);
-    boost::json::error_code ec;
-    const std::size_t consumed = parser.write(text.data(), text.size(), ec);
-    if (ec) return detail::parse_failure(ec, consumed, options);
-    return parser.release();
-}
-
 /// Decodes JSON text into `out`, which holds a value-initialized T, and answers the error, if any (`out` then
 /// holds a partial value: discard it). For a value that lives where it is needed, such as in a result its
 /// caller returns, so that it is never moved; decode() and the client decode this way.
@@ -2606,40 +2480,6 @@ result<T> decode(std::string_view text, const decode_options& options = {}) {
     result<T> decoded; // every return names it, so the value is decoded in place and never moved
     if (auto failed = decode_into(*decoded, text, options)) decoded = std::move(*failed);
     return decoded;
-}
-
-/// Decodes an already parsed value (the DOM reference path).
-template <class T>
-result<T> decode_value(const boost::json::value& json, const decode_options& options = {}) {
-    T out{};
-    detail::dom_decoder decoder(options);
-    if (!decoder.decode(json, out, detail::path{})) return decoder.take_error();
-    return out;
-}
-
-/// Decodes JSON text through a Boost.JSON DOM held in a scratch arena: the reference that decode (the SAX
-/// decoder) is tested against, with the same results. A non-allocating pass checks the text first, so that
-/// no DOM is built past the limits: a syntax or depth error is reported from that pass, as parse_json words
-/// it. A document holding an array or a string past max_array_items or max_string_bytes anywhere is left to
-/// the SAX decoder, which has this function's semantics and stores nothing past the limits (whether such a
-/// document fails, and where, depends on the type: an unknown key may hold anything).
-template <class T>
-result<T> decode_dom(std::string_view text, const decode_options& options = {}) {
-    if (text.size() > options.max_body_bytes) return detail::body_too_large(text.size(), options);
-    boost::json::parse_options parse_options;
-    parse_options.max_depth = options.max_depth;
-    boost::json::basic_parser<detail::limit_scan> scan(parse_options, options);
-    boost::json::error_code ec;
-    const std::size_t consumed = scan.write_some(false, text.data(), text.size(), ec);
-    if (!ec && consumed < text.size()) ec = boost::json::error::extra_data; // as boost::json::parser::write
-    if (ec) return detail::parse_failure(ec, consumed, options);
-    if (scan.handler().over_limits()) return decode<T>(text, options);
-
-    unsigned char scratch[4096];
-    boost::json::monotonic_resource arena(scratch, sizeof scratch);
-    auto json = parse_json(text, options, &arena);
-    if (!json) return json.error();
-    return decode_value<T>(*json, options);
 }
 
 /// Throwing convenience: tcchat::exception carries the error.

@@ -4,6 +4,8 @@
 // Every failure names its field by JSON Pointer.
 
 #include <tcchat/config.hpp>
+#include <tcchat/detail/decode_errors.hpp>
+#include <tcchat/detail/integers.hpp>
 #include <tcchat/detail/json_pointer.hpp>
 #include <tcchat/detail/reflect.hpp>
 #include <tcchat/error.hpp>
@@ -23,22 +25,6 @@
 #include <string_view>
 
 namespace tcchat::detail {
-
-/// The error for a body longer than max_body_bytes, found before anything is parsed or allocated.
-inline error body_too_large(std::size_t size, const decode_options& options) {
-    return make_error(code::local_limit_exceeded, error_origin::decode, "",
-                      "body is " + std::to_string(size) + " bytes; the limit is " + std::to_string(options.max_body_bytes));
-}
-
-/// The error of a Boost.JSON parse that failed after `consumed` bytes: 90005 for nesting past max_depth,
-/// 60003 for anything else (the wording the SAX decoder uses too; tests/test_sax_decoder.cpp compares them).
-inline error parse_failure(boost::json::error_code ec, std::size_t consumed, const decode_options& options) {
-    if (ec == boost::json::error::too_deep)
-        return make_error(code::local_limit_exceeded, error_origin::decode, "",
-                          "JSON nesting exceeds the depth limit of " + std::to_string(options.max_depth));
-    return make_error(code::json_parse_error, error_origin::decode, "",
-                      "JSON syntax error at byte " + std::to_string(consumed) + ": " + ec.message());
-}
 
 /// A basic_parser handler that builds nothing and allocates nothing: it only notes whether the document
 /// holds an array longer than max_array_items or a string value longer than max_string_bytes. A DOM of such
@@ -108,38 +94,6 @@ inline std::string_view kind_name(const boost::json::value& v) noexcept {
     return "a value";
 }
 
-template <class Int>
-constexpr std::string_view integer_type_name() noexcept {
-    if constexpr (std::is_signed_v<Int>) return sizeof(Int) == 8 ? "int64" : "int32";
-    else return sizeof(Int) == 8 ? "uint64" : "uint32";
-}
-
-/// Range-checked conversion of a parsed integer; false when it does not fit Int.
-template <class Int, class Source>
-bool fits_integer(Source value, Int& out) noexcept {
-    if constexpr (std::is_signed_v<Source>) {
-        if (value < 0) {
-            if constexpr (std::is_unsigned_v<Int>) return false;
-            else if (value < static_cast<Source>(std::numeric_limits<Int>::min())) return false;
-        } else if (static_cast<std::uint64_t>(value) > static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) {
-            return false;
-        }
-    } else if (value > static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) {
-        return false;
-    }
-    out = static_cast<Int>(value);
-    return true;
-}
-
-/// A numeric string for a wire enum: optional '-' (signed types only) and digits, nothing else.
-template <class Int>
-bool parse_numeric_string(std::string_view text, Int& out) noexcept {
-    if (text.empty()) return false;
-    if (text.front() == '-' && std::is_unsigned_v<Int>) return false;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return ec == std::errc() && end == text.data() + text.size();
-}
-
 class dom_decoder {
 public:
     explicit dom_decoder(const decode_options& options) noexcept : options_(options) {}
@@ -180,8 +134,7 @@ private:
     }
 
     bool wrong_type(const boost::json::value& json, const path& at, std::string_view expected) {
-        return fail(code::invalid_parameters, at,
-                    "expected " + std::string(expected) + ", found " + std::string(kind_name(json)));
+        return fail(code::invalid_parameters, at, wrong_type_message(expected, kind_name(json)));
     }
 
     template <class T>
@@ -198,7 +151,7 @@ private:
                 if constexpr (is_optional<member_type>::value) {
                     member.reset();
                 } else {
-                    ok = fail(code::invalid_parameters, member_path, "required key is missing");
+                    ok = fail(code::invalid_parameters, member_path, std::string(missing_key_message));
                 }
                 return;
             }
@@ -212,9 +165,7 @@ private:
         const boost::json::array* array = json.if_array();
         if (array == nullptr) return wrong_type(json, at, "an array");
         if (array->size() > options_.max_array_items)
-            return fail(code::local_limit_exceeded, at,
-                        "array holds " + std::to_string(array->size()) + " items; the limit is " +
-                            std::to_string(options_.max_array_items));
+            return fail(code::local_limit_exceeded, at, too_many_items_message(array->size(), options_.max_array_items));
         out.clear();
         out.resize(array->size());
         for (std::size_t i = 0; i < array->size(); ++i)
@@ -226,9 +177,7 @@ private:
         text = json.if_string();
         if (text == nullptr) return wrong_type(json, at, "a string");
         if (text->size() > options_.max_string_bytes)
-            return fail(code::local_limit_exceeded, at,
-                        "string is " + std::to_string(text->size()) + " bytes; the limit is " +
-                            std::to_string(options_.max_string_bytes));
+            return fail(code::local_limit_exceeded, at, string_too_long_message(text->size(), options_.max_string_bytes));
         return true;
     }
 
@@ -264,19 +213,14 @@ private:
         case boost::json::kind::string:
             if (!accept_numeric_string) return wrong_type(json, at, "an integer");
             if (!parse_numeric_string(std::string_view(json.get_string()), out))
-                return fail(code::invalid_parameters, at,
-                            "expected an integer or a string of decimal digits for " +
-                                std::string(integer_type_name<Int>()));
+                return fail(code::invalid_parameters, at, not_decimal_digits_message(integer_type_name<Int>()));
             return true;
         case boost::json::kind::double_:
-            return fail(code::invalid_parameters, at,
-                        "expected an integer (" + std::string(integer_type_name<Int>()) +
-                            "), found a number with a fraction, an exponent or more than 64 bits");
+            return fail(code::invalid_parameters, at, not_an_integer_message(integer_type_name<Int>()));
         default: return wrong_type(json, at, "an integer");
         }
         if (fits) return true;
-        return fail(code::invalid_parameters, at,
-                    found + " is out of range for " + std::string(integer_type_name<Int>()));
+        return fail(code::invalid_parameters, at, out_of_range_message(found, integer_type_name<Int>()));
     }
 
     const decode_options& options_;

@@ -1,6 +1,7 @@
 // The client (README "Errors and retries"): retries by class, UserSig renewal, deadline, statuses, rate limiting,
 // pagination, batch splitting, URLs. Fake transports are scripted; time is simulated, never measured.
 #include <tcchat/client.hpp>
+#include <tcchat/item_results.hpp>
 #include <tcchat/emulator.hpp>
 
 #include <catch2/catch.hpp>
@@ -75,7 +76,7 @@ TEST_CASE("transport concept checks", "[client]") {
     STATIC_REQUIRE(is_transport_v<scripted_transport>);
     STATIC_REQUIRE_FALSE(is_transport_v<int>);
     STATIC_REQUIRE_FALSE(is_transport_v<std::string>);
-#if TCCHAT_HAS_CONCEPTS
+#if defined(__cpp_concepts) && __cpp_concepts >= 201907L // as transport.hpp decides
     STATIC_REQUIRE(transport<in_memory_transport>);
     STATIC_REQUIRE(async_transport<in_memory_transport>);
     STATIC_REQUIRE_FALSE(transport<int>);

@@ -5,7 +5,6 @@
 #include "serve.hpp"
 
 #include <tcchat.hpp>
-#include <tcchat/emulator.hpp>
 
 #include <algorithm>
 #include <cstdlib>

@@ -12,8 +12,10 @@
 
 #include <tcchat/codec.hpp>
 #include <tcchat/credentials.hpp>
+#include <tcchat/detail/request_buffers.hpp>
+#include <tcchat/endpoints.hpp>
+#include <tcchat/error.hpp>
 #include <tcchat/detail/coarse_clock.hpp>
-#include <tcchat/item_results.hpp>
 #include <tcchat/rate_limiter.hpp>
 #include <tcchat/timer_thread.hpp>
 #include <tcchat/transport.hpp>
@@ -54,11 +56,19 @@ struct attempt_record {
     std::string_view redacted_url;
 };
 
+/// Everything a client is configured with, in three groups: who calls (identity), how calls behave (policy),
+/// and the hooks that observe calls or replace the clock, sleeping and randomness (tests and special
+/// environments; empty means the real thing).
 struct client_options {
+    // --- identity: where calls go and as whom -------------------------------------------------------------
     std::string base_url = region_base_url(region::china);
     app_identity identity;
     usersig_provider usersig;
+    /// The one renewal margin: the client asks `usersig` for a new signature this long before the cached one
+    /// expires (or at once after 70001/70052).
     std::chrono::seconds usersig_renew_margin{300};
+
+    // --- policy: what a call checks, how long it may take, and how it retries --------------------------------
     bool validate_requests = true;
     limits validation;
     retry_policy retry;
@@ -69,12 +79,16 @@ struct client_options {
     std::chrono::milliseconds attempt_timeout{10000}; ///< above the service's own 3 s (docs/protocol.md §1.3)
     bool split_batches = true;                        ///< mark > 100 and search > 300 items go out in chunks
     decode_options decoding;
+
+    // --- hooks ------------------------------------------------------------------------------------------------
+    /// Called once per attempt, with the URL's usersig redacted.
     std::function<void(const attempt_record&)> on_attempt;
-    // Injection points for tests and special environments; empty means the real thing.
+    /// call()'s waits (backoff, rate limit). Empty: std::this_thread::sleep_for on the calling thread.
     std::function<void(std::chrono::milliseconds)> sleep;
     /// Empty: deadlines read the coarse monotonic clock (a few ms of resolution, detail/coarse_clock.hpp) and
     /// the hook's latencies read steady_clock. Set, it serves both.
     std::function<std::chrono::steady_clock::time_point()> clock;
+    /// Draws each call's `random`. Empty: a per-thread SplitMix64 stream (detail/request_buffers.hpp).
     std::function<std::uint32_t()> random;
     /// async_call's waits (backoff, rate limit): run `resume` after `delay`, without blocking the caller.
     /// Default: tcchat's own timer thread (timer_thread::shared()), on which `resume` then runs.
@@ -90,99 +104,6 @@ template <class Request>
 using response_of = typename endpoint_of_t<Request>::response;
 
 namespace detail {
-
-/// A well-seeded source for `random` (protocol.md §1.1: a uint32). SplitMix64 (Steele, Lea and Flood, 2014) over a
-/// per-thread state: a draw is an add and a mix, with neither a lock nor an atomic read-modify-write. Each
-/// thread's state is seeded once, from std::random_device, the clock and a process-wide thread counter.
-class random_source {
-public:
-    std::uint32_t operator()() noexcept {
-        thread_local std::uint64_t state = seed();
-        constexpr std::uint64_t gamma = 0x9E3779B97F4A7C15u;
-        std::uint64_t z = state += gamma;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-        return static_cast<std::uint32_t>((z ^ (z >> 31)) >> 32);
-    }
-
-private:
-    static std::uint64_t seed() {
-        static std::atomic<std::uint64_t> threads{0};
-        std::random_device device;
-        const auto now = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-        const std::uint64_t thread = threads.fetch_add(1, std::memory_order_relaxed);
-        return (std::uint64_t{device()} << 32 | device()) ^ now ^ (thread * 0xD1B54A32D192ED03u);
-    }
-};
-
-/// Which client, UserSig generation and command a URL buffer's first `size` bytes were built for: a call
-/// that matches all three writes only its random digits and the format after them.
-struct url_prefix {
-    std::uint64_t client = 0; ///< 0, which no client has: nothing reusable
-    std::uint64_t generation = 0;
-    std::string_view command; ///< an endpoint's static name
-    std::size_t size = 0;
-
-    /// Endpoint names are static: the same view, most of the time, so the bytes are rarely compared.
-    bool same_command(std::string_view cmd) const noexcept {
-        return (command.data() == cmd.data() && command.size() == cmd.size()) || command == cmd;
-    }
-    bool reusable_for(std::uint64_t c, std::uint64_t g, std::string_view cmd) const noexcept {
-        return client == c && generation == g && same_command(cmd);
-    }
-};
-
-/// Tells clients apart in the thread's url_prefix: unlike an address, never reused by a later client.
-inline std::uint64_t next_client_id() noexcept {
-    static std::atomic<std::uint64_t> last{0};
-    return last.fetch_add(1, std::memory_order_relaxed) + 1;
-}
-
-/// A request whose URL and body buffers are the calling thread's, kept from its previous call, so a steady
-/// stream of calls allocates nothing for them, and the URL's prefix is rebuilt only when it differs. A call
-/// made while the thread's buffers are in use (from a transport or a hook, inside another call) gets buffers
-/// of its own. A buffer grown past `retained_capacity` (a rare oversized batch) is released rather than kept
-/// for the thread's lifetime.
-class reused_request {
-public:
-    static constexpr std::size_t retained_capacity = 64 * 1024;
-
-    reused_request() noexcept : held_(claim()) {
-        if (held_) held_->request.body.clear(); // the URL is rewritten, or its prefix reused, by the client
-        else own_.emplace();
-    }
-    ~reused_request() {
-        if (!held_) return;
-        if (held_->request.url.capacity() > retained_capacity) {
-            std::string().swap(held_->request.url);
-            held_->prefix = {};
-        }
-        if (held_->request.body.capacity() > retained_capacity) std::string().swap(held_->request.body);
-        held_->in_use = false;
-    }
-    reused_request(const reused_request&) = delete;
-    reused_request& operator=(const reused_request&) = delete;
-
-    http_request& request() noexcept { return held_ ? held_->request : *own_; }
-    /// What request().url begins with; nullptr for buffers of this call's own, which start empty.
-    url_prefix* prefix() noexcept { return held_ ? &held_->prefix : nullptr; }
-
-private:
-    struct thread_buffers {
-        http_request request;
-        url_prefix prefix;
-        bool in_use = false;
-    };
-    static thread_buffers* claim() noexcept {
-        thread_local thread_buffers buffers;
-        if (buffers.in_use) return nullptr;
-        buffers.in_use = true;
-        return &buffers;
-    }
-
-    thread_buffers* held_;
-    std::optional<http_request> own_; ///< only when the thread's buffers are taken
-};
 
 /// One async_call in flight: what every attempt needs, owned by the continuations that are pending.
 template <class Response, class Handler>
@@ -234,9 +155,15 @@ public:
 
     /// The asynchronous form, for transports with async_send. `handler(result<Response>)` is called exactly
     /// once, on the thread that completes the last attempt. Retries follow the same rules as call(); batches
-    /// are not split (an oversized batch is a validation error). The client must outlive the operation.
+    /// are not split (an oversized batch is a validation error). The client must outlive the operation. As in
+    /// Asio and in tcchat/asio.hpp's free async_call, the completion comes last.
     template <class Request, class Handler>
-    void async_call(const Request& request, Handler&& handler, const call_options& per_call = {}) {
+    void async_call(const Request& request, Handler&& handler) {
+        async_call(request, call_options{}, std::forward<Handler>(handler));
+    }
+
+    template <class Request, class Handler>
+    void async_call(const Request& request, const call_options& per_call, Handler&& handler) {
         static_assert(assert_async_transport<Transport>());
         using endpoint = endpoint_of_t<Request>;
         using response = response_of<Request>;

@@ -21,9 +21,9 @@
 
 #if defined(__cpp_concepts) && __cpp_concepts >= 201907L && __has_include(<concepts>)
 #include <concepts>
-#define TCCHAT_HAS_CONCEPTS 1
+#define TCCHAT_DETAIL_CONCEPTS 1 // undefined again at the end of this header
 #else
-#define TCCHAT_HAS_CONCEPTS 0
+#define TCCHAT_DETAIL_CONCEPTS 0
 #endif
 
 namespace tcchat {
@@ -72,7 +72,7 @@ inline constexpr bool is_transport_v = is_transport<T>::value;
 template <class T>
 inline constexpr bool is_async_transport_v = is_async_transport<T>::value;
 
-#if TCCHAT_HAS_CONCEPTS
+#if TCCHAT_DETAIL_CONCEPTS
 template <class T>
 concept transport = requires(T& t, const http_request& request) {
     { t.send(request) } -> std::convertible_to<result<http_response>>;
@@ -101,3 +101,5 @@ constexpr bool assert_async_transport() {
 }
 
 } // namespace tcchat
+
+#undef TCCHAT_DETAIL_CONCEPTS

@@ -38,7 +38,8 @@ inline constexpr region_info regions[] = {
     {region::mumbai_legacy, "mumbai_legacy", "adminapiind.im.qcloud.com", "adminapiind.my-imcloud.com"},
 };
 
-inline const region_info& info(region r) noexcept { return regions[static_cast<std::size_t>(r)]; }
+/// The domains and name of a region.
+inline const region_info& region_details(region r) noexcept { return regions[static_cast<std::size_t>(r)]; }
 
 inline std::optional<region> find_region(std::string_view name) noexcept {
     for (const auto& row : regions)
@@ -48,7 +49,7 @@ inline std::optional<region> find_region(std::string_view name) noexcept {
 
 /// "https://<domain>" of a region, or of its backup domain.
 inline std::string region_base_url(region r, bool backup = false) {
-    return "https://" + std::string(backup ? info(r).backup_domain : info(r).domain);
+    return "https://" + std::string(backup ? region_details(r).backup_domain : region_details(r).domain);
 }
 
 /// RFC 3986 percent-encoding of a query value. Unreserved characters and '*' stay as they are: the UserSig

@@ -6,7 +6,7 @@
 // Shape of the operation (after Boost.Beast's example/echo-op):
 //
 //   template <class Client, class Request, class CompletionToken>
-//   DEDUCED async_call(Client& client, Request request, CompletionToken&& token);
+//   DEDUCED async_call(Client& client, Request request, [const call_options& per_call,] CompletionToken&& token);
 //
 //   - Completes when the call has succeeded, failed permanently, or run out of retries or deadline.
 //   - Handler signature: void(tcchat::result<Response>), Response = tcchat::response_of<Request>.
@@ -28,14 +28,14 @@
 namespace tcchat {
 
 template <class Client, class Request, class CompletionToken>
-auto async_call(Client& client, Request request, CompletionToken&& token) {
+auto async_call(Client& client, Request request, const call_options& per_call, CompletionToken&& token) {
     using response = response_of<Request>;
     return boost::asio::async_initiate<CompletionToken, void(result<response>)>(
-        [&client](auto handler, Request owned) {
+        [&client, per_call](auto handler, Request owned) {
             using handler_type = decltype(handler);
             // std::function needs a copyable callable; Asio handlers may be move-only.
             auto shared = std::make_shared<handler_type>(std::move(handler));
-            client.async_call(owned, [shared](result<response> outcome) {
+            client.async_call(owned, per_call, [shared](result<response> outcome) {
                 auto executor = boost::asio::get_associated_executor(*shared);
                 boost::asio::dispatch(executor, [shared, outcome = std::move(outcome)]() mutable {
                     (*shared)(std::move(outcome));
@@ -43,6 +43,12 @@ auto async_call(Client& client, Request request, CompletionToken&& token) {
             });
         },
         token, std::move(request));
+}
+
+/// The same with the default call_options.
+template <class Client, class Request, class CompletionToken>
+auto async_call(Client& client, Request request, CompletionToken&& token) {
+    return async_call(client, std::move(request), call_options{}, std::forward<CompletionToken>(token));
 }
 
 /// A client_options::schedule that waits on a steady_timer instead of blocking a thread.

@@ -3085,7 +3085,8 @@ inline constexpr region_info regions[] = {
     {region::mumbai_legacy, "mumbai_legacy", "adminapiind.im.qcloud.com", "adminapiind.my-imcloud.com"},
 };
 
-inline const region_info& info(region r) noexcept { return regions[static_cast<std::size_t>(r)]; }
+/// The domains and name of a region.
+inline const region_info& region_details(region r) noexcept { return regions[static_cast<std::size_t>(r)]; }
 
 inline std::optional<region> find_region(std::string_view name) noexcept {
     for (const auto& row : regions)
@@ -3095,7 +3096,7 @@ inline std::optional<region> find_region(std::string_view name) noexcept {
 
 /// "https://<domain>" of a region, or of its backup domain.
 inline std::string region_base_url(region r, bool backup = false) {
-    return "https://" + std::string(backup ? info(r).backup_domain : info(r).domain);
+    return "https://" + std::string(backup ? region_details(r).backup_domain : region_details(r).domain);
 }
 
 /// RFC 3986 percent-encoding of a query value. Unreserved characters and '*' stay as they are: the UserSig
@@ -3710,9 +3711,9 @@ private:
 
 #if defined(__cpp_concepts) && __cpp_concepts >= 201907L && __has_include(<concepts>)
 #include <concepts>
-#define TCCHAT_HAS_CONCEPTS 1
+#define TCCHAT_DETAIL_CONCEPTS 1 // undefined again at the end of this header
 #else
-#define TCCHAT_HAS_CONCEPTS 0
+#define TCCHAT_DETAIL_CONCEPTS 0
 #endif
 
 namespace tcchat {
@@ -3761,7 +3762,7 @@ inline constexpr bool is_transport_v = is_transport<T>::value;
 template <class T>
 inline constexpr bool is_async_transport_v = is_async_transport<T>::value;
 
-#if TCCHAT_HAS_CONCEPTS
+#if TCCHAT_DETAIL_CONCEPTS
 template <class T>
 concept transport = requires(T& t, const http_request& request) {
     { t.send(request) } -> std::convertible_to<result<http_response>>;
@@ -3790,6 +3791,8 @@ constexpr bool assert_async_transport() {
 }
 
 } // namespace tcchat
+
+#undef TCCHAT_DETAIL_CONCEPTS
 // end tcchat/transport.hpp
 // begin tcchat/client.hpp
 // The client: validate -> encode -> rate limit -> transport -> decode -> envelope, with retries by retry
@@ -3803,6 +3806,118 @@ constexpr bool assert_async_transport() {
 //   auto groups = client.call(tcchat::get_contact_group_request{"user0", 0});
 //   for (const auto& page : client.pages(tcchat::get_list_request{"user0"})) { ... }
 
+// begin tcchat/detail/request_buffers.hpp
+// What a call is written into, kept off the client's pipeline: the thread's reusable request buffers, the
+// record of which URL prefix they hold, and the source of each call's `random`. The client asks for a
+// reused_request, checks its url_prefix, and draws from random_source; nothing else here is its concern.
+
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+
+namespace tcchat::detail {
+
+/// A well-seeded source for `random` (protocol.md §1.1: a uint32). SplitMix64 (Steele, Lea and Flood, 2014) over a
+/// per-thread state: a draw is an add and a mix, with neither a lock nor an atomic read-modify-write. Each
+/// thread's state is seeded once, from std::random_device, the clock and a process-wide thread counter.
+class random_source {
+public:
+    std::uint32_t operator()() noexcept {
+        thread_local std::uint64_t state = seed();
+        constexpr std::uint64_t gamma = 0x9E3779B97F4A7C15u;
+        std::uint64_t z = state += gamma;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+        return static_cast<std::uint32_t>((z ^ (z >> 31)) >> 32);
+    }
+
+private:
+    static std::uint64_t seed() {
+        static std::atomic<std::uint64_t> threads{0};
+        std::random_device device;
+        const auto now = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+        const std::uint64_t thread = threads.fetch_add(1, std::memory_order_relaxed);
+        return (std::uint64_t{device()} << 32 | device()) ^ now ^ (thread * 0xD1B54A32D192ED03u);
+    }
+};
+
+/// Which client, UserSig generation and command a URL buffer's first `size` bytes were built for: a call
+/// that matches all three writes only its random digits and the format after them.
+struct url_prefix {
+    std::uint64_t client = 0; ///< 0, which no client has: nothing reusable
+    std::uint64_t generation = 0;
+    std::string_view command; ///< an endpoint's static name
+    std::size_t size = 0;
+
+    /// Endpoint names are static: the same view, most of the time, so the bytes are rarely compared.
+    bool same_command(std::string_view cmd) const noexcept {
+        return (command.data() == cmd.data() && command.size() == cmd.size()) || command == cmd;
+    }
+    bool reusable_for(std::uint64_t c, std::uint64_t g, std::string_view cmd) const noexcept {
+        return client == c && generation == g && same_command(cmd);
+    }
+};
+
+/// Tells clients apart in the thread's url_prefix: unlike an address, never reused by a later client.
+inline std::uint64_t next_client_id() noexcept {
+    static std::atomic<std::uint64_t> last{0};
+    return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
+/// A request whose URL and body buffers are the calling thread's, kept from its previous call, so a steady
+/// stream of calls allocates nothing for them, and the URL's prefix is rebuilt only when it differs. A call
+/// made while the thread's buffers are in use (from a transport or a hook, inside another call) gets buffers
+/// of its own. A buffer grown past `retained_capacity` (a rare oversized batch) is released rather than kept
+/// for the thread's lifetime.
+class reused_request {
+public:
+    static constexpr std::size_t retained_capacity = 64 * 1024;
+
+    reused_request() noexcept : held_(claim()) {
+        if (held_) held_->request.body.clear(); // the URL is rewritten, or its prefix reused, by the client
+        else own_.emplace();
+    }
+    ~reused_request() {
+        if (!held_) return;
+        if (held_->request.url.capacity() > retained_capacity) {
+            std::string().swap(held_->request.url);
+            held_->prefix = {};
+        }
+        if (held_->request.body.capacity() > retained_capacity) std::string().swap(held_->request.body);
+        held_->in_use = false;
+    }
+    reused_request(const reused_request&) = delete;
+    reused_request& operator=(const reused_request&) = delete;
+
+    http_request& request() noexcept { return held_ ? held_->request : *own_; }
+    /// What request().url begins with; nullptr for buffers of this call's own, which start empty.
+    url_prefix* prefix() noexcept { return held_ ? &held_->prefix : nullptr; }
+
+private:
+    struct thread_buffers {
+        http_request request;
+        url_prefix prefix;
+        bool in_use = false;
+    };
+    static thread_buffers* claim() noexcept {
+        thread_local thread_buffers buffers;
+        if (buffers.in_use) return nullptr;
+        buffers.in_use = true;
+        return &buffers;
+    }
+
+    thread_buffers* held_;
+    std::optional<http_request> own_; ///< only when the thread's buffers are taken
+};
+
+} // namespace tcchat::detail
+// end tcchat/detail/request_buffers.hpp
 // begin tcchat/timer_thread.hpp
 // tcchat's own timer thread: the default client_options::schedule of async_call. Each scheduled job runs on
 // this one thread once its delay has passed, so a retry's backoff or a rate-limit wait never sleeps on the thread
@@ -3918,11 +4033,19 @@ struct attempt_record {
     std::string_view redacted_url;
 };
 
+/// Everything a client is configured with, in three groups: who calls (identity), how calls behave (policy),
+/// and the hooks that observe calls or replace the clock, sleeping and randomness (tests and special
+/// environments; empty means the real thing).
 struct client_options {
+    // --- identity: where calls go and as whom -------------------------------------------------------------
     std::string base_url = region_base_url(region::china);
     app_identity identity;
     usersig_provider usersig;
+    /// The one renewal margin: the client asks `usersig` for a new signature this long before the cached one
+    /// expires (or at once after 70001/70052).
     std::chrono::seconds usersig_renew_margin{300};
+
+    // --- policy: what a call checks, how long it may take, and how it retries --------------------------------
     bool validate_requests = true;
     limits validation;
     retry_policy retry;
@@ -3933,12 +4056,16 @@ struct client_options {
     std::chrono::milliseconds attempt_timeout{10000}; ///< above the service's own 3 s (docs/protocol.md §1.3)
     bool split_batches = true;                        ///< mark > 100 and search > 300 items go out in chunks
     decode_options decoding;
+
+    // --- hooks ------------------------------------------------------------------------------------------------
+    /// Called once per attempt, with the URL's usersig redacted.
     std::function<void(const attempt_record&)> on_attempt;
-    // Injection points for tests and special environments; empty means the real thing.
+    /// call()'s waits (backoff, rate limit). Empty: std::this_thread::sleep_for on the calling thread.
     std::function<void(std::chrono::milliseconds)> sleep;
     /// Empty: deadlines read the coarse monotonic clock (a few ms of resolution, detail/coarse_clock.hpp) and
     /// the hook's latencies read steady_clock. Set, it serves both.
     std::function<std::chrono::steady_clock::time_point()> clock;
+    /// Draws each call's `random`. Empty: a per-thread SplitMix64 stream (detail/request_buffers.hpp).
     std::function<std::uint32_t()> random;
     /// async_call's waits (backoff, rate limit): run `resume` after `delay`, without blocking the caller.
     /// Default: tcchat's own timer thread (timer_thread::shared()), on which `resume` then runs.
@@ -3954,99 +4081,6 @@ template <class Request>
 using response_of = typename endpoint_of_t<Request>::response;
 
 namespace detail {
-
-/// A well-seeded source for `random` (protocol.md §1.1: a uint32). SplitMix64 (Steele, Lea and Flood, 2014) over a
-/// per-thread state: a draw is an add and a mix, with neither a lock nor an atomic read-modify-write. Each
-/// thread's state is seeded once, from std::random_device, the clock and a process-wide thread counter.
-class random_source {
-public:
-    std::uint32_t operator()() noexcept {
-        thread_local std::uint64_t state = seed();
-        constexpr std::uint64_t gamma = 0x9E3779B97F4A7C15u;
-        std::uint64_t z = state += gamma;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-        return static_cast<std::uint32_t>((z ^ (z >> 31)) >> 32);
-    }
-
-private:
-    static std::uint64_t seed() {
-        static std::atomic<std::uint64_t> threads{0};
-        std::random_device device;
-        const auto now = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-        const std::uint64_t thread = threads.fetch_add(1, std::memory_order_relaxed);
-        return (std::uint64_t{device()} << 32 | device()) ^ now ^ (thread * 0xD1B54A32D192ED03u);
-    }
-};
-
-/// Which client, UserSig generation and command a URL buffer's first `size` bytes were built for: a call
-/// that matches all three writes only its random digits and the format after them.
-struct url_prefix {
-    std::uint64_t client = 0; ///< 0, which no client has: nothing reusable
-    std::uint64_t generation = 0;
-    std::string_view command; ///< an endpoint's static name
-    std::size_t size = 0;
-
-    /// Endpoint names are static: the same view, most of the time, so the bytes are rarely compared.
-    bool same_command(std::string_view cmd) const noexcept {
-        return (command.data() == cmd.data() && command.size() == cmd.size()) || command == cmd;
-    }
-    bool reusable_for(std::uint64_t c, std::uint64_t g, std::string_view cmd) const noexcept {
-        return client == c && generation == g && same_command(cmd);
-    }
-};
-
-/// Tells clients apart in the thread's url_prefix: unlike an address, never reused by a later client.
-inline std::uint64_t next_client_id() noexcept {
-    static std::atomic<std::uint64_t> last{0};
-    return last.fetch_add(1, std::memory_order_relaxed) + 1;
-}
-
-/// A request whose URL and body buffers are the calling thread's, kept from its previous call, so a steady
-/// stream of calls allocates nothing for them, and the URL's prefix is rebuilt only when it differs. A call
-/// made while the thread's buffers are in use (from a transport or a hook, inside another call) gets buffers
-/// of its own. A buffer grown past `retained_capacity` (a rare oversized batch) is released rather than kept
-/// for the thread's lifetime.
-class reused_request {
-public:
-    static constexpr std::size_t retained_capacity = 64 * 1024;
-
-    reused_request() noexcept : held_(claim()) {
-        if (held_) held_->request.body.clear(); // the URL is rewritten, or its prefix reused, by the client
-        else own_.emplace();
-    }
-    ~reused_request() {
-        if (!held_) return;
-        if (held_->request.url.capacity() > retained_capacity) {
-            std::string().swap(held_->request.url);
-            held_->prefix = {};
-        }
-        if (held_->request.body.capacity() > retained_capacity) std::string().swap(held_->request.body);
-        held_->in_use = false;
-    }
-    reused_request(const reused_request&) = delete;
-    reused_request& operator=(const reused_request&) = delete;
-
-    http_request& request() noexcept { return held_ ? held_->request : *own_; }
-    /// What request().url begins with; nullptr for buffers of this call's own, which start empty.
-    url_prefix* prefix() noexcept { return held_ ? &held_->prefix : nullptr; }
-
-private:
-    struct thread_buffers {
-        http_request request;
-        url_prefix prefix;
-        bool in_use = false;
-    };
-    static thread_buffers* claim() noexcept {
-        thread_local thread_buffers buffers;
-        if (buffers.in_use) return nullptr;
-        buffers.in_use = true;
-        return &buffers;
-    }
-
-    thread_buffers* held_;
-    std::optional<http_request> own_; ///< only when the thread's buffers are taken
-};
 
 /// One async_call in flight: what every attempt needs, owned by the continuations that are pending.
 template <class Response, class Handler>
@@ -4098,9 +4132,15 @@ public:
 
     /// The asynchronous form, for transports with async_send. `handler(result<Response>)` is called exactly
     /// once, on the thread that completes the last attempt. Retries follow the same rules as call(); batches
-    /// are not split (an oversized batch is a validation error). The client must outlive the operation.
+    /// are not split (an oversized batch is a validation error). The client must outlive the operation. As in
+    /// Asio and in tcchat/asio.hpp's free async_call, the completion comes last.
     template <class Request, class Handler>
-    void async_call(const Request& request, Handler&& handler, const call_options& per_call = {}) {
+    void async_call(const Request& request, Handler&& handler) {
+        async_call(request, call_options{}, std::forward<Handler>(handler));
+    }
+
+    template <class Request, class Handler>
+    void async_call(const Request& request, const call_options& per_call, Handler&& handler) {
         static_assert(assert_async_transport<Transport>());
         using endpoint = endpoint_of_t<Request>;
         using response = response_of<Request>;

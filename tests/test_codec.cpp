@@ -132,26 +132,6 @@ TEST_CASE("decode errors name the field by JSON Pointer", "[codec]") {
     }
 }
 
-TEST_CASE("decode limits are configurable and checked before allocating", "[codec][limits]") {
-    decode_options tight;
-    tight.max_body_bytes = 64;
-    auto body = decode_error<delete_response>(std::string(65, ' '), tight);
-    CHECK(body.value() == static_cast<int>(code::local_limit_exceeded));
-    CHECK(body.message == "body is 65 bytes; the limit is 64");
-
-    decode_options few_items;
-    few_items.max_array_items = 2;
-    auto items = decode_error<del_contact_group_request>(R"({"From_Account":"u","GroupName":["a","b","c"]})", few_items);
-    CHECK(items.pointer == "/GroupName");
-    CHECK(items.message == "array holds 3 items; the limit is 2");
-
-    decode_options short_strings;
-    short_strings.max_string_bytes = 3;
-    auto text = decode_error<del_contact_group_request>(R"({"From_Account":"abcd","GroupName":[]})", short_strings);
-    CHECK(text.pointer == "/From_Account");
-    CHECK(text.value() == static_cast<int>(code::local_limit_exceeded));
-}
-
 TEST_CASE("encode escapes strings so that decode gives them back", "[codec]") {
     const std::string awkward = std::string("quote\" back\\ nl\n tab\t nul") + '\0' + " ctl\x01 utf8 \xE4\xBD\xA0";
     del_contact_group_request request{"u", {awkward}};

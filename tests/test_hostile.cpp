@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <limits>
 #include <new>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -167,6 +168,53 @@ TEST_CASE("decode_dom refuses a 50 MB array of zeros at the item limit without b
     CHECK(peak < 4u * 1024u * 1024u);
     // The SAX decoder (decode) gives the same answer word for word, as the differential tests require.
     require_error(decode<mark_contact_request>(body, options), code::local_limit_exceeded, "/MarkItem/0/SetMark", words);
+}
+
+namespace {
+/// The most heap bytes held at once, beyond what was held before, while `decoding` runs.
+template <class Decoding>
+std::size_t peak_heap_during(Decoding&& decoding) {
+    const std::size_t before = heap.reset_peak();
+    decoding();
+    return heap.peak.load() - before;
+}
+} // namespace
+
+TEST_CASE("decode limits are configurable and checked before allocating", "[codec][limits]") {
+    // Each input is a megabyte or more past a configured limit. The heap held while decoding it stays far below
+    // what decoding the input would take, so the limit stopped the decoder before it allocated for the input.
+    constexpr std::size_t megabyte = 1024 * 1024;
+    std::optional<result<delete_response>> body_result;
+    decode_options tight;
+    tight.max_body_bytes = 64;
+    const std::string spaces(megabyte, ' ');
+    const std::size_t body_peak = peak_heap_during([&] { body_result = decode<delete_response>(spaces, tight); });
+    require_error(*body_result, code::local_limit_exceeded, "", "body is 1048576 bytes; the limit is 64");
+    INFO("peak bytes held: " << body_peak);
+    CHECK(body_peak < 4096); // a copy of the body alone would be a megabyte
+
+    constexpr std::size_t item_count = 200000;
+    std::string names = R"({"From_Account":"u","GroupName":[)";
+    for (std::size_t i = 0; i < item_count; ++i) names += i == 0 ? R"("a")" : R"(,"a")";
+    names += "]}";
+    decode_options few_items;
+    few_items.max_array_items = 2;
+    std::optional<result<del_contact_group_request>> items_result;
+    const std::size_t items_peak = peak_heap_during([&] { items_result = decode<del_contact_group_request>(names, few_items); });
+    require_error(*items_result, code::local_limit_exceeded, "/GroupName",
+                  "array holds " + std::to_string(item_count) + " items; the limit is 2");
+    INFO("peak bytes held: " << items_peak);
+    CHECK(items_peak < item_count * sizeof(std::string) / 16); // the vector of names alone: 6.4 MB
+
+    std::string long_account = R"({"From_Account":")" + std::string(megabyte, 'a') + R"(","GroupName":[]})";
+    decode_options short_strings;
+    short_strings.max_string_bytes = 3;
+    std::optional<result<del_contact_group_request>> text_result;
+    const std::size_t text_peak =
+        peak_heap_during([&] { text_result = decode<del_contact_group_request>(long_account, short_strings); });
+    require_error(*text_result, code::local_limit_exceeded, "/From_Account", "the limit is 3");
+    INFO("peak bytes held: " << text_peak);
+    CHECK(text_peak < megabyte / 16); // the string itself would be a megabyte
 }
 
 TEST_CASE("decode_dom: an array or a string past the limits under an unknown key is no error", "[hostile]") {

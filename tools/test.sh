@@ -35,7 +35,8 @@ step "gcc-tsan [concurrency]"
 cmake -S . -B build/gcc-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=g++ -DTCCHAT_SANITIZE=thread \
   -DTCCHAT_BUILD_EXAMPLES=OFF -DTCCHAT_BUILD_TOOLS=OFF >/dev/null
 cmake --build build/gcc-tsan -j "$jobs" --target tcchat_tests
-TSAN_OPTIONS="suppressions=$PWD/tests/tsan.supp" ./build/gcc-tsan/tests/tcchat_tests "[concurrency]"
+# No suppressions: Catch2 v2 is not thread-safe, so the tests assert only on the main thread (workers record).
+./build/gcc-tsan/tests/tcchat_tests "[concurrency]" --warn NoTests
 
 if [ -f fuzz/smoke.sh ]; then
   step "fuzz smoke"

@@ -37,7 +37,9 @@ struct scripted_transport {
         return next;
     }
     void answer(int status, std::string body) { script->push_back(http_response{status, std::move(body)}); }
-    void fail_with(code c) { script->push_back(make_error(c, error_origin::transport, "", "scripted transport failure")); }
+    void fail_with(code c, std::string message = "scripted transport failure") {
+        script->push_back(make_error(c, error_origin::transport, "", std::move(message)));
+    }
     void envelope(int error_code) {
         answer(200, encode(response_envelope{error_code == 0 ? "OK" : "FAIL", error_code, error_code == 0 ? "" : "scripted"}));
     }
@@ -249,6 +251,63 @@ TEST_CASE("permanent errors are returned at once - attempts are capped", "[clien
     client<scripted_transport> busy(always_busy, test_options(time));
     CHECK(busy.call(read_request).error().value() == 60018);
     CHECK(always_busy.sent->size() == 4);
+}
+
+TEST_CASE("codes of retry class once are retried a single time", "[client][retry]") {
+    fake_time time;
+    scripted_transport t;
+    for (int i = 0; i < 3; ++i) t.envelope(51007); // group_operation_failed: retry once (spec §1.6)
+    t.envelope(0);
+    client<scripted_transport> c(t, test_options(time));
+    auto r = c.call(read_request);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().value() == 51007);
+    CHECK(t.sent->size() == 2); // the first attempt and its one retry, although max_attempts is 4
+}
+
+TEST_CASE("a call whose deadline has already passed sends nothing", "[client][retry]") {
+    fake_time time;
+    scripted_transport t;
+    auto options = test_options(time);
+    options.deadline = 0ms;
+    client<scripted_transport> c(t, options);
+    auto r = c.call(read_request);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().code == code::deadline_exceeded);
+    CHECK(r.error().message == "deadline passed after 0 attempts");
+    CHECK(t.sent->empty());
+}
+
+TEST_CASE("a transport error that echoes the URL reaches the caller with the usersig redacted", "[client][redact]") {
+    fake_time time;
+    scripted_transport t;
+    const std::string url = build_url("https://adminapisgp.im.qcloud.com", "mark_contact", {app, "admin", "secret-usersig", 5});
+    t.fail_with(code::transport_failed, "cannot reach " + url);
+    client<scripted_transport> c(t, test_options(time));
+    auto r = c.call(write_request, {5}); // a write: not retried
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().value() == 90001);
+    CHECK(r.error().origin == error_origin::transport);
+    CHECK(r.error().message.find("secret-usersig") == std::string::npos);
+    CHECK(r.error().message.find("cannot reach https://adminapisgp.im.qcloud.com/v4/recentcontact/mark_contact?") == 0);
+    CHECK(r.error().message.find("usersig=REDACTED&random=5") != std::string::npos);
+}
+
+TEST_CASE("an idle token bucket saves up no more than its burst", "[client][limiter]") {
+    std::chrono::steady_clock::time_point now{};
+    int sleeps = 0;
+    token_bucket bucket(1, 5, [&] { return now; }, [&](std::chrono::nanoseconds d) {
+        ++sleeps;
+        now += d;
+    });
+    for (int i = 0; i < 5; ++i) bucket.acquire(); // the initial burst
+    CHECK(sleeps == 0);
+    now += 100s; // a hundred seconds idle at 1 permit per second: still only 5 saved
+    for (int i = 0; i < 5; ++i) bucket.acquire();
+    CHECK(sleeps == 0);
+    bucket.acquire();
+    CHECK(sleeps >= 1);
+    CHECK(bucket.granted() == 11);
 }
 
 TEST_CASE("70001 renews the UserSig once and retries for writes too", "[client][usersig]") {

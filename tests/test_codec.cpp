@@ -54,6 +54,28 @@ TEST_CASE("decode tolerates what live servers send (DESIGN §2 spec §1.4)", "[c
     }
 }
 
+TEST_CASE("a key that differs from a member name in any one byte is unknown", "[codec]") {
+    // Keys are looked up by length and first bytes before the rest is compared: every byte must count.
+    // ToGroupId and ToGroupid (delete's spelling) differ only in their eighth byte.
+    for (const std::string member : {"To_Account", "ToGroupId"}) {
+        for (std::size_t at = 0; at < member.size(); ++at) {
+            std::string key = member;
+            key[at] = '#';
+            INFO(key);
+            auto decoded = decode<contact_item>(R"({"Type":1,")" + key + R"(":"x"})");
+            REQUIRE(decoded.has_value());
+            CHECK_FALSE(decoded->To_Account.has_value());
+            CHECK_FALSE(decoded->ToGroupId.has_value());
+        }
+    }
+    auto lower_d = decode<contact_item>(R"({"Type":2,"ToGroupid":"@G"})");
+    REQUIRE(lower_d.has_value());
+    CHECK_FALSE(lower_d->ToGroupId.has_value());
+    auto upper_i = decode<delete_request>(R"({"From_Account":"u","Type":2,"ToGroupId":"@G"})");
+    REQUIRE(upper_i.has_value());
+    CHECK_FALSE(upper_i->ToGroupid.has_value());
+}
+
 TEST_CASE("decode errors name the field by JSON Pointer", "[codec]") {
     SECTION("wrong type deep inside an array") {
         auto e = decode_error<mark_contact_request>(

@@ -254,6 +254,34 @@ TEST_CASE("2^64 and -1 are refused where the field is unsigned (GroupId is uint6
     }
 }
 
+TEST_CASE("ErrorCode (int32) takes -2^31 and both decoders refuse -2^31 - 1", "[hostile]") {
+    const auto envelope = [](std::string_view number) {
+        return R"({"ActionStatus":"OK","ErrorCode":)" + std::string(number) + R"(,"ErrorInfo":""})";
+    };
+    const auto smallest = decode<delete_response>(envelope("-2147483648"));
+    REQUIRE(smallest.has_value());
+    CHECK(smallest->ErrorCode == std::numeric_limits<std::int32_t>::min());
+    require_error(decode<delete_response>(envelope("-2147483649")), code::invalid_parameters, "/ErrorCode",
+                  "-2147483649 is out of range for int32");
+    require_error(decode_dom<delete_response>(envelope("-2147483649")), code::invalid_parameters, "/ErrorCode",
+                  "-2147483649 is out of range for int32");
+}
+
+TEST_CASE("Type as a numeric string takes -2^31 and refuses -2^31 - 1 and 2^64", "[hostile]") {
+    const auto contact = [](std::string_view digits) { return R"({"Type":")" + std::string(digits) + R"("})"; };
+    const auto smallest = decode<contact_item>(contact("-2147483648"));
+    REQUIRE(smallest.has_value());
+    CHECK(static_cast<std::int32_t>(smallest->Type) == std::numeric_limits<std::int32_t>::min()); // an open enum
+    for (const char* outside : {"-2147483649", "2147483648", "18446744073709551616", "184467440737095516160"}) {
+        INFO(outside);
+        const auto decoded = decode<contact_item>(contact(outside));
+        REQUIRE_FALSE(decoded.has_value());
+        CHECK(decoded.error().value() == 50002);
+        CHECK(decoded.error().pointer == "/Type");
+        CHECK_FALSE(decode_dom<contact_item>(contact(outside)).has_value());
+    }
+}
+
 TEST_CASE("1e400 is a number that no integer or string field accepts", "[hostile]") {
     // Boost.JSON parses 1e400 (and -1e400) as a double infinity rather than failing, so the field decides.
     require_error(decode<del_contact_group_response>(response_with_group_id("1e400")), code::invalid_parameters,

@@ -6,6 +6,9 @@
 #   3. clang 14, C++20, the whole suite built against the single header;
 #   4. ThreadSanitizer over the tests tagged [concurrency];
 #   5. every fuzz harness for a short libFuzzer smoke run.
+# Run with CI=true, a test that cannot run here (missing tool, corpus or build feature) fails instead of skipping.
+# Not run here (one rebuild per mutation is too slow for CI): tools/mutate.py applies the hand-picked mutations of
+# tools/mutations.json one at a time and reports which the suite kills; add one for each new piece of logic.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/deps.sh

@@ -267,12 +267,13 @@ TEST_CASE("ErrorCode (int32) takes -2^31 and both decoders refuse -2^31 - 1", "[
                   "-2147483649 is out of range for int32");
 }
 
-TEST_CASE("Type as a numeric string takes -2^31 and refuses -2^31 - 1 and 2^64", "[hostile]") {
+TEST_CASE("Type as a numeric string takes -2^31 and refuses -2^31 - 1 and 2^64 and the characters beside the digits", "[hostile]") {
     const auto contact = [](std::string_view digits) { return R"({"Type":")" + std::string(digits) + R"("})"; };
     const auto smallest = decode<contact_item>(contact("-2147483648"));
     REQUIRE(smallest.has_value());
     CHECK(static_cast<std::int32_t>(smallest->Type) == std::numeric_limits<std::int32_t>::min()); // an open enum
-    for (const char* outside : {"-2147483649", "2147483648", "18446744073709551616", "184467440737095516160"}) {
+    // '/' and ':' are the characters just below '0' and just above '9'.
+    for (const char* outside : {"-2147483649", "2147483648", "18446744073709551616", "184467440737095516160", "1/", "1:"}) {
         INFO(outside);
         const auto decoded = decode<contact_item>(contact(outside));
         REQUIRE_FALSE(decoded.has_value());

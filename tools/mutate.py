@@ -29,7 +29,6 @@ import argparse
 import json
 import pathlib
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -63,14 +62,28 @@ def occurrences_problem(tree, m):
     return None
 
 
-def copy_tree(source, destination):
-    destination.mkdir(parents=True, exist_ok=True)
-    if shutil.which("rsync"):
-        subprocess.run(["rsync", "-a", "--delete", "--exclude", "/build", "--exclude", ".git", f"{source}/", f"{destination}/"],
-                       check=True)
-    else:
-        shutil.rmtree(destination)
-        shutil.copytree(source, destination, ignore=shutil.ignore_patterns("build", ".git"))
+def sync_tree(source, destination):
+    """Makes `destination` a copy of `source` (without build/ and .git), writing only the files whose content
+    differs. A written file gets the current time, so the kept build directory recompiles what depends on it;
+    copying modification times (rsync -a, shutil.copy2) would leave objects built from an earlier run's
+    mutation looking newer than the restored source."""
+    skip = {"build", ".git"}
+    wanted = set()
+    for path in source.rglob("*"):
+        relative = path.relative_to(source)
+        if relative.parts[0] in skip or not path.is_file():
+            continue
+        wanted.add(relative)
+        target = destination / relative
+        content = path.read_bytes()
+        if not target.is_file() or target.read_bytes() != content:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+            target.chmod(path.stat().st_mode)
+    for path in destination.rglob("*"):
+        relative = path.relative_to(destination)
+        if path.is_file() and relative.parts[0] not in skip and relative not in wanted:
+            path.unlink()
 
 
 def run(command, log, timeout=None, cwd=None):
@@ -109,7 +122,7 @@ def main():
     log.write_text("", encoding="utf-8")
     print(f"{len(mutations)} mutations; log: {log}", file=sys.stderr)
 
-    copy_tree(ROOT, tree)
+    sync_tree(ROOT, tree)
     results = {}
     for m in mutations:
         problem = occurrences_problem(tree, m)

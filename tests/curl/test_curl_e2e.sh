@@ -7,9 +7,10 @@ set -u
 tcchat=$1
 work=$2
 rm -rf "$work" && mkdir -p "$work"
-else
-  skip_or_fail "curl e2e over HTTPS: openssl or python3 is not installed"
-fipids=()
+failures=0
+checks=0
+source "$(dirname "${BASH_SOURCE[0]}")/../ci_skip.sh"
+pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done; }
 trap cleanup EXIT
 

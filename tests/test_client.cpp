@@ -7,11 +7,13 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <set>
 #include <thread>
 #include <vector>
@@ -36,7 +38,9 @@ struct scripted_transport {
         return next;
     }
     void answer(int status, std::string body) { script->push_back(http_response{status, std::move(body)}); }
-    void fail_with(code c) { script->push_back(make_error(c, error_origin::transport, "", "scripted transport failure")); }
+    void fail_with(code c, std::string message = "scripted transport failure") {
+        script->push_back(make_error(c, error_origin::transport, "", std::move(message)));
+    }
     void envelope(int error_code) {
         answer(200, encode(response_envelope{error_code == 0 ? "OK" : "FAIL", error_code, error_code == 0 ? "" : "scripted"}));
     }
@@ -126,6 +130,93 @@ TEST_CASE("reads retry transient codes with growing capped jittered backoff - ra
     }
 }
 
+namespace {
+/// The pauses of one read that fails `failures` times with 60007 (retried with backoff), then succeeds. The
+/// call's `random` is fixed, so every draw of options.random is the backoff's jitter.
+std::vector<std::chrono::milliseconds> backoff_pauses(const fake_time& time, client_options options, int failures) {
+    scripted_transport t;
+    for (int i = 0; i < failures; ++i) t.envelope(60007);
+    t.envelope(0);
+    options.retry.max_attempts = failures + 1;
+    options.deadline = 24h;
+    client<scripted_transport> c(t, options);
+    const auto slept_before = time.sleeps->size();
+    REQUIRE(c.call(read_request, {1}).has_value());
+    REQUIRE(t.sent->size() == static_cast<std::size_t>(failures + 1));
+    return {time.sleeps->begin() + static_cast<std::ptrdiff_t>(slept_before), time.sleeps->end()};
+}
+} // namespace
+
+TEST_CASE("backoff doubles from initial_backoff and stops growing at max_backoff", "[client][retry]") {
+    fake_time time;
+    auto options = test_options(time);
+    options.retry.initial_backoff = 100ms;
+    options.retry.max_backoff = 1000ms;
+    options.random = [] { return std::uint32_t{0}; }; // no jitter: each pause is the lower bound, half a step
+    // Steps 100 200 400 800 then the cap 1000 (uncapped they would go on: 1600 3200 ...).
+    const std::vector<std::chrono::milliseconds> halves{50ms, 100ms, 200ms, 400ms, 500ms, 500ms, 500ms, 500ms};
+    CHECK(backoff_pauses(time, options, 8) == halves);
+}
+
+TEST_CASE("backoff jitter stays between half a step and a whole step over many draws", "[client][retry]") {
+    fake_time time;
+    auto options = test_options(time);
+    options.retry.initial_backoff = 100ms;
+    options.retry.max_backoff = 1000ms;
+    std::mt19937 generator(2024); // a seeded source: the same draws on every run
+    options.random = [&generator] { return static_cast<std::uint32_t>(generator()); };
+    const std::vector<std::int64_t> steps{100, 200, 400, 800, 1000, 1000};
+    std::vector<std::int64_t> lowest(steps.size(), INT64_MAX), highest(steps.size(), 0);
+    for (int call = 0; call < 300; ++call) {
+        const auto pauses = backoff_pauses(time, options, static_cast<int>(steps.size()));
+        REQUIRE(pauses.size() == steps.size());
+        for (std::size_t i = 0; i < steps.size(); ++i) {
+            INFO("call " << call << " pause " << i << ": " << pauses[i].count() << " ms");
+            CHECK(pauses[i].count() >= steps[i] / 2);
+            CHECK(pauses[i].count() <= steps[i]);
+            lowest[i] = std::min<std::int64_t>(lowest[i], pauses[i].count());
+            highest[i] = std::max<std::int64_t>(highest[i], pauses[i].count());
+        }
+    }
+    // The draws are used, not ignored: 300 uniform draws reach within a tenth of either bound.
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        INFO("pause " << i << " ranged over " << lowest[i] << ".." << highest[i] << " ms");
+        CHECK(lowest[i] <= steps[i] / 2 + steps[i] / 20);
+        CHECK(highest[i] >= steps[i] - steps[i] / 20);
+    }
+}
+
+TEST_CASE("async retries wait for the scheduler - nothing is resent before its callback runs", "[client][retry][async]") {
+    fake_time time;
+    emulator service;
+    service.add_fault({"get_contact_group", 2, 0, 60007});
+    auto options = test_options(time);
+    options.random = [] { return std::uint32_t{0}; }; // pauses at their lower bound: half of 100 then of 200
+    std::vector<std::chrono::milliseconds> delays;
+    std::vector<std::function<void()>> pending;
+    options.schedule = [&](std::chrono::milliseconds delay, std::function<void()> resume) {
+        delays.push_back(delay);
+        pending.push_back(std::move(resume));
+    };
+    client<in_memory_transport> c(in_memory_transport(service), options);
+    std::optional<result<get_contact_group_response>> outcome;
+    c.async_call(read_request, [&](result<get_contact_group_response> r) { outcome = std::move(r); }, {9});
+
+    for (std::size_t retry = 1; retry <= 2; ++retry) {
+        INFO("retry " << retry);
+        CHECK(service.calls().size() == retry); // the failed attempts so far, and no more
+        REQUIRE(pending.size() == retry);
+        CHECK_FALSE(outcome.has_value());
+        auto fire = std::move(pending.back()); // moved out: firing schedules the next retry into `pending`
+        fire();                                // the scheduler's timer fires
+    }
+    CHECK(service.calls().size() == 3);
+    CHECK(delays == std::vector<std::chrono::milliseconds>{50ms, 100ms});
+    CHECK(time.sleeps->empty()); // the async path never blocks in options.sleep
+    REQUIRE(outcome.has_value());
+    CHECK(outcome->has_value());
+}
+
 TEST_CASE("writes are not retried unless the caller opts in", "[client][retry]") {
     fake_time time;
     scripted_transport t;
@@ -161,6 +252,63 @@ TEST_CASE("permanent errors are returned at once - attempts are capped", "[clien
     client<scripted_transport> busy(always_busy, test_options(time));
     CHECK(busy.call(read_request).error().value() == 60018);
     CHECK(always_busy.sent->size() == 4);
+}
+
+TEST_CASE("codes of retry class once are retried a single time", "[client][retry]") {
+    fake_time time;
+    scripted_transport t;
+    for (int i = 0; i < 3; ++i) t.envelope(51007); // group_operation_failed: retry once (spec §1.6)
+    t.envelope(0);
+    client<scripted_transport> c(t, test_options(time));
+    auto r = c.call(read_request);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().value() == 51007);
+    CHECK(t.sent->size() == 2); // the first attempt and its one retry, although max_attempts is 4
+}
+
+TEST_CASE("a call whose deadline has already passed sends nothing", "[client][retry]") {
+    fake_time time;
+    scripted_transport t;
+    auto options = test_options(time);
+    options.deadline = 0ms;
+    client<scripted_transport> c(t, options);
+    auto r = c.call(read_request);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().code == code::deadline_exceeded);
+    CHECK(r.error().message == "deadline passed after 0 attempts");
+    CHECK(t.sent->empty());
+}
+
+TEST_CASE("a transport error that echoes the URL reaches the caller with the usersig redacted", "[client][redact]") {
+    fake_time time;
+    scripted_transport t;
+    const std::string url = build_url("https://adminapisgp.im.qcloud.com", "mark_contact", {app, "admin", "secret-usersig", 5});
+    t.fail_with(code::transport_failed, "cannot reach " + url);
+    client<scripted_transport> c(t, test_options(time));
+    auto r = c.call(write_request, {5}); // a write: not retried
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().value() == 90001);
+    CHECK(r.error().origin == error_origin::transport);
+    CHECK(r.error().message.find("secret-usersig") == std::string::npos);
+    CHECK(r.error().message.find("cannot reach https://adminapisgp.im.qcloud.com/v4/recentcontact/mark_contact?") == 0);
+    CHECK(r.error().message.find("usersig=REDACTED&random=5") != std::string::npos);
+}
+
+TEST_CASE("an idle token bucket saves up no more than its burst", "[client][limiter]") {
+    std::chrono::steady_clock::time_point now{};
+    int sleeps = 0;
+    token_bucket bucket(1, 5, [&] { return now; }, [&](std::chrono::nanoseconds d) {
+        ++sleeps;
+        now += d;
+    });
+    for (int i = 0; i < 5; ++i) bucket.acquire(); // the initial burst
+    CHECK(sleeps == 0);
+    now += 100s; // a hundred seconds idle at 1 permit per second: still only 5 saved
+    for (int i = 0; i < 5; ++i) bucket.acquire();
+    CHECK(sleeps == 0);
+    bucket.acquire();
+    CHECK(sleeps >= 1);
+    CHECK(bucket.granted() == 11);
 }
 
 TEST_CASE("70001 renews the UserSig once and retries for writes too", "[client][usersig]") {
@@ -234,6 +382,7 @@ TEST_CASE("HTTP statuses truncated bodies and FAIL envelopes become typed errors
     t.answer(404, "not here");
     t.answer(200, R"({"ActionStatus":"OK","ErrorCo)");
     t.answer(200, R"({"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","ContactItem":[{"Type":"x"}]})");
+    t.answer(200, R"({"ActionStatus":"FAIL","ErrorCode":51013,"ErrorInfo":"edition too low"})");
     client<scripted_transport> c(t, test_options(time));
     auto not_found = c.call(read_request);
     CHECK(not_found.error().code == code::http_status);
@@ -243,7 +392,12 @@ TEST_CASE("HTTP statuses truncated bodies and FAIL envelopes become typed errors
     auto malformed = c.call(read_request);
     CHECK(malformed.error().value() == 50002);
     CHECK(malformed.error().pointer == "/ContactItem/0/Type");
-    CHECK(t.sent->size() == 3); // none of these is retried
+    auto failed = c.call(read_request);
+    REQUIRE_FALSE(failed.has_value());
+    CHECK(failed.error().value() == 51013);
+    CHECK(failed.error().origin == error_origin::server);
+    CHECK(failed.error().message == "edition too low");
+    CHECK(t.sent->size() == 4); // none of these is retried
 }
 
 TEST_CASE("invalid requests are rejected before anything is sent", "[client]") {
@@ -439,14 +593,14 @@ TEST_CASE("250 marks go out as 3 requests - 301 searches as 2 - results merged i
     REQUIRE(marked->ResultItem->size() == 250);
     for (int i = 0; i < 250; ++i) CHECK((*marked->ResultItem)[i].ContactItem.To_Account == "p" + std::to_string(i));
 
-    REQUIRE(c.call(create_contact_group_request{"u", {{"g", {{conversation_type::c2c, "p0"}, {conversation_type::c2c, "p299"}}}}}).has_value());
+    REQUIRE(c.call(create_contact_group_request{"u", {{"g", {{conversation_type::c2c, "p0"}, {conversation_type::c2c, "p50"}}}}}).has_value());
     search_contact_group_request search{"u", {}};
     for (int i = 0; i < 301; ++i) search.ContactItem.push_back({conversation_type::c2c, "p" + std::to_string(i % 250)});
     auto found = c.call(search);
     REQUIRE(found.has_value());
     CHECK(service.calls().size() == 6);
     CHECK(found->ContactResultItem->size() == 301);
-    CHECK(found->GroupItem->size() == 1); // "g" came back in both chunks, kept once
+    CHECK(found->GroupItem->size() == 1); // "g" holds p0 (chunk 1) and p50 (chunk 2): in both answers, kept once
 
     auto options = test_options(time);
     options.split_batches = false;

@@ -293,44 +293,66 @@ TEST_CASE("the call log keeps only the newest calls", "[emulator]") {
     emulator_options options;
     options.call_log_limit = 3;
     emulator service(options);
-    for (std::int64_t i = 0; i < 5; ++i) call(service, get_contact_group_request{"u", i});
-    CHECK(service.calls().size() == 3);
+    // Each call under its own SDKAppID, 1 to 5, so the log shows which calls it kept.
+    for (std::uint32_t sdkappid = 1; sdkappid <= 5; ++sdkappid) call(service, get_contact_group_request{"u", 0}, sdkappid);
+    std::vector<std::uint32_t> kept;
+    for (const auto& logged : service.calls()) kept.push_back(logged.sdkappid);
+    CHECK(kept == std::vector<std::uint32_t>{3, 4, 5}); // the newest three, oldest first
 }
 
 TEST_CASE("the call log records each answer's own error code", "[emulator]") {
     emulator service;
     const auto answered = [&](const auto& request) { return call(service, request).ErrorCode; };
     CHECK(answered(del_contact_group_request{"u", {"nope"}}) == 51009);                 // the store refuses
-    CHECK(answered(create_contact_group_request{"u", {}}) != 0);                          // the validator refuses
+    CHECK(answered(create_contact_group_request{"u", {}}) == 50002);                      // the validator refuses
     CHECK(answered(create_contact_group_request{"u", {{"g", {{conversation_type::c2c, "p"}}}}}) == 0);
     const auto calls = service.calls();
     REQUIRE(calls.size() == 3);
     CHECK(calls[0].error_code == 51009);
-    CHECK(calls[1].error_code == answered(create_contact_group_request{"u", {}}));
-    CHECK(calls[1].error_code != 0);
+    CHECK(calls[1].error_code == 50002); // group_contact_item.count: exactly one group per call (§6.16)
     CHECK(calls[2].error_code == 0);
 }
+
+namespace {
+/// One HTTP exchange without assertions, for worker threads (Catch2 assertions are not thread-safe): the
+/// answer's error code, or -1 when the exchange itself failed or did not decode.
+template <class Request>
+int exchange_code(emulator& service, const Request& request) {
+    const std::string url = build_url("https://console.tim.qq.com", endpoint_of_t<Request>::command, {app, "admin", "sig", 42});
+    const http_response answer = service.handle(url, encode(request));
+    if (answer.status != 200) return -1;
+    const auto envelope = decode<response_envelope>(answer.body);
+    return envelope ? envelope->ErrorCode : -1;
+}
+} // namespace
 
 TEST_CASE("concurrent callers lose no update: the final state equals a serial replay", "[emulator][concurrency]") {
     emulator_options fixed_clock;
     fixed_clock.clock = [] { return std::int64_t{1700000000}; };
+    // Every call's error code in order; each workload's calls succeed, so a serial run gives all zeros.
     auto workload = [](emulator& service, int thread) {
+        std::vector<int> codes;
         const std::string user = "user" + std::to_string(thread);
         for (int round = 0; round < 15; ++round) {
             const std::string name = "g" + std::to_string(round);
-            create_contact_group_request c{user, {{name, {c2c("p" + std::to_string(round))}}}};
-            call(service, c);
+            codes.push_back(exchange_code(service, create_contact_group_request{user, {{name, {c2c("p" + std::to_string(round))}}}}));
             mark_contact_request m{"shared", {{mark_operation::standard, c2c("t" + std::to_string(thread) + "_" + std::to_string(round)),
                                                std::vector<std::int64_t>{thread % 64}}}};
-            call(service, m);
-            if (round % 3 == 0) call(service, del_contact_group_request{user, {name}});
+            codes.push_back(exchange_code(service, m));
+            if (round % 3 == 0) codes.push_back(exchange_code(service, del_contact_group_request{user, {name}}));
         }
+        return codes;
     };
     emulator concurrent(fixed_clock), serial(fixed_clock);
+    std::vector<std::vector<int>> concurrent_codes(4);
     std::vector<std::thread> threads;
-    for (int t = 0; t < 4; ++t) threads.emplace_back([&, t] { workload(concurrent, t); });
+    for (int t = 0; t < 4; ++t) threads.emplace_back([&, t] { concurrent_codes[t] = workload(concurrent, t); });
     for (auto& th : threads) th.join();
-    for (int t = 0; t < 4; ++t) workload(serial, t);
+    for (int t = 0; t < 4; ++t) {
+        INFO("thread " << t);
+        CHECK(concurrent_codes[t] == std::vector<int>(35, 0)); // 15 creates 15 marks 5 deletes
+        CHECK(workload(serial, t) == std::vector<int>(35, 0));
+    }
     CHECK(concurrent.state_image() == serial.state_image());
     CHECK(concurrent.calls().size() == serial.calls().size());
 }

@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <limits>
 #include <new>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -170,6 +171,53 @@ TEST_CASE("decode_dom refuses a 50 MB array of zeros at the item limit without b
     require_error(decode<mark_contact_request>(body, options), code::local_limit_exceeded, "/MarkItem/0/SetMark", words);
 }
 
+namespace {
+/// The most heap bytes held at once, beyond what was held before, while `decoding` runs.
+template <class Decoding>
+std::size_t peak_heap_during(Decoding&& decoding) {
+    const std::size_t before = heap.reset_peak();
+    decoding();
+    return heap.peak.load() - before;
+}
+} // namespace
+
+TEST_CASE("decode limits are configurable and checked before allocating", "[codec][limits]") {
+    // Each input is a megabyte or more past a configured limit. The heap held while decoding it stays far below
+    // what decoding the input would take, so the limit stopped the decoder before it allocated for the input.
+    constexpr std::size_t megabyte = 1024 * 1024;
+    std::optional<result<delete_response>> body_result;
+    decode_options tight;
+    tight.max_body_bytes = 64;
+    const std::string spaces(megabyte, ' ');
+    const std::size_t body_peak = peak_heap_during([&] { body_result = decode<delete_response>(spaces, tight); });
+    require_error(*body_result, code::local_limit_exceeded, "", "body is 1048576 bytes; the limit is 64");
+    INFO("peak bytes held: " << body_peak);
+    CHECK(body_peak < 4096); // a copy of the body alone would be a megabyte
+
+    constexpr std::size_t item_count = 200000;
+    std::string names = R"({"From_Account":"u","GroupName":[)";
+    for (std::size_t i = 0; i < item_count; ++i) names += i == 0 ? R"("a")" : R"(,"a")";
+    names += "]}";
+    decode_options few_items;
+    few_items.max_array_items = 2;
+    std::optional<result<del_contact_group_request>> items_result;
+    const std::size_t items_peak = peak_heap_during([&] { items_result = decode<del_contact_group_request>(names, few_items); });
+    require_error(*items_result, code::local_limit_exceeded, "/GroupName",
+                  "array holds " + std::to_string(item_count) + " items; the limit is 2");
+    INFO("peak bytes held: " << items_peak);
+    CHECK(items_peak < item_count * sizeof(std::string) / 16); // the vector of names alone: 6.4 MB
+
+    std::string long_account = R"({"From_Account":")" + std::string(megabyte, 'a') + R"(","GroupName":[]})";
+    decode_options short_strings;
+    short_strings.max_string_bytes = 3;
+    std::optional<result<del_contact_group_request>> text_result;
+    const std::size_t text_peak =
+        peak_heap_during([&] { text_result = decode<del_contact_group_request>(long_account, short_strings); });
+    require_error(*text_result, code::local_limit_exceeded, "/From_Account", "the limit is 3");
+    INFO("peak bytes held: " << text_peak);
+    CHECK(text_peak < megabyte / 16); // the string itself would be a megabyte
+}
+
 TEST_CASE("decode_dom: an array or a string past the limits under an unknown key is no error", "[hostile]") {
     decode_options options;
     options.max_array_items = 2;
@@ -204,6 +252,35 @@ TEST_CASE("2^64 and -1 are refused where the field is unsigned (GroupId is uint6
         auto decoded = decode<get_contact_group_response>(
             R"({"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","ContactItem":[{"Type":1,"To_Account":"p","ContactGroupId":[1,-1]}]})");
         require_error(decoded, code::invalid_parameters, "/ContactItem/0/ContactGroupId/1", "-1 is out of range for uint64");
+    }
+}
+
+TEST_CASE("ErrorCode (int32) takes -2^31 and both decoders refuse -2^31 - 1", "[hostile]") {
+    const auto envelope = [](std::string_view number) {
+        return R"({"ActionStatus":"OK","ErrorCode":)" + std::string(number) + R"(,"ErrorInfo":""})";
+    };
+    const auto smallest = decode<delete_response>(envelope("-2147483648"));
+    REQUIRE(smallest.has_value());
+    CHECK(smallest->ErrorCode == std::numeric_limits<std::int32_t>::min());
+    require_error(decode<delete_response>(envelope("-2147483649")), code::invalid_parameters, "/ErrorCode",
+                  "-2147483649 is out of range for int32");
+    require_error(decode_dom<delete_response>(envelope("-2147483649")), code::invalid_parameters, "/ErrorCode",
+                  "-2147483649 is out of range for int32");
+}
+
+TEST_CASE("Type as a numeric string takes -2^31 and refuses -2^31 - 1 and 2^64 and the characters beside the digits", "[hostile]") {
+    const auto contact = [](std::string_view digits) { return R"({"Type":")" + std::string(digits) + R"("})"; };
+    const auto smallest = decode<contact_item>(contact("-2147483648"));
+    REQUIRE(smallest.has_value());
+    CHECK(static_cast<std::int32_t>(smallest->Type) == std::numeric_limits<std::int32_t>::min()); // an open enum
+    // '/' and ':' are the characters just below '0' and just above '9'.
+    for (const char* outside : {"-2147483649", "2147483648", "18446744073709551616", "184467440737095516160", "1/", "1:"}) {
+        INFO(outside);
+        const auto decoded = decode<contact_item>(contact(outside));
+        REQUIRE_FALSE(decoded.has_value());
+        CHECK(decoded.error().value() == 50002);
+        CHECK(decoded.error().pointer == "/Type");
+        CHECK_FALSE(decode_dom<contact_item>(contact(outside)).has_value());
     }
 }
 

@@ -6,6 +6,9 @@
 #   3. clang 14, C++20, the whole suite built against the single header;
 #   4. ThreadSanitizer over the tests tagged [concurrency];
 #   5. every fuzz harness for a short libFuzzer smoke run.
+# Run with CI=true, a test that cannot run here (missing tool, corpus or build feature) fails instead of skipping.
+# Not run here (one rebuild per mutation is too slow for CI): tools/mutate.py applies the hand-picked mutations of
+# tools/mutations.json one at a time and reports which the suite kills; add one for each new piece of logic.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/deps.sh
@@ -35,7 +38,8 @@ step "gcc-tsan [concurrency]"
 cmake -S . -B build/gcc-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=g++ -DTCCHAT_SANITIZE=thread \
   -DTCCHAT_BUILD_EXAMPLES=OFF -DTCCHAT_BUILD_TOOLS=OFF >/dev/null
 cmake --build build/gcc-tsan -j "$jobs" --target tcchat_tests
-TSAN_OPTIONS="suppressions=$PWD/tests/tsan.supp" ./build/gcc-tsan/tests/tcchat_tests "[concurrency]"
+# No suppressions: Catch2 v2 is not thread-safe, so the tests assert only on the main thread (workers record).
+./build/gcc-tsan/tests/tcchat_tests "[concurrency]" --warn NoTests
 
 if [ -f fuzz/smoke.sh ]; then
   step "fuzz smoke"

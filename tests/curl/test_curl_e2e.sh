@@ -9,6 +9,7 @@ work=$2
 rm -rf "$work" && mkdir -p "$work"
 failures=0
 checks=0
+source "$(dirname "${BASH_SOURCE[0]}")/../ci_skip.sh"
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done; }
 trap cleanup EXIT
@@ -85,7 +86,7 @@ PY
   out=$(echo "$body" | TCCHAT_USERSIG=any "$tcchat" call get_contact_group - --sdkappid 1 --identifier admin --endpoint "https://127.0.0.1:$port" --ca-file "$work/cert.pem" 2>&1)
   check "HTTPS with the CA succeeds" 0 '"CompleteFlag":1' $? "$out"
 else
-  echo "curl e2e: HTTPS part skipped (no openssl or python3)"
+  skip_or_fail "curl e2e over HTTPS: openssl or python3 is not installed"
 fi
 
 echo "curl e2e: $((checks - failures)) passed, $failures failed"

@@ -1,6 +1,7 @@
 // `tcchat serve` over real sockets: the same answers as the in-process emulator, the documented answers to
 // malformed and hostile requests (after each of which the server must still serve), options and shutdown.
 
+#include "../ci_skip.hpp"
 #include "serve_harness.hpp"
 
 #include <tcchat/config.hpp>
@@ -384,10 +385,7 @@ TEST_CASE("serve: --secret-key verifies usersigs with the key from TCCHAT_SECRET
 #endif
 
 TEST_CASE("serve: the README's curl command works", "[serve]") {
-    if (std::system("command -v curl >/dev/null 2>&1") != 0) {
-        WARN("curl is not installed: skipped");
-        return;
-    }
+    if (std::system("command -v curl >/dev/null 2>&1") != 0) TCCHAT_SKIP_TEST("the README's curl command: curl is not installed");
     served_emulator server;
     const std::string command =
         "curl -s -X POST 'http://127.0.0.1:" + std::to_string(server.port()) +

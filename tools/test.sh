@@ -4,8 +4,10 @@
 #   2. g++ 12, C++17, AddressSanitizer + UndefinedBehaviorSanitizer: the suite, the CLI, the examples,
 #      the consumer projects and the fuzz corpus replay;
 #   3. clang 14, C++20, the whole suite built against the single header;
-#   4. ThreadSanitizer over the tests tagged [concurrency];
-#   5. every fuzz harness for a short libFuzzer smoke run.
+#   4. g++ 12 Release (-O2): the suite as a user's optimised build compiles and runs it;
+#   5. ThreadSanitizer over the tests tagged [concurrency] and the Redis limiter's tests;
+#   6. every fuzz harness for a short libFuzzer smoke run.
+# Warnings are errors in every build here (TCCHAT_WARNINGS_AS_ERRORS); a user's build only warns.
 # Run with CI=true, a test that cannot run here (missing tool, corpus or build feature) fails instead of skipping.
 # Not run here (one rebuild per mutation is too slow for CI): tools/mutate.py applies the hand-picked mutations of
 # tools/mutations.json one at a time and reports which the suite kills; add one for each new piece of logic.
@@ -25,7 +27,7 @@ run_suite() { # run_suite NAME cmake-args...
   local name=$1
   shift
   step "$name"
-  cmake -S . -B "build/$name" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTCCHAT_BUILD_EXAMPLES=ON "$@" >/dev/null
+  cmake -S . -B "build/$name" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTCCHAT_BUILD_EXAMPLES=ON -DTCCHAT_WARNINGS_AS_ERRORS=ON "$@" >/dev/null
   cmake --build "build/$name" -j "$jobs"
   (cd "build/$name" && ctest --output-on-failure -j "$jobs")
 }
@@ -33,13 +35,17 @@ run_suite() { # run_suite NAME cmake-args...
 run_suite gcc-cxx17-asan -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_STANDARD=17 -DTCCHAT_SANITIZE=address,undefined \
   -DTCCHAT_CONSUMER_TESTS=ON -DTCCHAT_BUILD_FUZZERS=ON
 run_suite clang-cxx20-single-header -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_CXX_STANDARD=20 -DTCCHAT_USE_SINGLE_INCLUDE=ON
+# The last -D CMAKE_BUILD_TYPE wins: Release, at -O2 as most packagers build.
+run_suite gcc-release-O2 -DCMAKE_CXX_COMPILER=g++ -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" \
+  -DTCCHAT_BUILD_EXAMPLES=OFF
 
-step "gcc-tsan [concurrency]"
+step "gcc-tsan [concurrency] and [redis]"
 cmake -S . -B build/gcc-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=g++ -DTCCHAT_SANITIZE=thread \
-  -DTCCHAT_BUILD_EXAMPLES=OFF -DTCCHAT_BUILD_TOOLS=OFF >/dev/null
-cmake --build build/gcc-tsan -j "$jobs" --target tcchat_tests
+  -DTCCHAT_BUILD_EXAMPLES=OFF -DTCCHAT_BUILD_TOOLS=OFF -DTCCHAT_WARNINGS_AS_ERRORS=ON >/dev/null
+cmake --build build/gcc-tsan -j "$jobs" --target tcchat_tests tcchat_redis_tests
 # No suppressions: Catch2 v2 is not thread-safe, so the tests assert only on the main thread (workers record).
 ./build/gcc-tsan/tests/tcchat_tests "[concurrency]" --warn NoTests
+./build/gcc-tsan/tests/redis/tcchat_redis_tests "[redis]" --warn NoTests
 
 if [ -f fuzz/smoke.sh ]; then
   step "fuzz smoke"

@@ -173,3 +173,16 @@ TEST_CASE("emulator: writes stop at max_users and max_state_bytes with a code an
         CHECK(clears[2].first == "peer9");
     }
 }
+
+TEST_CASE("a query that holds a URL is still a query to the parser and the redaction", "[url][hardening]") {
+    const auto target = parse_request_target("/v4/recentcontact/get_list?next=https://host/x&usersig=s");
+    REQUIRE(target.has_value());
+    CHECK(target->path == "/v4/recentcontact/get_list");
+    REQUIRE(target->find("usersig") != nullptr);
+    CHECK(*target->find("usersig") == "s");
+    CHECK(*target->find("next") == "https://host/x");
+    CHECK(redact_usersig("/v4/recentcontact/get_list?next=https://host/x&usersig=s") ==
+          "/v4/recentcontact/get_list?next=https://host/x&usersig=REDACTED");
+    // A full URL still has its scheme and host dropped.
+    CHECK(parse_request_target("https://console.tim.qq.com/v4/recentcontact/get_list?a=1")->path == "/v4/recentcontact/get_list");
+}

@@ -203,7 +203,8 @@ struct request_target {
 
 /// Parses "scheme://host/path?query" or "/path?query". Fails on a malformed percent escape.
 inline std::optional<request_target> parse_request_target(std::string_view url) {
-    if (const auto scheme = url.find("://"); scheme != std::string_view::npos) {
+    // A scheme only where it can be one: before the path and the query, which may hold "://" themselves.
+    if (const auto scheme = url.find("://"); scheme != std::string_view::npos && scheme < url.find_first_of("/?")) {
         const auto path_start = url.find('/', scheme + 3);
         url = path_start == std::string_view::npos ? std::string_view("/") : url.substr(path_start);
     }

@@ -321,3 +321,45 @@ TEST_CASE("redis limiter: redis:// URLs", "[redis]") {
     CHECK_FALSE(tcchat::redis_limiter_options::from_url("redis://host:99999"));
     CHECK_FALSE(tcchat::redis_limiter_options::from_url("redis://"));
 }
+
+#if TCCHAT_TEST_WITH_SERVE
+TEST_CASE("redis limiter: tcchat call --redis --rate --max-attempts share one budget across processes", "[redis]") {
+    redis_server redis;
+    served_emulator server({"--fixed-time", "1700000000"});
+    scratch_file body("call-body", R"({"From_Account":"user0","StartIndex":0})");
+    const auto call = [&](std::vector<std::string> extra) {
+        std::vector<std::string> argv{serve_binary(), "call", "get_contact_group", body.path(), "--sdkappid", "1400000000",
+                                      "--identifier", "admin", "--endpoint", "http://127.0.0.1:" + std::to_string(server.port())};
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        scratch_file errors("call-stderr");
+        child_process process(argv, {{"TCCHAT_USERSIG", "x"}}, errors.path());
+        return process.wait_exit(30s).value_or(-1);
+    };
+    const std::string redis_url = "redis://127.0.0.1:" + std::to_string(redis.port()) + "/0";
+    // One permit per second for the app and command, kept in Redis: the second process waits for the first's
+    // budget to refill although it has a bucket of its own.
+    const auto started = std::chrono::steady_clock::now();
+    CHECK(call({"--redis", redis_url, "--rate", "1"}) == 0);
+    CHECK(call({"--redis", redis_url, "--rate", "1"}) == 0);
+    CHECK(std::chrono::steady_clock::now() - started > 800ms);
+    CHECK(redis.command({"EXISTS", "tcchat:budget:1400000000/get_contact_group"}) == "1");
+    // --max-attempts 1: a 60007 comes back as it is (exit 3), after one request.
+    served_emulator capped({"--qps", "1"});
+    const auto call_capped = [&] {
+        scratch_file errors("call-stderr");
+        child_process process({serve_binary(), "call", "get_contact_group", body.path(), "--sdkappid", "1400000000", "--identifier",
+                               "admin", "--endpoint", "http://127.0.0.1:" + std::to_string(capped.port()), "--max-attempts", "1"},
+                              {{"TCCHAT_USERSIG", "x"}}, errors.path());
+        return process.wait_exit(30s).value_or(-1);
+    };
+    CHECK(call_capped() == 0);
+    CHECK(call_capped() == 3);
+    std::size_t requests = 0;
+    const std::string log = capped.log();
+    for (auto at = log.find(" POST "); at != std::string::npos; at = log.find(" POST ", at + 1)) ++requests;
+    CHECK(requests == 2);
+    CHECK(log.find("ErrorCode 60007") != std::string::npos);
+    // A malformed URL is a usage error.
+    CHECK(call({"--redis", "http://not-redis"}) == 64);
+}
+#endif

@@ -28,7 +28,8 @@ std::size_t group_count(const served_emulator& server, const std::string& user) 
     http_connection connection(server.port());
     const http_reply reply = connection.post(target_of("get_contact_group"), R"({"From_Account":")" + user + R"(","StartIndex":0})");
     REQUIRE(error_code_of(reply.body) == 0);
-    const auto groups = boost::json::parse(reply.body).as_object().if_contains("GroupItem");
+    const boost::json::value answer = boost::json::parse(reply.body);
+    const auto groups = answer.as_object().if_contains("GroupItem");
     return groups == nullptr ? 0 : groups->as_array().size();
 }
 

@@ -10,6 +10,7 @@
 //   tcchat::in_memory_transport transport(service);     // satisfies the transport concept
 //   http_response r = service.handle(url, body);         // what an HTTP server would answer
 
+#include "tcchat.hpp"
 // begin tcchat/emulator/store.hpp
 // The emulator's state and the documented semantics of the eight commands, in tcchat::emulation, apart from
 // the library's own internals (docs/protocol.md §1.8, §3). Not

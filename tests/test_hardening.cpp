@@ -186,3 +186,13 @@ TEST_CASE("a query that holds a URL is still a query to the parser and the redac
     // A full URL still has its scheme and host dropped.
     CHECK(parse_request_target("https://console.tim.qq.com/v4/recentcontact/get_list?a=1")->path == "/v4/recentcontact/get_list");
 }
+
+TEST_CASE("the redaction splits the query where the parser does even when the host holds a question mark", "[url][hardening]") {
+    // Found by the url_query fuzzer: "adm?" before the path is host, not query, to the parser.
+    const std::string url = "x://adm?a/p?usersig=s";
+    REQUIRE(parse_request_target(url).has_value());
+    CHECK(parse_request_target(url)->path == "/p");
+    CHECK(redact_usersig(url) == "x://adm?a/p?usersig=REDACTED");
+    // No path at all: the parser reads no query, and the redaction still hides a usersig.
+    CHECK(redact_usersig("https://host?usersig=s") == "https://host?usersig=REDACTED");
+}

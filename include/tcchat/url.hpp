@@ -201,13 +201,22 @@ struct request_target {
     }
 };
 
+namespace detail {
+/// Where the request target ("/path?query") of "scheme://host/path?query" or "/path?query" starts: the offset
+/// into `url`, or npos for a URL with a scheme and host but no path. The parser and the redaction both split
+/// here, so they always agree on which bytes are the query.
+inline std::size_t request_target_start(std::string_view url) noexcept {
+    // A scheme only where it can be one: before the path and the query, which may hold "://" themselves.
+    const auto scheme = url.find("://");
+    if (scheme == std::string_view::npos || scheme >= url.find_first_of("/?")) return 0;
+    return url.find('/', scheme + 3);
+}
+} // namespace detail
+
 /// Parses "scheme://host/path?query" or "/path?query". Fails on a malformed percent escape.
 inline std::optional<request_target> parse_request_target(std::string_view url) {
-    // A scheme only where it can be one: before the path and the query, which may hold "://" themselves.
-    if (const auto scheme = url.find("://"); scheme != std::string_view::npos && scheme < url.find_first_of("/?")) {
-        const auto path_start = url.find('/', scheme + 3);
-        url = path_start == std::string_view::npos ? std::string_view("/") : url.substr(path_start);
-    }
+    const std::size_t start = detail::request_target_start(url);
+    url = start == std::string_view::npos ? std::string_view("/") : url.substr(start);
     request_target target;
     const auto question = url.find('?');
     auto path = percent_decode(url.substr(0, question));
@@ -233,7 +242,9 @@ inline std::optional<request_target> parse_request_target(std::string_view url) 
 /// matched as parse_request_target decodes it ("us%65rsig" is the usersig the verifier reads), ignoring case
 /// (a proxy may not); a key that does not decode hides its value too, since what it names cannot be told.
 inline std::string redact_usersig(std::string_view url) {
-    const auto question = url.find('?');
+    // The query the parser reads; for a URL with no path, whose query the parser ignores, any '?' at all.
+    const std::size_t target = detail::request_target_start(url);
+    const auto question = url.find('?', target == std::string_view::npos ? 0 : target);
     if (question == std::string_view::npos) return std::string(url);
     std::string out(url.substr(0, question + 1));
     out.reserve(url.size());

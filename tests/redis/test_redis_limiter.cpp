@@ -61,15 +61,8 @@ public:
         tcchat::detail::redis_connection connection(redisConnectWithTimeout("127.0.0.1", port_, tcchat::detail::to_timeval(timeout)));
         if (!connection || connection->err) return "connect failed";
         redisSetTimeout(connection.get(), tcchat::detail::to_timeval(timeout));
-        if (!password_.empty()) tcchat::detail::redis_reply(static_cast<redisReply*>(redisCommand(connection.get(), "AUTH %s", password_.c_str())));
-        std::vector<const char*> argv;
-        std::vector<std::size_t> lengths;
-        for (const auto& word : words) {
-            argv.push_back(word.c_str());
-            lengths.push_back(word.size());
-        }
-        const tcchat::detail::redis_reply reply(
-            static_cast<redisReply*>(redisCommandArgv(connection.get(), static_cast<int>(argv.size()), argv.data(), lengths.data())));
+        if (!password_.empty()) tcchat::detail::run_command(connection.get(), {"AUTH", password_});
+        const tcchat::detail::redis_reply reply = tcchat::detail::run_command(connection.get(), {words.begin(), words.end()});
         if (!reply) return "no reply";
         if (reply->type == REDIS_REPLY_INTEGER) return std::to_string(reply->integer);
         return reply->str ? std::string(reply->str, reply->len) : std::string();

@@ -136,6 +136,17 @@ struct redis_reply_deleter {
 };
 using redis_reply = std::unique_ptr<redisReply, redis_reply_deleter>;
 
+/// One command, its words sent as binary-safe arguments (a key or password may hold any byte).
+inline redis_reply run_command(redisContext* context, const std::vector<std::string_view>& words) {
+    std::vector<const char*> argv;
+    std::vector<std::size_t> lengths;
+    for (const std::string_view word : words) {
+        argv.push_back(word.data());
+        lengths.push_back(word.size());
+    }
+    return redis_reply(static_cast<redisReply*>(redisCommandArgv(context, static_cast<int>(argv.size()), argv.data(), lengths.data())));
+}
+
 inline timeval to_timeval(std::chrono::microseconds d) {
     d = std::max(d, std::chrono::microseconds(1000));
     return timeval{static_cast<decltype(timeval::tv_sec)>(d.count() / 1000000), static_cast<decltype(timeval::tv_usec)>(d.count() % 1000000)};
@@ -215,10 +226,10 @@ private:
         const std::string slow_key = tat_key + ":slow";
         redisSetTimeout(connection.get(), detail::to_timeval(std::min<std::chrono::microseconds>(options_.command_timeout, time_left)));
         std::string sha = script_sha();
-        detail::redis_reply reply = evaluate(connection.get(), sha.empty() ? "EVAL" : "EVALSHA", sha.empty() ? std::string(detail::gcra_script) : sha,
+        detail::redis_reply reply = evaluate(connection.get(), sha.empty() ? "EVAL" : "EVALSHA", sha.empty() ? detail::gcra_script : std::string_view(sha),
                                              tat_key, slow_key, arguments);
         if (reply && reply->type == REDIS_REPLY_ERROR && std::string_view(reply->str, reply->len).rfind("NOSCRIPT", 0) == 0)
-            reply = evaluate(connection.get(), "EVAL", std::string(detail::gcra_script), tat_key, slow_key, arguments);
+            reply = evaluate(connection.get(), "EVAL", detail::gcra_script, tat_key, slow_key, arguments);
         if (!reply || connection->err) {
             why = connection->err ? std::string(connection->errstr) : "no reply";
             lost(why);
@@ -235,15 +246,11 @@ private:
         return out;
     }
 
-    static detail::redis_reply evaluate(redisContext* context, const char* verb, const std::string& script_or_sha, const std::string& tat_key,
-                                        const std::string& slow_key, const std::vector<std::string>& arguments) {
-        std::vector<const char*> argv{verb, script_or_sha.c_str(), "2", tat_key.c_str(), slow_key.c_str()};
-        std::vector<std::size_t> lengths{std::char_traits<char>::length(verb), script_or_sha.size(), 1, tat_key.size(), slow_key.size()};
-        for (const auto& argument : arguments) {
-            argv.push_back(argument.c_str());
-            lengths.push_back(argument.size());
-        }
-        return detail::redis_reply(static_cast<redisReply*>(redisCommandArgv(context, static_cast<int>(argv.size()), argv.data(), lengths.data())));
+    static detail::redis_reply evaluate(redisContext* context, std::string_view verb, std::string_view script_or_sha, std::string_view tat_key,
+                                        std::string_view slow_key, const std::vector<std::string>& arguments) {
+        std::vector<std::string_view> words{verb, script_or_sha, "2", tat_key, slow_key};
+        words.insert(words.end(), arguments.begin(), arguments.end());
+        return detail::run_command(context, words);
     }
 
     /// A pooled connection, or a new one (connected, authenticated, database selected, script loaded) unless the
@@ -271,15 +278,7 @@ private:
             return nullptr;
         }
         redisSetTimeout(connection.get(), timeout);
-        const auto command = [&](std::vector<std::string> words) {
-            std::vector<const char*> argv;
-            std::vector<std::size_t> lengths;
-            for (const auto& word : words) {
-                argv.push_back(word.c_str());
-                lengths.push_back(word.size());
-            }
-            return detail::redis_reply(static_cast<redisReply*>(redisCommandArgv(connection.get(), static_cast<int>(argv.size()), argv.data(), lengths.data())));
-        };
+        const auto command = [&](const std::vector<std::string_view>& words) { return detail::run_command(connection.get(), words); };
         const auto refused = [&](const detail::redis_reply& reply, std::string_view what) {
             if (reply && reply->type != REDIS_REPLY_ERROR) return false;
             // The server's text, never the password.
@@ -289,7 +288,7 @@ private:
         };
         if (!options_.password.empty() && refused(command({"AUTH", options_.password}), "AUTH failed")) return nullptr;
         if (options_.database != 0 && refused(command({"SELECT", std::to_string(options_.database)}), "SELECT failed")) return nullptr;
-        const detail::redis_reply loaded = command({"SCRIPT", "LOAD", std::string(detail::gcra_script)});
+        const detail::redis_reply loaded = command({"SCRIPT", "LOAD", detail::gcra_script});
         if (refused(loaded, "SCRIPT LOAD failed")) return nullptr;
         if (loaded->type == REDIS_REPLY_STRING) {
             const std::lock_guard<std::mutex> lock(mutex_);

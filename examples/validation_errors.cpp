@@ -12,7 +12,7 @@ int main() {
                                         update_group{update_group_type::rename, "old", std::string(40, 'n')}};
     std::cout << "\nrename to a 40-byte name: default limits (64 bytes, newest page) say "
               << (validate(rename).ok() ? "valid" : "invalid") << "; the strict profile (32 bytes) says:\n";
-    for (const auto& v : validate(rename, limits::strict_profile()).violations)
+    for (const auto& v : validate(rename, validation_limits::strict_profile()).violations)
         std::cout << "  " << v.code.value() << "  " << v.rule << "  " << v.pointer << ": " << v.message << "\n";
 
     std::cout << "\nA body that does not decode names the field too:\n";

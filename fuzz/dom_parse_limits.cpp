@@ -15,8 +15,8 @@ using tcchat_fuzz::require;
 namespace {
 
 /// Small enough that ordinary mutations of the samples cross every limit.
-tcchat::decode_options tiny_limits() {
-    tcchat::decode_options limits;
+tcchat::decode_limits tiny_limits() {
+    tcchat::decode_limits limits;
     limits.max_body_bytes = 256;
     limits.max_depth = 4;
     limits.max_array_items = 8;
@@ -39,7 +39,7 @@ std::size_t container_depth(const boost::json::value& json) {
 
 /// Every string and array of a decoded model is within the limits it was decoded under.
 template <class T>
-bool within_limits(const T& value, const tcchat::decode_options& limits) {
+bool within_limits(const T& value, const tcchat::decode_limits& limits) {
     namespace detail = tcchat::detail;
     if constexpr (detail::is_optional<T>::value) {
         return !value || within_limits(*value, limits);
@@ -59,7 +59,7 @@ bool within_limits(const T& value, const tcchat::decode_options& limits) {
     }
 }
 
-void check_parse_json(std::string_view body, const tcchat::decode_options& limits) {
+void check_parse_json(std::string_view body, const tcchat::decode_limits& limits) {
     const auto json = tcchat::parse_json(body, limits);
     if (!json) {
         const auto code = static_cast<tcchat::code>(json.error().value());
@@ -81,14 +81,14 @@ bool same_outcome(const tcchat::result<T>& a, const tcchat::result<T>& b) {
 }
 
 template <class T>
-tcchat::result<T> decode_whole_dom(std::string_view body, const tcchat::decode_options& limits) {
+tcchat::result<T> decode_whole_dom(std::string_view body, const tcchat::decode_limits& limits) {
     auto json = tcchat::parse_json(body, limits);
     if (!json) return json.error();
     return tcchat::decode_value<T>(*json, limits);
 }
 
 template <class T>
-void check_decode(std::string_view body, const tcchat::decode_options& limits) {
+void check_decode(std::string_view body, const tcchat::decode_limits& limits) {
     const auto limited = tcchat::decode<T>(body, limits);
     const auto unlimited = tcchat::decode<T>(body);
     require(same_outcome(limited, tcchat::decode_dom<T>(body, limits)), "decode and decode_dom agree under tiny limits");
@@ -114,7 +114,7 @@ void check_decode(std::string_view body, const tcchat::decode_options& limits) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const auto input = tcchat_fuzz::split_selector(data, size);
     if (!input) return 0;
-    const tcchat::decode_options limits = tiny_limits();
+    const tcchat::decode_limits limits = tiny_limits();
     check_parse_json(input->body, limits);
     const bool request = (input->selector & 8) != 0;
     tcchat_fuzz::with_selected_endpoint(input->selector, [&](auto endpoint) {

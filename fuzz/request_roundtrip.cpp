@@ -36,7 +36,7 @@ bool same_report(const tcchat::report& a, const tcchat::report& b) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const auto input = tcchat_fuzz::split_selector(data, size);
     if (!input) return 0;
-    const tcchat::limits limits = (input->selector & 8) != 0 ? tcchat::limits::strict_profile() : tcchat::limits{};
+    const tcchat::validation_limits limits = (input->selector & 8) != 0 ? tcchat::validation_limits::strict_profile() : tcchat::validation_limits{};
     tcchat_fuzz::with_selected_endpoint(input->selector, [&](auto endpoint) {
         using endpoint_type = decltype(endpoint);
         const auto trip = tcchat_fuzz::decode_and_round_trip<typename endpoint_type::request>(input->body);

@@ -14,15 +14,11 @@
 // With TCCHAT_SEPARATE_COMPILATION, the documented messages' encoders, decoders and validators are only
 // declared here and compiled once, in the .cpp file that includes <tcchat/src.hpp>. The declarations come
 // before the emulator, whose inline functions would otherwise instantiate them.
-#include <tcchat/detail/instantiations.hpp>
 #ifdef TCCHAT_SEPARATE_COMPILATION
-namespace tcchat {
 #define TCCHAT_DETAIL_EXPLICIT extern template
-TCCHAT_DETAIL_DOCUMENTED_MESSAGES(TCCHAT_DETAIL_CODEC_OF)
-TCCHAT_DETAIL_DOCUMENTED_REQUESTS(TCCHAT_DETAIL_VALIDATE_OF)
-#undef TCCHAT_DETAIL_EXPLICIT
-} // namespace tcchat
 #endif
+#include <tcchat/detail/instantiations.hpp>
+#undef TCCHAT_DETAIL_EXPLICIT
 #include <tcchat/item_results.hpp>
 #include <tcchat/url.hpp>
 #include <tcchat/credentials.hpp>

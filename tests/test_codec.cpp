@@ -8,7 +8,7 @@ using namespace tcchat;
 
 namespace {
 template <class T>
-error decode_error(std::string_view text, const decode_options& options = {}) {
+error decode_error(std::string_view text, const decode_limits& options = {}) {
     auto decoded = decode<T>(text, options);
     REQUIRE_FALSE(decoded.has_value());
     return decoded.error();

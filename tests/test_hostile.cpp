@@ -155,7 +155,7 @@ TEST_CASE("decode_dom refuses a 50 MB array of zeros at the item limit without b
                              R"("ContactItem":{"Type":1,"To_Account":"user_0002"},"SetMark":[)" +
                              items + "0]}]}";
     items = std::string();
-    decode_options options;
+    decode_limits options;
     options.max_body_bytes = 64u * 1024u * 1024u; // the body passes: the array meets max_array_items
     const std::string words = "array holds " + std::to_string(fifty_megabytes / 2 + 1) + " items; the limit is " +
                               std::to_string(TCCHAT_MAX_ARRAY_ITEMS);
@@ -186,7 +186,7 @@ TEST_CASE("decode limits are configurable and checked before allocating", "[code
     // what decoding the input would take, so the limit stopped the decoder before it allocated for the input.
     constexpr std::size_t megabyte = 1024 * 1024;
     std::optional<result<delete_response>> body_result;
-    decode_options tight;
+    decode_limits tight;
     tight.max_body_bytes = 64;
     const std::string spaces(megabyte, ' ');
     const std::size_t body_peak = peak_heap_during([&] { body_result = decode<delete_response>(spaces, tight); });
@@ -198,7 +198,7 @@ TEST_CASE("decode limits are configurable and checked before allocating", "[code
     std::string names = R"({"From_Account":"u","GroupName":[)";
     for (std::size_t i = 0; i < item_count; ++i) names += i == 0 ? R"("a")" : R"(,"a")";
     names += "]}";
-    decode_options few_items;
+    decode_limits few_items;
     few_items.max_array_items = 2;
     std::optional<result<del_contact_group_request>> items_result;
     const std::size_t items_peak = peak_heap_during([&] { items_result = decode<del_contact_group_request>(names, few_items); });
@@ -208,7 +208,7 @@ TEST_CASE("decode limits are configurable and checked before allocating", "[code
     CHECK(items_peak < item_count * sizeof(std::string) / 16); // the vector of names alone: 6.4 MB
 
     std::string long_account = R"({"From_Account":")" + std::string(megabyte, 'a') + R"(","GroupName":[]})";
-    decode_options short_strings;
+    decode_limits short_strings;
     short_strings.max_string_bytes = 3;
     std::optional<result<del_contact_group_request>> text_result;
     const std::size_t text_peak =
@@ -219,7 +219,7 @@ TEST_CASE("decode limits are configurable and checked before allocating", "[code
 }
 
 TEST_CASE("decode_dom: an array or a string past the limits under an unknown key is no error", "[hostile]") {
-    decode_options options;
+    decode_limits options;
     options.max_array_items = 2;
     options.max_string_bytes = 4;
     const std::string body = R"({"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","Extra":[1,2,3,"longer than 4"]})";

@@ -61,7 +61,7 @@ std::string difference(const result<T>& sax, const result<T>& dom) {
 
 /// Streams `text` through the SAX decoder in the given pieces.
 template <class T>
-result<T> decode_pieces(std::string_view text, const std::vector<std::size_t>& cuts, const decode_options& options) {
+result<T> decode_pieces(std::string_view text, const std::vector<std::size_t>& cuts, const decode_limits& options) {
     T out{};
     detail::sax_decoder<T> decoder(out, options);
     std::size_t at = 0;
@@ -87,17 +87,17 @@ struct tally {
     }
 
     template <class T>
-    void compare(std::string_view label, std::string_view text, const decode_options& options = {}) {
+    void compare(std::string_view label, std::string_view text, const decode_limits& options = {}) {
         record(label, text, difference(decode<T>(text, options), decode_dom<T>(text, options)));
     }
 
-    void compare_as(std::size_t type, std::string_view label, std::string_view text, const decode_options& options = {}) {
+    void compare_as(std::size_t type, std::string_view label, std::string_view text, const decode_limits& options = {}) {
         visit_type(type, [&](auto tag) { compare<decltype(tag)>(label, text, options); });
     }
 
     template <class T>
     void compare_pieces(std::string_view label, std::string_view text, const std::vector<std::size_t>& cuts,
-                        const decode_options& options = {}) {
+                        const decode_limits& options = {}) {
         record(label, text, difference(decode_pieces<T>(text, cuts, options), decode_dom<T>(text, options)));
     }
 
@@ -351,7 +351,7 @@ TEST_CASE("SAX and DOM agree on unknown nested keys which are skipped whole", "[
                 if (at == std::string::npos) continue;
                 text.replace(at, marker.size(), unknown);
                 t.compare_as(s.type, s.name + " unknown key", text);
-                decode_options few;
+                decode_limits few;
                 few.max_array_items = 1;
                 few.max_string_bytes = 2;
                 t.compare_as(s.type, s.name + " unknown key, tight limits", text, few);
@@ -407,32 +407,32 @@ TEST_CASE("SAX and DOM report the same one of two faults (the DOM walk's order)"
 
 TEST_CASE("SAX and DOM agree under tight limits", "[sax][limits]") {
     tally t;
-    std::vector<decode_options> profiles;
+    std::vector<decode_limits> profiles;
     for (std::size_t items : {0, 1, 2}) {
-        decode_options o;
+        decode_limits o;
         o.max_array_items = items;
         profiles.push_back(o);
     }
     for (std::size_t bytes : {0, 1, 4, 9, 14}) {
-        decode_options o;
+        decode_limits o;
         o.max_string_bytes = bytes;
         profiles.push_back(o);
     }
     for (std::size_t depth : {1, 2, 3, 4}) {
-        decode_options o;
+        decode_limits o;
         o.max_depth = depth;
         profiles.push_back(o);
     }
-    decode_options mixed;
+    decode_limits mixed;
     mixed.max_array_items = 1;
     mixed.max_string_bytes = 3;
     mixed.max_depth = 4;
     profiles.push_back(mixed);
-    decode_options small_body;
+    decode_limits small_body;
     small_body.max_body_bytes = 100;
     profiles.push_back(small_body);
     for (const sample_file& s : samples())
-        for (const decode_options& o : profiles)
+        for (const decode_limits& o : profiles)
             for (std::size_t type = 0; type < type_count; ++type) t.compare_as(type, s.name + " limits", s.text, o);
     t.check();
 }
@@ -454,7 +454,7 @@ TEST_CASE("SAX and DOM agree on escapes split strings and keys and long strings"
         R"({"From_Account":"u","GroupName":["\xff"]})",
         R"({"From_Account":"u","GroupName":[")" + std::string(64, 'k') + R"("]})",
     };
-    decode_options tight;
+    decode_limits tight;
     tight.max_string_bytes = 100;
     for (const std::string& body : bodies) {
         t.compare<del_contact_group_request>("strings", body);
@@ -471,7 +471,7 @@ TEST_CASE("SAX and DOM agree on escapes split strings and keys and long strings"
     for (const std::string& mark : marks) {
         const std::string body = R"({"Type":1,"StandardMark":")" + mark + "\"}";
         t.compare<contact_mark_item>("mark", body);
-        decode_options small;
+        decode_limits small;
         small.max_string_bytes = 8;
         t.compare<contact_mark_item>("mark, tight", body, small);
         std::vector<std::size_t> cuts;
@@ -534,10 +534,10 @@ TEST_CASE("SAX and DOM agree on hostile bodies", "[sax][hostile]") {
         R"({"From_Account":"u","GroupName":[1,2,3],)",
         R"({"From_Account":"u","GroupName":[1,2,3]])",
     };
-    decode_options tight;
+    decode_limits tight;
     tight.max_array_items = 2;
     tight.max_string_bytes = 1;
-    decode_options shallow;
+    decode_limits shallow;
     shallow.max_depth = 2;
     for (const std::string& body : bodies) {
         for (std::size_t type = 0; type < type_count; ++type) {
@@ -550,7 +550,7 @@ TEST_CASE("SAX and DOM agree on hostile bodies", "[sax][hostile]") {
 }
 
 TEST_CASE("a string past max_string_bytes never grows past the limit", "[sax][limits]") {
-    decode_options options;
+    decode_limits options;
     options.max_string_bytes = 1000;
     std::string huge = R"({"From_Account":")";
     for (int i = 0; i < 20000; ++i) huge += "ab\\n";
@@ -575,7 +575,7 @@ TEST_CASE("a string past max_string_bytes never grows past the limit", "[sax][li
 }
 
 TEST_CASE("the streaming body limit counts the bytes received so far (documented difference)", "[sax][stream]") {
-    decode_options options;
+    decode_limits options;
     options.max_body_bytes = 10;
     delete_response out{};
     detail::sax_decoder<delete_response> decoder(out, options);

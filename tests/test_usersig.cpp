@@ -388,11 +388,12 @@ TEST_CASE("secret_key owns the only copy and cannot be printed", "[usersig][secr
 
 namespace {
 
-// Calls the provider from 8 threads released together, and returns every distinct UserSig they saw
+// Asks the cache from 8 threads released together, at `now`, and returns every distinct UserSig they saw
 // (Catch2 assertions are not thread-safe, so the checks happen afterwards on the caller's thread).
-std::set<std::string> usersigs_seen_concurrently(usersig::provider& provider) {
+std::set<std::string> usersigs_seen_concurrently(tcchat::usersig_cache& cache, std::int64_t now) {
     constexpr int thread_count = 8;
     constexpr int calls_per_thread = 50;
+    const std::chrono::system_clock::time_point at{std::chrono::seconds(now)};
     std::vector<std::vector<std::string>> seen(thread_count);
     std::atomic<bool> start{false};
     std::vector<std::thread> threads;
@@ -400,8 +401,8 @@ std::set<std::string> usersigs_seen_concurrently(usersig::provider& provider) {
         threads.emplace_back([&, t] {
             while (!start.load()) std::this_thread::yield();
             for (int call = 0; call < calls_per_thread; ++call) {
-                const auto credentials = provider();
-                seen[t].push_back(credentials ? credentials->usersig : "<error>");
+                const auto usersig = cache.get(at);
+                seen[t].push_back(usersig ? *usersig : "<error>");
             }
         });
     start = true;
@@ -413,39 +414,61 @@ std::set<std::string> usersigs_seen_concurrently(usersig::provider& provider) {
 
 } // namespace
 
-TEST_CASE("provider renews exactly once per window under concurrent callers", "[usersig][provider][concurrency]") {
+TEST_CASE("generator signs a fresh UserSig on each call: issued now and living for expire", "[usersig][generator]") {
+    constexpr std::int64_t start = 1700000000;
+    constexpr std::int64_t week = 7 * 24 * 3600;
+    std::int64_t fake_now = start;
+    usersig::generator_options options;
+    options.clock = [&fake_now] { return fake_now; };
+    const usersig::generator generator({sample_sdkappid, "admin"}, usersig::secret_key(sample_key), options);
+
+    const auto first = generator();
+    REQUIRE(first.has_value());
+    const auto decoded = usersig::decode(first->usersig);
+    REQUIRE(decoded.has_value());
+    CHECK(decoded->expire == week); // the default lifetime
+    CHECK(decoded->time == start);
+    CHECK(first->expires_at == std::chrono::system_clock::time_point(std::chrono::seconds(start + week)));
+    CHECK(usersig::verify(first->usersig, sample_sdkappid, "admin", sample_key, start).has_value());
+
+    fake_now = start + 1;
+    const auto second = generator();
+    REQUIRE(second.has_value());
+    CHECK(second->usersig != first->usersig); // nothing is cached here: renewal is the client's decision
+    CHECK(usersig::decode(second->usersig)->time == start + 1);
+    CHECK(generator.generations() == 2);
+}
+
+TEST_CASE("the client's cache renews a generated UserSig exactly once per window under concurrent callers",
+          "[usersig][generator][concurrency]") {
     constexpr std::int64_t start = 1700000000;
     constexpr std::int64_t expire = 3600;
     constexpr std::int64_t margin = 360;
     std::atomic<std::int64_t> fake_now{start};
-    usersig::provider_options options;
+    usersig::generator_options options;
     options.expire = std::chrono::seconds(expire);
-    options.renew_margin = std::chrono::seconds(margin);
     options.clock = [&fake_now] {
         // A slow clock widens the window in which callers could race past each other to a renewal.
         std::this_thread::sleep_for(std::chrono::microseconds(20));
         return fake_now.load();
     };
-    usersig::provider provider({sample_sdkappid, "admin"}, usersig::secret_key(sample_key), options);
+    auto generator = std::make_shared<usersig::generator>(tcchat::app_identity{sample_sdkappid, "admin"}, usersig::secret_key(sample_key), options);
+    tcchat::usersig_cache cache([generator] { return (*generator)(); }, std::chrono::seconds(margin));
 
     std::string previous;
     for (std::int64_t window = 0; window < 5; ++window) {
         const std::int64_t issued_at = start + window * (expire - margin);
         fake_now = issued_at;
-        const auto fresh = usersigs_seen_concurrently(provider);
+        const auto fresh = usersigs_seen_concurrently(cache, issued_at);
         REQUIRE(fresh.size() == 1);
-        CHECK(provider.generations() == static_cast<std::uint64_t>(window + 1));
+        CHECK(generator->generations() == static_cast<std::uint64_t>(window + 1));
         CHECK(*fresh.begin() != previous);
 
-        fake_now = issued_at + expire - margin - 1; // the last second before renewal
-        CHECK(usersigs_seen_concurrently(provider) == fresh);
-        CHECK(provider.generations() == static_cast<std::uint64_t>(window + 1));
+        const std::int64_t last_second = issued_at + expire - margin - 1; // the last second before renewal
+        CHECK(usersigs_seen_concurrently(cache, last_second) == fresh);
+        CHECK(generator->generations() == static_cast<std::uint64_t>(window + 1));
 
-        const auto credentials = provider();
-        REQUIRE(credentials.has_value());
-        const std::chrono::system_clock::time_point expected_expiry(std::chrono::seconds(issued_at + expire));
-        CHECK(credentials->expires_at == expected_expiry);
-        const auto verified = usersig::verify(credentials->usersig, sample_sdkappid, "admin", sample_key, fake_now);
+        const auto verified = usersig::verify(*fresh.begin(), sample_sdkappid, "admin", sample_key, last_second);
         REQUIRE(verified.has_value());
         CHECK(verified->time == issued_at);
         CHECK(verified->expire == expire);
@@ -453,34 +476,13 @@ TEST_CASE("provider renews exactly once per window under concurrent callers", "[
     }
 }
 
-TEST_CASE("provider defaults: a week's life renewed a tenth before expiry", "[usersig][provider]") {
-    constexpr std::int64_t start = 1700000000;
-    constexpr std::int64_t week = 7 * 24 * 3600;
-    std::int64_t fake_now = start;
-    usersig::provider_options options;
-    options.clock = [&fake_now] { return fake_now; };
-    usersig::provider provider({sample_sdkappid, "admin"}, usersig::secret_key(sample_key), options);
-
-    const auto first = provider();
-    REQUIRE(first.has_value());
-    CHECK(usersig::decode(first->usersig)->expire == week);
-
-    fake_now = start + week - week / 10 - 1;
-    CHECK(provider()->usersig == first->usersig);
-    CHECK(provider.generations() == 1);
-
-    fake_now = start + week - week / 10;
-    CHECK(provider()->usersig != first->usersig);
-    CHECK(provider.generations() == 2);
-}
-
-TEST_CASE("provider reports generation failures and counts no generation", "[usersig][provider]") {
-    usersig::provider provider({sample_sdkappid, ""}, usersig::secret_key(sample_key));
-    const auto credentials = provider();
+TEST_CASE("generator reports generation failures and counts no generation", "[usersig][generator]") {
+    const usersig::generator generator({sample_sdkappid, ""}, usersig::secret_key(sample_key));
+    const auto credentials = generator();
     REQUIRE_FALSE(credentials.has_value());
     CHECK(code_of(credentials.error()) == code::invalid_parameter);
     CHECK(credentials.error().message.find(sample_key) == std::string::npos);
-    CHECK(provider.generations() == 0);
+    CHECK(generator.generations() == 0);
 }
 
 // Issue (UserSig) "done when": a client built from only the SDKAppID, the admin identifier and the secret key
@@ -488,7 +490,7 @@ TEST_CASE("provider reports generation failures and counts no generation", "[use
 #include <tcchat/client.hpp>
 #include <tcchat/emulator.hpp>
 
-TEST_CASE("a client with a UserSig provider keeps working past expiry", "[usersig][provider][client]") {
+TEST_CASE("a client with a UserSig generator keeps working past expiry", "[usersig][generator][client]") {
     const std::string key = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
     auto now = std::make_shared<std::int64_t>(1700000000);
     tcchat::emulator_options verifying;
@@ -499,10 +501,10 @@ TEST_CASE("a client with a UserSig provider keeps working past expiry", "[usersi
     tcchat::emulator service(verifying);
 
     const tcchat::app_identity admin{1400000000, "administrator"};
-    tcchat::usersig::provider_options signing;
+    tcchat::usersig::generator_options signing;
     signing.expire = std::chrono::hours(1);
     signing.clock = [now] { return *now; };
-    auto signer = std::make_shared<tcchat::usersig::provider>(admin, tcchat::usersig::secret_key(key), signing);
+    auto signer = std::make_shared<tcchat::usersig::generator>(admin, tcchat::usersig::secret_key(key), signing);
     tcchat::client_options options;
     options.identity = admin;
     options.usersig = [signer] { return (*signer)(); };
@@ -511,7 +513,8 @@ TEST_CASE("a client with a UserSig provider keeps working past expiry", "[usersi
 
     REQUIRE(chat.call(tcchat::get_contact_group_request{"user0", 0}).has_value());
     CHECK(signer->generations() == 1);
-    const std::string first = (*signer)().value().usersig;
+    // The signature the first call carried (generation is deterministic in the time).
+    const std::string first = tcchat::usersig::generate(admin.sdkappid, admin.identifier, key, 3600, *now).value();
     *now += 2 * 3600;
     // The first signature has expired: the service would answer 70001 to it.
     CHECK(tcchat::usersig::verify(first, admin.sdkappid, admin.identifier, key, *now).error().value() == 70001);

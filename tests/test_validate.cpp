@@ -50,7 +50,7 @@ TEST_CASE("every documented request sample validates clean", "[validate]") {
             auto request = decode<typename decltype(endpoint)::request>(sample(file));
             REQUIRE(request.has_value());
             CHECK(validate(*request).ok());
-            CHECK(validate(*request, limits::strict_profile()).ok());
+            CHECK(validate(*request, validation_limits::strict_profile()).ok());
         });
         REQUIRE(known); // a sample named after no endpoint would otherwise check nothing
     }
@@ -116,16 +116,16 @@ TEST_CASE("create_contact_group (§3.1 §6.1 §6.16)", "[validate]") {
         r.GroupContactItem[0].ContactItem.clear();
         expect_only(validate(r), 51006, "create_contact_group.contact_item.count", "/GroupContactItem/0/ContactItem");
         r.GroupContactItem[0].ContactItem.assign(100, c2c("p"));
-        CHECK(validate(r, limits::strict_profile()).ok());
+        CHECK(validate(r, validation_limits::strict_profile()).ok());
         r.GroupContactItem[0].ContactItem.push_back(c2c("p"));
         CHECK(validate(r).ok()); // no documented limit by default
-        expect_only(validate(r, limits::strict_profile()), 51006, "create_contact_group.contact_item.count",
+        expect_only(validate(r, validation_limits::strict_profile()), 51006, "create_contact_group.contact_item.count",
                     "/GroupContactItem/0/ContactItem");
     }
     SECTION("a user can loosen a limit") {
         auto r = valid_create();
         r.GroupContactItem[0].GroupName = std::string(64, 'a');
-        limits loose;
+        validation_limits loose;
         loose.create_group_name_max_bytes = 64;
         CHECK(validate(r, loose).ok());
     }
@@ -164,9 +164,9 @@ TEST_CASE("update_contact_group (§3.3 §6.1 §6.14)", "[validate]") {
         r.UpdateGroup->NewGroupName = std::string(65, 'n');
         expect_only(validate(r), 51011, "update_contact_group.new_group_name.max_bytes", "/UpdateGroup/NewGroupName");
         r.UpdateGroup->NewGroupName = std::string(32, 'n');
-        CHECK(validate(r, limits::strict_profile()).ok());
+        CHECK(validate(r, validation_limits::strict_profile()).ok());
         r.UpdateGroup->NewGroupName = std::string(33, 'n');
-        expect_only(validate(r, limits::strict_profile()), 51011, "update_contact_group.new_group_name.max_bytes",
+        expect_only(validate(r, validation_limits::strict_profile()), 51011, "update_contact_group.new_group_name.max_bytes",
                     "/UpdateGroup/NewGroupName");
     }
     SECTION("conversations: non-empty ContactUpdateItem, ContactOptType 1 or 2, valid items") {
@@ -249,7 +249,7 @@ TEST_CASE("mark_contact (§3.6 §4.1)", "[validate]") {
         r.MarkItem[0].SetMark = std::vector<std::int64_t>{1, 5};
         r.MarkItem[0].ClearMark = std::vector<std::int64_t>{2, 5};
         CHECK(validate(r).ok());
-        expect_only(validate(r, limits::strict_profile()), 50002, "mark_contact.clear_mark.conflicts_with_set_mark",
+        expect_only(validate(r, validation_limits::strict_profile()), 50002, "mark_contact.clear_mark.conflicts_with_set_mark",
                     "/MarkItem/0/ClearMark/1");
     }
 }

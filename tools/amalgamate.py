@@ -32,11 +32,14 @@ def header_text(name):
 
 def inline(name, seen, out, held_elsewhere=frozenset(), include_elsewhere=None):
     """Appends `name` with its tcchat includes inlined depth-first; each header is emitted once. An include of a
-    header in `held_elsewhere` (the amalgamation, for an adapter) calls include_elsewhere() instead, at any depth."""
-    if name in held_elsewhere:
+    header in `held_elsewhere` (the amalgamation, for an adapter) calls include_elsewhere() instead, at any depth.
+    A header without `#pragma once` (detail/instantiations.hpp) is meant to be expanded at each include, so it is
+    inlined every time."""
+    expanded_each_time = "#pragma once" not in header_text(name)
+    if name in held_elsewhere and not expanded_each_time:
         include_elsewhere()
         return
-    if name in seen:
+    if name in seen and not expanded_each_time:
         return
     seen.add(name)
     out.append(f"// begin {name}\n")

@@ -26,8 +26,7 @@ std::optional<usersig_provider> usersig_from_environment(const app_identity& ide
     if (const char* fixed = std::getenv("TCCHAT_USERSIG"); fixed != nullptr && *fixed != '\0') return fixed_usersig(fixed);
 #if TCCHAT_CLI_WITH_USERSIG
     if (const char* key = std::getenv("TCCHAT_SECRET_KEY"); key != nullptr && *key != '\0') {
-        auto generator = std::make_shared<usersig::provider>(identity, usersig::secret_key(key));
-        return usersig_provider([generator] { return (*generator)(); });
+        return usersig::generated_usersig(identity, usersig::secret_key(key));
     }
     why = "set TCCHAT_USERSIG, or TCCHAT_SECRET_KEY to generate one";
 #else

@@ -80,10 +80,10 @@ int run_decode(const std::vector<std::string>& args) {
 }
 
 int run_validate(std::vector<std::string> args) {
-    limits rules;
+    validation_limits rules;
     const auto strict = std::find(args.begin(), args.end(), "--strict");
     if (strict != args.end()) {
-        rules = limits::strict_profile();
+        rules = validation_limits::strict_profile();
         args.erase(strict);
     }
     if (args.size() < 2 || args.size() > 3) return usage_error("validate needs <command> [FILE|-]");

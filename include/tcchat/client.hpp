@@ -70,7 +70,7 @@ struct client_options {
 
     // --- policy: what a call checks, how long it may take, and how it retries --------------------------------
     bool validate_requests = true;
-    limits validation;
+    validation_limits validation;
     retry_policy retry;
     /// Asked for a permit before every attempt. The default is per process: 200 calls/s per app and command.
     /// tcchat/limiter/redis.hpp shares one budget across processes. nullptr: no limiting.
@@ -78,7 +78,7 @@ struct client_options {
     std::chrono::milliseconds deadline{30000};        ///< for a whole call, retries included
     std::chrono::milliseconds attempt_timeout{10000}; ///< above the service's own 3 s (docs/protocol.md §1.3)
     bool split_batches = true;                        ///< mark > 100 and search > 300 items go out in chunks
-    decode_options decoding;
+    decode_limits decoding;
 
     // --- hooks ------------------------------------------------------------------------------------------------
     /// Called once per attempt, with the URL's usersig redacted.

@@ -1,6 +1,6 @@
 #pragma once
 // Safety limits, overridable at compile time (define before including any tcchat header) and at run time
-// through decode_options. They bound what a hostile body can make the decoder allocate.
+// through decode_limits. They bound what a hostile body can make the decoder allocate.
 
 #include <cstddef>
 
@@ -24,7 +24,7 @@
 
 namespace tcchat {
 
-struct decode_options {
+struct decode_limits {
     std::size_t max_body_bytes = TCCHAT_MAX_BODY_BYTES;
     std::size_t max_depth = TCCHAT_MAX_DEPTH;
     std::size_t max_array_items = TCCHAT_MAX_ARRAY_ITEMS;

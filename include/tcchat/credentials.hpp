@@ -29,7 +29,7 @@ struct app_identity {
     std::string identifier;
 };
 
-/// Produces a UserSig when the client needs one: a fixed string, tcchat::usersig::provider, or your own.
+/// Produces a UserSig when the client needs one: fixed_usersig(), usersig::generated_usersig(), or your own.
 using usersig_provider = std::function<result<signed_usersig>()>;
 
 /// A provider that always answers the same UserSig (it never expires as far as tcchat knows).

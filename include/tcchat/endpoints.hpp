@@ -19,6 +19,16 @@ using all_endpoints = boost::mp11::mp_list<api::get_list, api::delete_conversati
                                            api::del_contact_group, api::update_contact_group,
                                            api::search_contact_group, api::get_contact_group, api::mark_contact>;
 
+namespace detail {
+template <class Endpoint>
+using request_of = typename Endpoint::request;
+template <class Endpoint>
+using messages_of = boost::mp11::mp_list<typename Endpoint::request, typename Endpoint::response>;
+/// Every endpoint's request, in all_endpoints' order; and every request and response, in the same order.
+using requests_of_all_endpoints = boost::mp11::mp_transform<request_of, all_endpoints>;
+using messages_of_all_endpoints = boost::mp11::mp_flatten<boost::mp11::mp_transform<messages_of, all_endpoints>>;
+} // namespace detail
+
 /// Calls `visit(Endpoint{})` for the endpoint whose command is `command`; returns false when none matches.
 template <class Visitor>
 bool visit_endpoint(std::string_view command, Visitor&& visit) {

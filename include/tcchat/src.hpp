@@ -4,11 +4,7 @@
 // decoders and validators of the documented messages; this file compiles them, once.
 
 #include <tcchat.hpp>
-#include <tcchat/detail/instantiations.hpp>
 
-namespace tcchat {
 #define TCCHAT_DETAIL_EXPLICIT template
-TCCHAT_DETAIL_DOCUMENTED_MESSAGES(TCCHAT_DETAIL_CODEC_OF)
-TCCHAT_DETAIL_DOCUMENTED_REQUESTS(TCCHAT_DETAIL_VALIDATE_OF)
+#include <tcchat/detail/instantiations.hpp>
 #undef TCCHAT_DETAIL_EXPLICIT
-} // namespace tcchat

@@ -1,6 +1,6 @@
 #pragma once
 // UserSig (TLSSigAPIv2, docs/protocol.md §5): generate, decode and verify the signature every REST call carries, and a
-// caching provider for the client. Opt-in: this is the only tcchat header that needs OpenSSL and zlib
+// generator the client asks for a fresh one. Opt-in: this is the only tcchat header that needs OpenSSL and zlib
 // (link libcrypto and libz: -lcrypto -lz), so users who obtain their UserSig elsewhere never pay for them.
 //
 // Every function reports failures as a tcchat::result and never throws on its own (it compiles with
@@ -28,7 +28,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
-#include <mutex>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -406,62 +406,53 @@ inline std::int64_t unix_now() noexcept {
         .count();
 }
 
-struct provider_options {
-    /// Official tools default to 180 days; a week bounds the damage of a leaked UserSig while renewals stay rare.
+struct generator_options {
+    /// How long each signature lives. Official tools default to 180 days; a week bounds the damage of a leaked
+    /// UserSig while renewals stay rare. The client renews `client_options::usersig_renew_margin` before expiry.
     std::chrono::seconds expire = std::chrono::hours(24 * 7);
-    /// Renew this long before expiry so a request in flight never carries a just-expired UserSig.
-    /// Unset: a tenth of expire. Clamped to [0, expire].
-    std::optional<std::chrono::seconds> renew_margin;
     /// Unix seconds; unset: unix_now. Injectable so tests can move time.
     std::function<std::int64_t()> clock;
 };
 
-/// The credentials provider tcchat's client calls before each request: returns a cached UserSig for the
-/// identity and generates a new one only when the cached one is within the renew margin of expiring.
-/// Thread-safe: concurrent callers at renewal time produce exactly one generation (the clock is read under the
-/// provider's lock). Not copyable (it owns the key); hand it to a std::function through std::ref.
-class provider {
+/// Signs a fresh UserSig for the identity each time it is called. It caches nothing and decides no renewal:
+/// the client keeps the signature and asks again when it is about to expire (usersig_cache, the one place that
+/// decides), so a generator is what client_options::usersig wants. Thread-safe (it holds no mutable state but
+/// a counter). Not copyable (it owns the key): share it, or use generated_usersig().
+class generator {
 public:
-    provider(app_identity identity, secret_key key, provider_options options = {})
+    generator(app_identity identity, secret_key key, generator_options options = {})
         : identity_(std::move(identity)),
           key_(std::move(key)),
           expire_(options.expire),
-          renew_margin_(std::clamp(options.renew_margin.value_or(options.expire / 10), std::chrono::seconds(0),
-                                   std::max(options.expire, std::chrono::seconds(0)))),
           clock_(options.clock ? std::move(options.clock) : std::function<std::int64_t()>(unix_now)) {}
 
-    provider(const provider&) = delete;
-    provider& operator=(const provider&) = delete;
+    generator(const generator&) = delete;
+    generator& operator=(const generator&) = delete;
 
-    result<signed_usersig> operator()() {
-        // Generation happens under the lock: it takes microseconds, and it makes "exactly once" trivially true.
-        const std::lock_guard<std::mutex> lock(mutex_);
+    result<signed_usersig> operator()() const {
         const std::int64_t now = clock_();
-        if (!cached_ || now >= renew_at_) {
-            auto usersig = generate(identity_.sdkappid, identity_.identifier, key_.reveal(), expire_.count(), now);
-            if (!usersig) return usersig.error();
-            const std::int64_t expires_at = detail::saturating_add(now, expire_.count());
-            cached_ = signed_usersig{std::move(*usersig), detail::to_time_point(expires_at)};
-            renew_at_ = detail::saturating_add(now, (expire_ - renew_margin_).count());
-            generations_.fetch_add(1, std::memory_order_relaxed);
-        }
-        return *cached_;
+        auto usersig = generate(identity_.sdkappid, identity_.identifier, key_.reveal(), expire_.count(), now);
+        if (!usersig) return usersig.error();
+        generations_.fetch_add(1, std::memory_order_relaxed);
+        return signed_usersig{std::move(*usersig), detail::to_time_point(detail::saturating_add(now, expire_.count()))};
     }
 
-    /// How many UserSigs this provider has generated: lets tests and metrics see renewals.
+    /// How many UserSigs this generator has signed: lets tests and metrics see renewals.
     std::uint64_t generations() const noexcept { return generations_.load(std::memory_order_relaxed); }
 
 private:
     const app_identity identity_;
     const secret_key key_;
     const std::chrono::seconds expire_;
-    const std::chrono::seconds renew_margin_;
     const std::function<std::int64_t()> clock_;
-
-    std::mutex mutex_;
-    std::optional<signed_usersig> cached_;
-    std::int64_t renew_at_ = 0;
-    std::atomic<std::uint64_t> generations_{0};
+    mutable std::atomic<std::uint64_t> generations_{0};
 };
+
+/// The client's UserSig source for an app whose SecretKey you hold: signatures signed by a generator, renewed by
+/// the client. The counterpart of fixed_usersig().
+inline usersig_provider generated_usersig(app_identity identity, secret_key key, generator_options options = {}) {
+    auto signer = std::make_shared<const generator>(std::move(identity), std::move(key), std::move(options));
+    return [signer] { return (*signer)(); };
+}
 
 } // namespace tcchat::usersig

@@ -4,7 +4,7 @@
 // in document order, and allocates nothing when the request is valid.
 //
 //   tcchat::report r = tcchat::validate(request);          // defaults: the newest page of each endpoint
-//   tcchat::report s = tcchat::validate(request, tcchat::limits::strict_profile());
+//   tcchat::report s = tcchat::validate(request, tcchat::validation_limits::strict_profile());
 //   for (const auto& v : r.violations) log(v.code.value(), v.rule, v.pointer, v.message);
 
 #include <tcchat/detail/json_pointer.hpp>
@@ -26,7 +26,7 @@ namespace tcchat {
 
 /// Limits the validator applies. Defaults follow the newest page of each endpoint and are never stricter
 /// than it (docs/design-decisions.md §4); strict_profile() adds the rules docs/protocol.md marks as inferred.
-struct limits {
+struct validation_limits {
     std::size_t create_group_name_max_bytes = 32;  ///< §3.1, §6.1
     std::size_t update_group_name_max_bytes = 64;  ///< §3.3 (2026 page); 32 in the strict profile
     std::size_t create_contact_items_max = 0;      ///< 0: no documented limit; 100 in the strict profile (§3.1)
@@ -35,8 +35,8 @@ struct limits {
     std::size_t custom_mark_max_bytes = 256;       ///< §3.6
     bool forbid_set_and_clear_same_bit = false;    ///< strict: a bit both set and cleared is ambiguous (§3.6)
 
-    static limits strict_profile() {
-        limits strict;
+    static validation_limits strict_profile() {
+        validation_limits strict;
         strict.create_contact_items_max = 100;
         strict.update_group_name_max_bytes = 32;
         strict.forbid_set_and_clear_same_bit = true;
@@ -76,10 +76,10 @@ namespace detail {
 /// of a call carrying the rule's id, field name and wording.
 class rule_checker {
 public:
-    rule_checker(std::string_view command, const limits& limits, report& out) noexcept
+    rule_checker(std::string_view command, const validation_limits& limits, report& out) noexcept
         : command_(command), limits_(limits), out_(out) {}
 
-    const limits& limit() const noexcept { return limits_; }
+    const validation_limits& limit() const noexcept { return limits_; }
 
     BOOST_NOINLINE void add(code c, std::string_view rule, const path& at, std::string message) {
         std::string id(command_);
@@ -195,12 +195,12 @@ private:
     }
 
     std::string_view command_;
-    const limits& limits_;
+    const validation_limits& limits_;
     report& out_;
 };
 
 template <class Request>
-report run_rules(const Request& request, const limits& limits) {
+report run_rules(const Request& request, const validation_limits& limits) {
     report out;
     rule_checker check(endpoint_of_t<Request>::command, limits, out);
     check_request(check, path{}, request);
@@ -361,7 +361,7 @@ inline void check_request(rule_checker& check, const path& root, const delete_re
 
 /// Every violation of `request` against `limits`, in document order. Empty when the request is valid.
 template <class Request>
-report validate(const Request& request, const limits& limits = {}) {
+report validate(const Request& request, const validation_limits& limits = {}) {
     return detail::run_rules(request, limits);
 }
 

@@ -18,7 +18,7 @@
 // end tcchat/version.hpp
 // begin tcchat/config.hpp
 // Safety limits, overridable at compile time (define before including any tcchat header) and at run time
-// through decode_options. They bound what a hostile body can make the decoder allocate.
+// through decode_limits. They bound what a hostile body can make the decoder allocate.
 
 #include <cstddef>
 
@@ -42,7 +42,7 @@
 
 namespace tcchat {
 
-struct decode_options {
+struct decode_limits {
     std::size_t max_body_bytes = TCCHAT_MAX_BODY_BYTES;
     std::size_t max_depth = TCCHAT_MAX_DEPTH;
     std::size_t max_array_items = TCCHAT_MAX_ARRAY_ITEMS;
@@ -998,6 +998,16 @@ using all_endpoints = boost::mp11::mp_list<api::get_list, api::delete_conversati
                                            api::del_contact_group, api::update_contact_group,
                                            api::search_contact_group, api::get_contact_group, api::mark_contact>;
 
+namespace detail {
+template <class Endpoint>
+using request_of = typename Endpoint::request;
+template <class Endpoint>
+using messages_of = boost::mp11::mp_list<typename Endpoint::request, typename Endpoint::response>;
+/// Every endpoint's request, in all_endpoints' order; and every request and response, in the same order.
+using requests_of_all_endpoints = boost::mp11::mp_transform<request_of, all_endpoints>;
+using messages_of_all_endpoints = boost::mp11::mp_flatten<boost::mp11::mp_transform<messages_of, all_endpoints>>;
+} // namespace detail
+
 /// Calls `visit(Endpoint{})` for the endpoint whose command is `command`; returns false when none matches.
 template <class Visitor>
 bool visit_endpoint(std::string_view command, Visitor&& visit) {
@@ -1216,14 +1226,14 @@ void write_value(std::string& out, const T& value) {
 namespace tcchat::detail {
 
 /// The error for a body longer than max_body_bytes, found before anything is parsed or allocated.
-inline error body_too_large(std::size_t size, const decode_options& options) {
+inline error body_too_large(std::size_t size, const decode_limits& options) {
     return make_error(code::local_limit_exceeded, error_origin::decode, "",
                       "body is " + std::to_string(size) + " bytes; the limit is " + std::to_string(options.max_body_bytes));
 }
 
 /// The error of a Boost.JSON parse that failed after `consumed` bytes: 90005 for nesting past max_depth,
 /// 60003 for anything else.
-inline error parse_failure(boost::json::error_code ec, std::size_t consumed, const decode_options& options) {
+inline error parse_failure(boost::json::error_code ec, std::size_t consumed, const decode_limits& options) {
     if (ec == boost::json::error::too_deep)
         return make_error(code::local_limit_exceeded, error_origin::decode, "",
                           "JSON nesting exceeds the depth limit of " + std::to_string(options.max_depth));
@@ -1836,7 +1846,7 @@ public:
     static constexpr std::size_t key_capacity = 32;
     static constexpr std::size_t scratch_slots = 16; ///< vector members: one scratch per vector type
 
-    handler(slot root, const decode_options& options) noexcept : root_(root), options_(options) {}
+    handler(slot root, const decode_limits& options) noexcept : root_(root), options_(options) {}
     ~handler() {
         for (std::size_t i = 0; i < scratch_count_; ++i) {
             scratches_[i].ops->destroy_scratch(scratches_[i].storage);
@@ -2333,7 +2343,7 @@ private:
     }
 
     slot root_;
-    const decode_options& options_;
+    const decode_limits& options_;
     std::array<frame, frame_capacity> frames_;
     std::size_t top_ = 0;
     slot pending_{nullptr, nullptr};
@@ -2372,7 +2382,7 @@ namespace tcchat::detail {
 /// The part of sax_decoder that does not depend on the root type (all of it but the constructor).
 class document_decoder {
 public:
-    document_decoder(sax::slot root, const decode_options& options) : options_(options), parser_(parser_options(options), root, options) {}
+    document_decoder(sax::slot root, const decode_limits& options) : options_(options), parser_(parser_options(options), root, options) {}
 
     /// Parses the next piece of the body. False once the decode has failed (stop writing, take_error()).
     bool write(std::string_view piece) { return write(piece, true); }
@@ -2389,7 +2399,7 @@ public:
     error take_error() { return std::move(error_); }
 
 private:
-    static boost::json::parse_options parser_options(const decode_options& options) noexcept {
+    static boost::json::parse_options parser_options(const decode_limits& options) noexcept {
         boost::json::parse_options parse;
         parse.max_depth = options.max_depth;
         return parse;
@@ -2415,7 +2425,7 @@ private:
         return false;
     }
 
-    const decode_options& options_;
+    const decode_limits& options_;
     boost::json::basic_parser<sax::handler> parser_;
     std::size_t received_ = 0;
     std::size_t offset_ = 0;
@@ -2430,12 +2440,12 @@ class sax_decoder : public document_decoder {
     static_assert(sax::vector_count<T>() <= sax::handler::scratch_slots, "tcchat: raise sax::handler::scratch_slots");
 
 public:
-    sax_decoder(T& out, const decode_options& options) : document_decoder({&sax::ops_of<T>, &out}, options) {}
+    sax_decoder(T& out, const decode_limits& options) : document_decoder({&sax::ops_of<T>, &out}, options) {}
 };
 
 /// Decodes the whole body into `out` (codec.hpp's decode_into); answers the error, if any.
 template <class T>
-std::optional<error> sax_decode_into(T& out, std::string_view text, const decode_options& options) {
+std::optional<error> sax_decode_into(T& out, std::string_view text, const decode_limits& options) {
     if (text.size() > options.max_body_bytes) return body_too_large(text.size(), options); // before anything is parsed
     sax_decoder<T> decoder(out, options);
     if (!decoder.finish(text)) return decoder.take_error();
@@ -2471,12 +2481,12 @@ std::string encode(const T& value) {
 /// holds a partial value: discard it). For a value that lives where it is needed, such as in a result its
 /// caller returns, so that it is never moved; decode() and the client decode this way.
 template <class T>
-std::optional<error> decode_into(T& out, std::string_view text, const decode_options& options = {}) {
+std::optional<error> decode_into(T& out, std::string_view text, const decode_limits& options = {}) {
     return detail::sax_decode_into(out, text, options);
 }
 
 template <class T>
-result<T> decode(std::string_view text, const decode_options& options = {}) {
+result<T> decode(std::string_view text, const decode_limits& options = {}) {
     result<T> decoded; // every return names it, so the value is decoded in place and never moved
     if (auto failed = decode_into(*decoded, text, options)) decoded = std::move(*failed);
     return decoded;
@@ -2484,7 +2494,7 @@ result<T> decode(std::string_view text, const decode_options& options = {}) {
 
 /// Throwing convenience: tcchat::exception carries the error.
 template <class T>
-T decode_or_throw(std::string_view text, const decode_options& options = {}) {
+T decode_or_throw(std::string_view text, const decode_limits& options = {}) {
     auto decoded = decode<T>(text, options);
     if (!decoded) boost::throw_exception(exception(decoded.error()));
     return std::move(*decoded);
@@ -2498,7 +2508,7 @@ T decode_or_throw(std::string_view text, const decode_options& options = {}) {
 // in document order, and allocates nothing when the request is valid.
 //
 //   tcchat::report r = tcchat::validate(request);          // defaults: the newest page of each endpoint
-//   tcchat::report s = tcchat::validate(request, tcchat::limits::strict_profile());
+//   tcchat::report s = tcchat::validate(request, tcchat::validation_limits::strict_profile());
 //   for (const auto& v : r.violations) log(v.code.value(), v.rule, v.pointer, v.message);
 
 // begin tcchat/detail/utf8.hpp
@@ -2592,7 +2602,7 @@ namespace tcchat {
 
 /// Limits the validator applies. Defaults follow the newest page of each endpoint and are never stricter
 /// than it (docs/design-decisions.md §4); strict_profile() adds the rules docs/protocol.md marks as inferred.
-struct limits {
+struct validation_limits {
     std::size_t create_group_name_max_bytes = 32;  ///< §3.1, §6.1
     std::size_t update_group_name_max_bytes = 64;  ///< §3.3 (2026 page); 32 in the strict profile
     std::size_t create_contact_items_max = 0;      ///< 0: no documented limit; 100 in the strict profile (§3.1)
@@ -2601,8 +2611,8 @@ struct limits {
     std::size_t custom_mark_max_bytes = 256;       ///< §3.6
     bool forbid_set_and_clear_same_bit = false;    ///< strict: a bit both set and cleared is ambiguous (§3.6)
 
-    static limits strict_profile() {
-        limits strict;
+    static validation_limits strict_profile() {
+        validation_limits strict;
         strict.create_contact_items_max = 100;
         strict.update_group_name_max_bytes = 32;
         strict.forbid_set_and_clear_same_bit = true;
@@ -2642,10 +2652,10 @@ namespace detail {
 /// of a call carrying the rule's id, field name and wording.
 class rule_checker {
 public:
-    rule_checker(std::string_view command, const limits& limits, report& out) noexcept
+    rule_checker(std::string_view command, const validation_limits& limits, report& out) noexcept
         : command_(command), limits_(limits), out_(out) {}
 
-    const limits& limit() const noexcept { return limits_; }
+    const validation_limits& limit() const noexcept { return limits_; }
 
     BOOST_NOINLINE void add(code c, std::string_view rule, const path& at, std::string message) {
         std::string id(command_);
@@ -2761,12 +2771,12 @@ private:
     }
 
     std::string_view command_;
-    const limits& limits_;
+    const validation_limits& limits_;
     report& out_;
 };
 
 template <class Request>
-report run_rules(const Request& request, const limits& limits) {
+report run_rules(const Request& request, const validation_limits& limits) {
     report out;
     rule_checker check(endpoint_of_t<Request>::command, limits, out);
     check_request(check, path{}, request);
@@ -2927,7 +2937,7 @@ inline void check_request(rule_checker& check, const path& root, const delete_re
 
 /// Every violation of `request` against `limits`, in document order. Empty when the request is valid.
 template <class Request>
-report validate(const Request& request, const limits& limits = {}) {
+report validate(const Request& request, const validation_limits& limits = {}) {
     return detail::run_rules(request, limits);
 }
 
@@ -2936,10 +2946,17 @@ report validate(const Request& request, const limits& limits = {}) {
 // With TCCHAT_SEPARATE_COMPILATION, the documented messages' encoders, decoders and validators are only
 // declared here and compiled once, in the .cpp file that includes <tcchat/src.hpp>. The declarations come
 // before the emulator, whose inline functions would otherwise instantiate them.
+#ifdef TCCHAT_SEPARATE_COMPILATION
+#define TCCHAT_DETAIL_EXPLICIT extern template
+#endif
 // begin tcchat/detail/instantiations.hpp
-// The codec functions of the sixteen documented messages, listed once for both sides of separate
-// compilation: <tcchat.hpp> declares them `extern template` when TCCHAT_SEPARATE_COMPILATION is defined, and
-// <tcchat/src.hpp> defines them. Encoding and decoding are nearly all of what a TU using tcchat compiles.
+// No include guard, on purpose: this file is included once to declare and once to define (see below), and it
+// undefines every macro it defines, so nothing named TCCHAT_DETAIL_* is left in a user's translation unit.
+//
+// The codec functions and validators of the sixteen documented messages, listed once for both sides of separate
+// compilation. The includer defines TCCHAT_DETAIL_EXPLICIT as `extern template` (<tcchat.hpp>, under
+// TCCHAT_SEPARATE_COMPILATION) or `template` (<tcchat/src.hpp>); without it, only the list check below is made.
+// Encoding and decoding are nearly all of what a TU using tcchat compiles.
 
 
 #include <boost/mp11/algorithm.hpp>
@@ -2959,39 +2976,40 @@ report validate(const Request& request, const limits& limits = {}) {
     X(update_contact_group_request) X(search_contact_group_request) X(get_contact_group_request)                \
     X(mark_contact_request)
 
-// TCCHAT_DETAIL_EXPLICIT is `extern template` (a declaration) or `template` (the definition).
-#define TCCHAT_DETAIL_CODEC_OF(T)                                                                               \
-    TCCHAT_DETAIL_EXPLICIT void encode_to<T>(std::string&, const T&);                                         \
-    TCCHAT_DETAIL_EXPLICIT std::string encode<T>(const T&);                                                   \
-    TCCHAT_DETAIL_EXPLICIT std::optional<error> decode_into<T>(T&, std::string_view, const decode_options&);  \
-    TCCHAT_DETAIL_EXPLICIT result<T> decode<T>(std::string_view, const decode_options&);
-#define TCCHAT_DETAIL_VALIDATE_OF(T) TCCHAT_DETAIL_EXPLICIT report validate<T>(const T&, const limits&);
-
-namespace tcchat::detail {
 // The lists above name the messages of every endpoint in all_endpoints, in its order: checked here, so that an
 // endpoint added to all_endpoints and not to the lists (or the other way round) fails to compile.
 #define TCCHAT_DETAIL_LISTED(T) , T
-using listed_messages = boost::mp11::mp_pop_front<boost::mp11::mp_list<void TCCHAT_DETAIL_DOCUMENTED_MESSAGES(TCCHAT_DETAIL_LISTED)>>;
-using listed_requests = boost::mp11::mp_pop_front<boost::mp11::mp_list<void TCCHAT_DETAIL_DOCUMENTED_REQUESTS(TCCHAT_DETAIL_LISTED)>>;
-#undef TCCHAT_DETAIL_LISTED
-template <class Endpoint>
-using messages_of = boost::mp11::mp_list<typename Endpoint::request, typename Endpoint::response>;
-template <class Endpoint>
-using request_of = typename Endpoint::request;
-static_assert(std::is_same_v<listed_messages, boost::mp11::mp_flatten<boost::mp11::mp_transform<messages_of, all_endpoints>>>,
-              "TCCHAT_DETAIL_DOCUMENTED_MESSAGES must list every endpoint's request and response, in all_endpoints' order");
-static_assert(std::is_same_v<listed_requests, boost::mp11::mp_transform<request_of, all_endpoints>>,
-              "TCCHAT_DETAIL_DOCUMENTED_REQUESTS must list every endpoint's request, in all_endpoints' order");
+namespace tcchat::detail {
+static_assert(std::is_same_v<boost::mp11::mp_pop_front<boost::mp11::mp_list<void TCCHAT_DETAIL_DOCUMENTED_MESSAGES(
+                                 TCCHAT_DETAIL_LISTED)>>,
+                             messages_of_all_endpoints>,
+              "the documented messages must list every endpoint's request and response, in all_endpoints' order");
+static_assert(std::is_same_v<boost::mp11::mp_pop_front<boost::mp11::mp_list<void TCCHAT_DETAIL_DOCUMENTED_REQUESTS(
+                                 TCCHAT_DETAIL_LISTED)>>,
+                             requests_of_all_endpoints>,
+              "the documented requests must list every endpoint's request, in all_endpoints' order");
 } // namespace tcchat::detail
-// end tcchat/detail/instantiations.hpp
-#ifdef TCCHAT_SEPARATE_COMPILATION
+
+#ifdef TCCHAT_DETAIL_EXPLICIT
+#define TCCHAT_DETAIL_CODEC_OF(T)                                                                               \
+    TCCHAT_DETAIL_EXPLICIT void encode_to<T>(std::string&, const T&);                                         \
+    TCCHAT_DETAIL_EXPLICIT std::string encode<T>(const T&);                                                   \
+    TCCHAT_DETAIL_EXPLICIT std::optional<error> decode_into<T>(T&, std::string_view, const decode_limits&);   \
+    TCCHAT_DETAIL_EXPLICIT result<T> decode<T>(std::string_view, const decode_limits&);
+#define TCCHAT_DETAIL_VALIDATE_OF(T) TCCHAT_DETAIL_EXPLICIT report validate<T>(const T&, const validation_limits&);
 namespace tcchat {
-#define TCCHAT_DETAIL_EXPLICIT extern template
 TCCHAT_DETAIL_DOCUMENTED_MESSAGES(TCCHAT_DETAIL_CODEC_OF)
 TCCHAT_DETAIL_DOCUMENTED_REQUESTS(TCCHAT_DETAIL_VALIDATE_OF)
-#undef TCCHAT_DETAIL_EXPLICIT
 } // namespace tcchat
+#undef TCCHAT_DETAIL_CODEC_OF
+#undef TCCHAT_DETAIL_VALIDATE_OF
 #endif
+
+#undef TCCHAT_DETAIL_LISTED
+#undef TCCHAT_DETAIL_DOCUMENTED_REQUESTS
+#undef TCCHAT_DETAIL_DOCUMENTED_MESSAGES
+// end tcchat/detail/instantiations.hpp
+#undef TCCHAT_DETAIL_EXPLICIT
 // begin tcchat/item_results.hpp
 // Per-item outcomes of the batch commands (create, update type 2, mark): an "OK" envelope can still carry
 // items that failed (docs/protocol.md §1.4, §7). failed_items() lists them so they are never silently dropped.
@@ -3422,7 +3440,7 @@ struct app_identity {
     std::string identifier;
 };
 
-/// Produces a UserSig when the client needs one: a fixed string, tcchat::usersig::provider, or your own.
+/// Produces a UserSig when the client needs one: fixed_usersig(), usersig::generated_usersig(), or your own.
 using usersig_provider = std::function<result<signed_usersig>()>;
 
 /// A provider that always answers the same UserSig (it never expires as far as tcchat knows).
@@ -4059,7 +4077,7 @@ struct client_options {
 
     // --- policy: what a call checks, how long it may take, and how it retries --------------------------------
     bool validate_requests = true;
-    limits validation;
+    validation_limits validation;
     retry_policy retry;
     /// Asked for a permit before every attempt. The default is per process: 200 calls/s per app and command.
     /// tcchat/limiter/redis.hpp shares one budget across processes. nullptr: no limiting.
@@ -4067,7 +4085,7 @@ struct client_options {
     std::chrono::milliseconds deadline{30000};        ///< for a whole call, retries included
     std::chrono::milliseconds attempt_timeout{10000}; ///< above the service's own 3 s (docs/protocol.md §1.3)
     bool split_batches = true;                        ///< mark > 100 and search > 300 items go out in chunks
-    decode_options decoding;
+    decode_limits decoding;
 
     // --- hooks ------------------------------------------------------------------------------------------------
     /// Called once per attempt, with the URL's usersig redacted.

@@ -15,14 +15,14 @@
 namespace tcchat::detail {
 
 /// The error for a body longer than max_body_bytes, found before anything is parsed or allocated.
-inline error body_too_large(std::size_t size, const decode_options& options) {
+inline error body_too_large(std::size_t size, const decode_limits& options) {
     return make_error(code::local_limit_exceeded, error_origin::decode, "",
                       "body is " + std::to_string(size) + " bytes; the limit is " + std::to_string(options.max_body_bytes));
 }
 
 /// The error of a Boost.JSON parse that failed after `consumed` bytes: 90005 for nesting past max_depth,
 /// 60003 for anything else.
-inline error parse_failure(boost::json::error_code ec, std::size_t consumed, const decode_options& options) {
+inline error parse_failure(boost::json::error_code ec, std::size_t consumed, const decode_limits& options) {
     if (ec == boost::json::error::too_deep)
         return make_error(code::local_limit_exceeded, error_origin::decode, "",
                           "JSON nesting exceeds the depth limit of " + std::to_string(options.max_depth));

@@ -38,7 +38,7 @@ public:
     static constexpr std::size_t max_key_size = boost::json::string::max_size();
     static constexpr std::size_t max_string_size = boost::json::string::max_size();
 
-    explicit limit_scan(const decode_options& options) noexcept : options_(options) {}
+    explicit limit_scan(const decode_limits& options) noexcept : options_(options) {}
 
     bool over_limits() const noexcept { return over_limits_; }
 
@@ -76,7 +76,7 @@ private:
         return true;
     }
 
-    const decode_options& options_;
+    const decode_limits& options_;
     bool over_limits_ = false;
 };
 
@@ -96,7 +96,7 @@ inline std::string_view kind_name(const boost::json::value& v) noexcept {
 
 class dom_decoder {
 public:
-    explicit dom_decoder(const decode_options& options) noexcept : options_(options) {}
+    explicit dom_decoder(const decode_limits& options) noexcept : options_(options) {}
 
     error take_error() { return std::move(error_); }
 
@@ -223,7 +223,7 @@ private:
         return fail(code::invalid_parameters, at, out_of_range_message(found, integer_type_name<Int>()));
     }
 
-    const decode_options& options_;
+    const decode_limits& options_;
     error error_;
 };
 

@@ -19,7 +19,7 @@
 namespace tcchat {
 
 /// Parses JSON text under the decode limits (size, depth). The value uses `storage`.
-inline result<boost::json::value> parse_json(std::string_view text, const decode_options& options = {},
+inline result<boost::json::value> parse_json(std::string_view text, const decode_limits& options = {},
                                              boost::json::storage_ptr storage = {}) {
     if (text.size() > options.max_body_bytes) return detail::body_too_large(text.size(), options);
     boost::json::parse_options parse_options;
@@ -33,7 +33,7 @@ inline result<boost::json::value> parse_json(std::string_view text, const decode
 
 /// Decodes an already parsed value (the DOM reference path).
 template <class T>
-result<T> decode_value(const boost::json::value& json, const decode_options& options = {}) {
+result<T> decode_value(const boost::json::value& json, const decode_limits& options = {}) {
     T out{};
     detail::dom_decoder decoder(options);
     if (!decoder.decode(json, out, detail::path{})) return decoder.take_error();
@@ -47,7 +47,7 @@ result<T> decode_value(const boost::json::value& json, const decode_options& opt
 /// the SAX decoder, which has this function's semantics and stores nothing past the limits (whether such a
 /// document fails, and where, depends on the type: an unknown key may hold anything).
 template <class T>
-result<T> decode_dom(std::string_view text, const decode_options& options = {}) {
+result<T> decode_dom(std::string_view text, const decode_limits& options = {}) {
     if (text.size() > options.max_body_bytes) return detail::body_too_large(text.size(), options);
     boost::json::parse_options parse_options;
     parse_options.max_depth = options.max_depth;

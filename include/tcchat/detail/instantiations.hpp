@@ -1,7 +1,10 @@
-#pragma once
-// The codec functions of the sixteen documented messages, listed once for both sides of separate
-// compilation: <tcchat.hpp> declares them `extern template` when TCCHAT_SEPARATE_COMPILATION is defined, and
-// <tcchat/src.hpp> defines them. Encoding and decoding are nearly all of what a TU using tcchat compiles.
+// No include guard, on purpose: this file is included once to declare and once to define (see below), and it
+// undefines every macro it defines, so nothing named TCCHAT_DETAIL_* is left in a user's translation unit.
+//
+// The codec functions and validators of the sixteen documented messages, listed once for both sides of separate
+// compilation. The includer defines TCCHAT_DETAIL_EXPLICIT as `extern template` (<tcchat.hpp>, under
+// TCCHAT_SEPARATE_COMPILATION) or `template` (<tcchat/src.hpp>); without it, only the list check below is made.
+// Encoding and decoding are nearly all of what a TU using tcchat compiles.
 
 #include <tcchat/codec.hpp>
 #include <tcchat/endpoints.hpp>
@@ -24,27 +27,35 @@
     X(update_contact_group_request) X(search_contact_group_request) X(get_contact_group_request)                \
     X(mark_contact_request)
 
-// TCCHAT_DETAIL_EXPLICIT is `extern template` (a declaration) or `template` (the definition).
-#define TCCHAT_DETAIL_CODEC_OF(T)                                                                               \
-    TCCHAT_DETAIL_EXPLICIT void encode_to<T>(std::string&, const T&);                                         \
-    TCCHAT_DETAIL_EXPLICIT std::string encode<T>(const T&);                                                   \
-    TCCHAT_DETAIL_EXPLICIT std::optional<error> decode_into<T>(T&, std::string_view, const decode_options&);  \
-    TCCHAT_DETAIL_EXPLICIT result<T> decode<T>(std::string_view, const decode_options&);
-#define TCCHAT_DETAIL_VALIDATE_OF(T) TCCHAT_DETAIL_EXPLICIT report validate<T>(const T&, const limits&);
-
-namespace tcchat::detail {
 // The lists above name the messages of every endpoint in all_endpoints, in its order: checked here, so that an
 // endpoint added to all_endpoints and not to the lists (or the other way round) fails to compile.
 #define TCCHAT_DETAIL_LISTED(T) , T
-using listed_messages = boost::mp11::mp_pop_front<boost::mp11::mp_list<void TCCHAT_DETAIL_DOCUMENTED_MESSAGES(TCCHAT_DETAIL_LISTED)>>;
-using listed_requests = boost::mp11::mp_pop_front<boost::mp11::mp_list<void TCCHAT_DETAIL_DOCUMENTED_REQUESTS(TCCHAT_DETAIL_LISTED)>>;
-#undef TCCHAT_DETAIL_LISTED
-template <class Endpoint>
-using messages_of = boost::mp11::mp_list<typename Endpoint::request, typename Endpoint::response>;
-template <class Endpoint>
-using request_of = typename Endpoint::request;
-static_assert(std::is_same_v<listed_messages, boost::mp11::mp_flatten<boost::mp11::mp_transform<messages_of, all_endpoints>>>,
-              "TCCHAT_DETAIL_DOCUMENTED_MESSAGES must list every endpoint's request and response, in all_endpoints' order");
-static_assert(std::is_same_v<listed_requests, boost::mp11::mp_transform<request_of, all_endpoints>>,
-              "TCCHAT_DETAIL_DOCUMENTED_REQUESTS must list every endpoint's request, in all_endpoints' order");
+namespace tcchat::detail {
+static_assert(std::is_same_v<boost::mp11::mp_pop_front<boost::mp11::mp_list<void TCCHAT_DETAIL_DOCUMENTED_MESSAGES(
+                                 TCCHAT_DETAIL_LISTED)>>,
+                             messages_of_all_endpoints>,
+              "the documented messages must list every endpoint's request and response, in all_endpoints' order");
+static_assert(std::is_same_v<boost::mp11::mp_pop_front<boost::mp11::mp_list<void TCCHAT_DETAIL_DOCUMENTED_REQUESTS(
+                                 TCCHAT_DETAIL_LISTED)>>,
+                             requests_of_all_endpoints>,
+              "the documented requests must list every endpoint's request, in all_endpoints' order");
 } // namespace tcchat::detail
+
+#ifdef TCCHAT_DETAIL_EXPLICIT
+#define TCCHAT_DETAIL_CODEC_OF(T)                                                                               \
+    TCCHAT_DETAIL_EXPLICIT void encode_to<T>(std::string&, const T&);                                         \
+    TCCHAT_DETAIL_EXPLICIT std::string encode<T>(const T&);                                                   \
+    TCCHAT_DETAIL_EXPLICIT std::optional<error> decode_into<T>(T&, std::string_view, const decode_limits&);   \
+    TCCHAT_DETAIL_EXPLICIT result<T> decode<T>(std::string_view, const decode_limits&);
+#define TCCHAT_DETAIL_VALIDATE_OF(T) TCCHAT_DETAIL_EXPLICIT report validate<T>(const T&, const validation_limits&);
+namespace tcchat {
+TCCHAT_DETAIL_DOCUMENTED_MESSAGES(TCCHAT_DETAIL_CODEC_OF)
+TCCHAT_DETAIL_DOCUMENTED_REQUESTS(TCCHAT_DETAIL_VALIDATE_OF)
+} // namespace tcchat
+#undef TCCHAT_DETAIL_CODEC_OF
+#undef TCCHAT_DETAIL_VALIDATE_OF
+#endif
+
+#undef TCCHAT_DETAIL_LISTED
+#undef TCCHAT_DETAIL_DOCUMENTED_REQUESTS
+#undef TCCHAT_DETAIL_DOCUMENTED_MESSAGES

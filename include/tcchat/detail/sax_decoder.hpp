@@ -56,7 +56,7 @@ namespace tcchat::detail {
 /// The part of sax_decoder that does not depend on the root type (all of it but the constructor).
 class document_decoder {
 public:
-    document_decoder(sax::slot root, const decode_options& options) : options_(options), parser_(parser_options(options), root, options) {}
+    document_decoder(sax::slot root, const decode_limits& options) : options_(options), parser_(parser_options(options), root, options) {}
 
     /// Parses the next piece of the body. False once the decode has failed (stop writing, take_error()).
     bool write(std::string_view piece) { return write(piece, true); }
@@ -73,7 +73,7 @@ public:
     error take_error() { return std::move(error_); }
 
 private:
-    static boost::json::parse_options parser_options(const decode_options& options) noexcept {
+    static boost::json::parse_options parser_options(const decode_limits& options) noexcept {
         boost::json::parse_options parse;
         parse.max_depth = options.max_depth;
         return parse;
@@ -99,7 +99,7 @@ private:
         return false;
     }
 
-    const decode_options& options_;
+    const decode_limits& options_;
     boost::json::basic_parser<sax::handler> parser_;
     std::size_t received_ = 0;
     std::size_t offset_ = 0;
@@ -114,12 +114,12 @@ class sax_decoder : public document_decoder {
     static_assert(sax::vector_count<T>() <= sax::handler::scratch_slots, "tcchat: raise sax::handler::scratch_slots");
 
 public:
-    sax_decoder(T& out, const decode_options& options) : document_decoder({&sax::ops_of<T>, &out}, options) {}
+    sax_decoder(T& out, const decode_limits& options) : document_decoder({&sax::ops_of<T>, &out}, options) {}
 };
 
 /// Decodes the whole body into `out` (codec.hpp's decode_into); answers the error, if any.
 template <class T>
-std::optional<error> sax_decode_into(T& out, std::string_view text, const decode_options& options) {
+std::optional<error> sax_decode_into(T& out, std::string_view text, const decode_limits& options) {
     if (text.size() > options.max_body_bytes) return body_too_large(text.size(), options); // before anything is parsed
     sax_decoder<T> decoder(out, options);
     if (!decoder.finish(text)) return decoder.take_error();

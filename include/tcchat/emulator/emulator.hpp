@@ -32,8 +32,8 @@ struct emulator_options {
     std::size_t max_groups_per_user = 20;            ///< 51010 past it (docs/protocol.md §1.8)
     std::size_t conversation_quota = 1000;           ///< 51008 past it (docs/protocol.md §1.8)
     bool edition_supports_groups = true;             ///< false: 51013 on group and mark commands
-    limits validation;                               ///< the rules requests are checked against
-    decode_options decoding;
+    validation_limits validation;                               ///< the rules requests are checked against
+    decode_limits decoding;
     std::function<std::int64_t()> clock;             ///< Unix seconds for Timestamp; default: system clock
     /// Checks the usersig of each call; returns 0 or a code (70001, 70003...). Default: non-empty is enough.
     std::function<int(const call_parameters&)> verify_usersig;

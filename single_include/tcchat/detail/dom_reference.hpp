@@ -39,7 +39,7 @@ public:
     static constexpr std::size_t max_key_size = boost::json::string::max_size();
     static constexpr std::size_t max_string_size = boost::json::string::max_size();
 
-    explicit limit_scan(const decode_options& options) noexcept : options_(options) {}
+    explicit limit_scan(const decode_limits& options) noexcept : options_(options) {}
 
     bool over_limits() const noexcept { return over_limits_; }
 
@@ -77,7 +77,7 @@ private:
         return true;
     }
 
-    const decode_options& options_;
+    const decode_limits& options_;
     bool over_limits_ = false;
 };
 
@@ -97,7 +97,7 @@ inline std::string_view kind_name(const boost::json::value& v) noexcept {
 
 class dom_decoder {
 public:
-    explicit dom_decoder(const decode_options& options) noexcept : options_(options) {}
+    explicit dom_decoder(const decode_limits& options) noexcept : options_(options) {}
 
     error take_error() { return std::move(error_); }
 
@@ -224,7 +224,7 @@ private:
         return fail(code::invalid_parameters, at, out_of_range_message(found, integer_type_name<Int>()));
     }
 
-    const decode_options& options_;
+    const decode_limits& options_;
     error error_;
 };
 
@@ -241,7 +241,7 @@ private:
 namespace tcchat {
 
 /// Parses JSON text under the decode limits (size, depth). The value uses `storage`.
-inline result<boost::json::value> parse_json(std::string_view text, const decode_options& options = {},
+inline result<boost::json::value> parse_json(std::string_view text, const decode_limits& options = {},
                                              boost::json::storage_ptr storage = {}) {
     if (text.size() > options.max_body_bytes) return detail::body_too_large(text.size(), options);
     boost::json::parse_options parse_options;
@@ -255,7 +255,7 @@ inline result<boost::json::value> parse_json(std::string_view text, const decode
 
 /// Decodes an already parsed value (the DOM reference path).
 template <class T>
-result<T> decode_value(const boost::json::value& json, const decode_options& options = {}) {
+result<T> decode_value(const boost::json::value& json, const decode_limits& options = {}) {
     T out{};
     detail::dom_decoder decoder(options);
     if (!decoder.decode(json, out, detail::path{})) return decoder.take_error();
@@ -269,7 +269,7 @@ result<T> decode_value(const boost::json::value& json, const decode_options& opt
 /// the SAX decoder, which has this function's semantics and stores nothing past the limits (whether such a
 /// document fails, and where, depends on the type: an unknown key may hold anything).
 template <class T>
-result<T> decode_dom(std::string_view text, const decode_options& options = {}) {
+result<T> decode_dom(std::string_view text, const decode_limits& options = {}) {
     if (text.size() > options.max_body_bytes) return detail::body_too_large(text.size(), options);
     boost::json::parse_options parse_options;
     parse_options.max_depth = options.max_depth;

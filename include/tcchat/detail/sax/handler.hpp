@@ -64,7 +64,7 @@ public:
     static constexpr std::size_t key_capacity = 32;
     static constexpr std::size_t scratch_slots = 16; ///< vector members: one scratch per vector type
 
-    handler(slot root, const decode_options& options) noexcept : root_(root), options_(options) {}
+    handler(slot root, const decode_limits& options) noexcept : root_(root), options_(options) {}
     ~handler() {
         for (std::size_t i = 0; i < scratch_count_; ++i) {
             scratches_[i].ops->destroy_scratch(scratches_[i].storage);
@@ -561,7 +561,7 @@ private:
     }
 
     slot root_;
-    const decode_options& options_;
+    const decode_limits& options_;
     std::array<frame, frame_capacity> frames_;
     std::size_t top_ = 0;
     slot pending_{nullptr, nullptr};

@@ -4,6 +4,11 @@
 // applies, nlohmann::json parse + a hand-written mapping into the same structs, and a boost::json DOM built
 // from the struct + serialize. Every benchmark reports allocations per iteration; "memory/..." benchmarks
 // report the peak heap while decoding a page. bench/report.py turns the JSON output into ratios.
+//
+// Anchors (issue 19), built when their packages are found: simdjson On-Demand, RapidJSON SAX (decode) and Writer
+// (encode), serde_json (decode and encode, a Rust static library), each mapping into the same structs. Every
+// anchor's result is checked against tcchat's (bench/anchor_checksum.hpp, and the encoded bytes) before anything
+// is timed; a mismatch stops the program.
 #include <tcchat/detail/dom_reference.hpp> // decode_dom, decode_value, parse_json: the reference
 #include <tcchat/client.hpp>
 #include <tcchat/codec.hpp>
@@ -28,6 +33,17 @@
 #include <nlohmann/json.hpp>
 #endif
 
+#include "anchor_checksum.hpp"
+#ifdef TCCHAT_BENCH_HAVE_SIMDJSON
+#include "anchor_simdjson.hpp"
+#endif
+#ifdef TCCHAT_BENCH_HAVE_RAPIDJSON
+#include "anchor_rapidjson.hpp"
+#endif
+#ifdef TCCHAT_BENCH_HAVE_SERDE
+#include "anchor_serde.hpp"
+#endif
+
 #include <malloc.h>
 
 #include <algorithm>
@@ -36,6 +52,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <new>
 #include <sstream>
 #include <string>
@@ -529,12 +546,21 @@ T decode(std::string_view text) {
 
 // --- benchmarks ---------------------------------------------------------------------------------------------
 
+/// Every allocation of the program so far: operator new's, and the Rust anchor's (Rust allocates with malloc).
+std::size_t allocations_so_far() {
+#ifdef TCCHAT_BENCH_HAVE_SERDE
+    return heap::allocations + static_cast<std::size_t>(tcchat_serde_allocations());
+#else
+    return heap::allocations;
+#endif
+}
+
 /// Allocations per iteration, measured around the timed loop.
 class allocation_counter {
 public:
-    explicit allocation_counter(benchmark::State& state) : state_(state), start_(heap::allocations) {}
+    explicit allocation_counter(benchmark::State& state) : state_(state), start_(allocations_so_far()) {}
     ~allocation_counter() {
-        state_.counters["allocs"] = benchmark::Counter(static_cast<double>(heap::allocations - start_),
+        state_.counters["allocs"] = benchmark::Counter(static_cast<double>(allocations_so_far() - start_),
                                                        benchmark::Counter::kAvgIterations);
     }
 
@@ -546,6 +572,131 @@ private:
 [[noreturn]] void die(const std::string& message) {
     std::fprintf(stderr, "bench_codec: %s\n", message.c_str());
     std::exit(1);
+}
+
+// --- anchors: the fastest decoders and encoders a user would compare with, into the same structs ----------------
+
+#ifdef TCCHAT_BENCH_HAVE_RAPIDJSON
+/// RapidJSON's allocator interface over the counted heap (its default, CrtAllocator, calls malloc unseen).
+struct counted_allocator {
+    static const bool kNeedFree = true;
+    void* Malloc(std::size_t size) { return size == 0 ? nullptr : heap::take(std::malloc(size)); }
+    void* Realloc(void* p, std::size_t, std::size_t size) {
+        if (size == 0) {
+            std::free(p);
+            return nullptr;
+        }
+        ++heap::allocations; // not tracked by the memory benchmarks, which do not run RapidJSON
+        return std::realloc(p, size);
+    }
+    static void Free(void* p) { std::free(p); }
+};
+#endif
+
+/// Stops the program unless an anchor decoded what tcchat decoded: the same checksum over every member, and the
+/// same bytes once encoded by tcchat::encode.
+template <class T>
+void check_decoded(const input& in, const char* anchor, const T& got, const T& expected, const std::string& encoded) {
+    if (tcchat_bench::checksum(got) != tcchat_bench::checksum(expected))
+        die(in.name + ": the " + anchor + " anchor decodes differently from tcchat (checksum)");
+    if (encode(got) != encoded) die(in.name + ": the " + anchor + " anchor decodes differently from tcchat (encoding)");
+}
+
+[[maybe_unused]] void check_encoded(const input& in, const char* anchor, std::string_view got, const std::string& encoded) {
+    if (got != encoded) die(in.name + ": the " + anchor + " anchor encodes differently from tcchat::encode");
+}
+
+/// The anchors' decode of `in` and encode of `value` (what tcchat decoded from it), checked, then registered.
+template <class T, class Add>
+void register_anchors([[maybe_unused]] const input& in, [[maybe_unused]] const T& value,
+                      [[maybe_unused]] const std::string& encoded, [[maybe_unused]] Add add) {
+    [[maybe_unused]] const std::string& text = in.text;
+#ifdef TCCHAT_BENCH_HAVE_SIMDJSON
+    {
+        tcchat_bench::simdjson_anchor probe(text);
+        T decoded{};
+        if (const char* failure = probe.decode(decoded)) die(in.name + ": the simdjson anchor fails: " + failure);
+        check_decoded(in, "simdjson", decoded, value, encoded);
+    }
+    add("anchor_simdjson", [text](benchmark::State& state) {
+        tcchat_bench::simdjson_anchor anchor(text); // the padded input and the parser, made once
+        {
+            T warm{}; // the parser sizes its buffers on its first document, outside the count
+            benchmark::DoNotOptimize(anchor.decode(warm));
+        }
+        allocation_counter count(state);
+        for (auto _ : state) {
+            T r{};
+            benchmark::DoNotOptimize(anchor.decode(r));
+            benchmark::DoNotOptimize(r);
+        }
+    });
+#endif
+#ifdef TCCHAT_BENCH_HAVE_RAPIDJSON
+    using namespace tcchat_bench::rapidjson_anchor;
+    {
+        decoder<counted_allocator, true> probe;
+        T decoded{};
+        if (const char* failure = probe.decode(text, decoded)) die(in.name + ": the RapidJSON anchor fails: " + failure);
+        check_decoded(in, "RapidJSON", decoded, value, encoded);
+        encoder<counted_allocator> writer;
+        const auto out = writer.encode(value);
+        check_encoded(in, "RapidJSON", std::string_view(out.GetString(), out.GetSize()), encoded);
+    }
+    const auto rapidjson_decode = [&](const char* method, auto validate_utf8) {
+        add(method, [text](benchmark::State& state) {
+            decoder<counted_allocator, decltype(validate_utf8)::value> anchor; // one Reader and one text buffer
+            {
+                T warm{}; // the Reader's stack and the buffer take their size on the first document
+                benchmark::DoNotOptimize(anchor.decode(text, warm));
+            }
+            allocation_counter count(state);
+            for (auto _ : state) {
+                T r{};
+                benchmark::DoNotOptimize(anchor.decode(text, r));
+                benchmark::DoNotOptimize(r);
+            }
+        });
+    };
+    rapidjson_decode("anchor_rapidjson", std::false_type{});
+    // The same with UTF-8 validated, as the other decoders do; on the pages only (it is far slower, and the samples
+    // are ASCII).
+    if (in.name.find(":page") != std::string::npos) rapidjson_decode("anchor_rapidjson_utf8", std::true_type{});
+    add("anchor_rapidjson_encode", [value](benchmark::State& state) {
+        encoder<counted_allocator> anchor; // one Writer: its level stack keeps its capacity
+        benchmark::DoNotOptimize(anchor.encode(value).GetSize());
+        allocation_counter count(state);
+        for (auto _ : state) {
+            const auto out = anchor.encode(value);
+            benchmark::DoNotOptimize(out.GetString());
+        }
+    });
+#endif
+#ifdef TCCHAT_BENCH_HAVE_SERDE
+    {
+        const std::string command = in.name.substr(0, in.name.find('.'));
+        const std::string message = command + (in.type % 2 == 0 ? ".request" : ".response");
+        const std::int32_t kind = tcchat_serde_kind(message.data(), message.size());
+        if (kind < 0) die(in.name + ": the serde_json anchor has no " + message);
+        char failure[256] = "";
+        std::shared_ptr<void> kept(tcchat_serde_load(kind, text.data(), text.size(), failure, sizeof failure),
+                                   tcchat_serde_free);
+        if (!kept) die(in.name + ": the serde_json anchor fails: " + failure);
+        if (tcchat_serde_checksum(kept.get()) != tcchat_bench::checksum(value))
+            die(in.name + ": the serde_json anchor decodes differently from tcchat (checksum)");
+        std::string out(tcchat_serde_encode_copy(kept.get(), nullptr, 0), '\0');
+        tcchat_serde_encode_copy(kept.get(), out.data(), out.size());
+        check_encoded(in, "serde_json", out, encoded);
+        add("anchor_serde", [text, kind](benchmark::State& state) {
+            allocation_counter count(state);
+            for (auto _ : state) benchmark::DoNotOptimize(tcchat_serde_decode(kind, text.data(), text.size()));
+        });
+        add("anchor_serde_encode", [kept](benchmark::State& state) {
+            allocation_counter count(state);
+            for (auto _ : state) benchmark::DoNotOptimize(tcchat_serde_encode(kept.get()));
+        });
+    }
+#endif
 }
 
 template <class T>
@@ -677,6 +828,7 @@ void register_type(const input& in) {
             benchmark::DoNotOptimize(out);
         }
     });
+    register_anchors<T>(in, value, encoded, add);
 }
 
 template <class Endpoint>
@@ -799,6 +951,33 @@ int main(int argc, char** argv) {
             }
         });
     }
+    // Which anchors this binary has (bench/report.py names the absent ones), and simdjson's On-Demand kernel.
+    std::string present, absent;
+    const auto note = [&](const char* name, bool built) {
+        std::string& list = built ? present : absent;
+        list += (list.empty() ? "" : ",") + std::string(name);
+    };
+#ifdef TCCHAT_BENCH_HAVE_SIMDJSON
+    note("simdjson", true);
+    benchmark::AddCustomContext("simdjson_kernel", tcchat_bench::simdjson_anchor::kernel());
+    benchmark::AddCustomContext("simdjson_version", tcchat_bench::simdjson_anchor::version());
+#else
+    note("simdjson", false);
+#endif
+#ifdef TCCHAT_BENCH_HAVE_RAPIDJSON
+    note("rapidjson", true);
+    benchmark::AddCustomContext("rapidjson_version", RAPIDJSON_VERSION_STRING);
+#else
+    note("rapidjson", false);
+#endif
+#ifdef TCCHAT_BENCH_HAVE_SERDE
+    note("serde_json", true);
+    benchmark::AddCustomContext("serde_json_version", TCCHAT_BENCH_SERDE_JSON_VERSION);
+#else
+    note("serde_json", false);
+#endif
+    benchmark::AddCustomContext("anchors_present", present);
+    benchmark::AddCustomContext("anchors_absent", absent);
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     benchmark::RunSpecifiedBenchmarks();

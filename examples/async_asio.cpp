@@ -53,7 +53,7 @@ int main() {
     auto work = boost::asio::make_work_guard(context);
     std::thread runner([&] { context.run(); });
     std::future<tcchat::result<tcchat::create_contact_group_response>> created = tcchat::async_call(
-        chat, tcchat::create_contact_group_request{"user0", {{"friends", {{tcchat::conversation_type::c2c, "user1"}}}}},
+        chat, tcchat::create_contact_group_request::for_group("user0", "friends", {tcchat::contact_item::c2c("user1")}),
         boost::asio::use_future);
     example::show("use_future: create_contact_group", created.get());
     work.reset();
@@ -61,7 +61,7 @@ int main() {
 
     // 3. deferred: nothing is sent until the deferred operation is launched with a handler.
     context.restart();
-    auto search = tcchat::async_call(chat, tcchat::search_contact_group_request{"user0", {{tcchat::conversation_type::c2c, "user1"}}},
+    auto search = tcchat::async_call(chat, tcchat::search_contact_group_request{"user0", {tcchat::contact_item::c2c("user1")}},
                                      boost::asio::deferred);
     std::cout << "== deferred: nothing sent yet (" << service.calls().size() << " calls so far)\n";
     std::move(search)([](tcchat::result<tcchat::search_contact_group_response> found) { example::show("deferred: search_contact_group", found); });

@@ -18,13 +18,13 @@ int main(int argc, char** argv) {
     tcchat::client<tcchat::curl_transport> chat(tcchat::curl_transport(http), settings);
 
     example::show("create_contact_group over HTTP",
-                  chat.call(tcchat::create_contact_group_request{
-                      "user0", {{"friends", {{tcchat::conversation_type::c2c, "user1"}, {tcchat::conversation_type::group, std::nullopt, "@TGS#team"}}}}}));
-    const tcchat::contact_item peer{tcchat::conversation_type::c2c, "user1"};
+                  chat.call(tcchat::create_contact_group_request::for_group(
+                      "user0", "friends", {tcchat::contact_item::c2c("user1"), tcchat::contact_item::group("@TGS#team")})));
+    const auto peer = tcchat::contact_item::c2c("user1");
     example::show("mark_contact over HTTP (bits 0 and 35)",
-                  chat.call(tcchat::mark_contact_request{"user0", {{tcchat::mark_operation::standard, peer, std::vector<std::int64_t>{0, 35}}}}));
+                  chat.call(tcchat::mark_contact_request{"user0", {tcchat::mark_item::set(peer, {tcchat::mark_bit::favorite, tcchat::customer_bit{3}})}}));
     for (const auto& page : chat.pages(tcchat::get_contact_group_request{"user0", 0}))
         example::show("get_contact_group page over HTTP", page);
     example::show("del_contact_group of an unknown group over HTTP (a server error code)",
-                  chat.call(tcchat::del_contact_group_request{"user0", {"nope"}}));
+                  chat.call(tcchat::del_contact_group_request::for_group("user0", "nope")));
 }

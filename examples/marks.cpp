@@ -13,11 +13,14 @@ int main() {
 
     emulator service(example::emulator_settings());
     client<in_memory_transport> chat(in_memory_transport(service), example::client_settings());
-    const contact_item peer{conversation_type::c2c, "peer"};
-    chat.call(mark_contact_request{"user0", {{mark_operation::standard, peer, std::vector<std::int64_t>{0, 1, 35}}}});
-    chat.call(mark_contact_request{"user0", {{mark_operation::standard, peer, std::nullopt, std::vector<std::int64_t>{1}}}});
+    const auto peer = contact_item::c2c("peer");
+    chat.call(mark_contact_request{"user0", {mark_item::set(peer, {mark_bit::favorite, mark_bit::unread, customer_bit{3}})}});
+    chat.call(mark_contact_request{"user0", {mark_item::clear(peer, {mark_bit::unread})}});
     auto found = chat.call(search_contact_group_request{"user0", {peer}});
-    const standard_mark stored = *(*found->ContactResultItem)[0].StandardMark;
-    std::cout << "after SetMark [0,1,35] and ClearMark [1]: \"" << stored.to_string() << "\" favorite=" << stored.test(mark_bit::favorite)
-              << " unread=" << stored.test(mark_bit::unread) << " customer bit 3=" << stored.test_customer(3) << "\n";
+    if (!found) return 1;
+    for (const auto& item : items(found->ContactResultItem)) {
+        const standard_mark stored = item.mark(); // no marks when the server leaves StandardMark out
+        std::cout << "after SetMark [0,1,35] and ClearMark [1]: \"" << stored.to_string() << "\" favorite=" << stored.test(mark_bit::favorite)
+                  << " unread=" << stored.test(mark_bit::unread) << " customer bit 3=" << stored.test_customer(3) << "\n";
+    }
 }

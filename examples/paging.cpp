@@ -8,7 +8,7 @@ int main() {
     client<in_memory_transport> chat(in_memory_transport(service), example::client_settings());
     mark_contact_request marks{"user0", {}};
     for (int i = 0; i < 10; ++i)
-        marks.MarkItem.push_back({mark_operation::standard, {conversation_type::c2c, "peer" + std::to_string(i)}, std::vector<std::int64_t>{i % 4}});
+        marks.MarkItem.push_back(mark_item::set(contact_item::c2c("peer" + std::to_string(i)), {static_cast<mark_bit>(i % 4)}));
     chat.call(marks);
     for (int i = 0; i < 6; ++i)
         service.seed_conversation(example::sdkappid, "user0", {conversation_type::c2c, "chat" + std::to_string(i), 1764000000 + i, i == 0});
@@ -20,15 +20,16 @@ int main() {
             break;
         }
         std::cout << "get_contact_group page " << ++number << ":";
-        for (const auto& item : *page->ContactItem) std::cout << " " << *item.To_Account << "(" << item.StandardMark->to_string() << ")";
+        for (const auto& item : items(page->ContactItem)) std::cout << " " << item.peer() << "(" << item.mark().to_string() << ")";
         std::cout << (page->NextStartIndex ? "  next " + std::to_string(*page->NextStartIndex) : "  complete") << "\n";
     }
     number = 0;
     auto list = chat.pages(get_list_request{"user0"});
     while (auto page = list.next()) {
-        if (!*page) break;
+        const auto& answer = *page; // next() is empty after the last page; *page is that page's result
+        if (!answer) break;
         std::cout << "get_list page " << ++number << ":";
-        for (const auto& s : *(*page)->SessionItem) std::cout << " " << *s.To_Account;
-        std::cout << "  (StartIndex " << *(*page)->StartIndex << ", TopStartIndex " << *(*page)->TopStartIndex << ")\n";
+        for (const auto& s : items(answer->SessionItem)) std::cout << " " << s.peer();
+        std::cout << "  (StartIndex " << answer->StartIndex.value_or(0) << ", TopStartIndex " << answer->TopStartIndex.value_or(0) << ")\n";
     }
 }

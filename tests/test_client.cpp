@@ -575,6 +575,31 @@ TEST_CASE("per-item failures are surfaced never hidden", "[client]") {
     CHECK(failures[0].contact.To_Account == "c");
 }
 
+TEST_CASE("the chunks of a split batch share the call's one deadline", "[client][batch][retry]") {
+    fake_time time;
+    scripted_transport t;
+    // Each chunk's first attempt is answered 60007, then OK. Every backoff is 400..800 ms, so two fit in the
+    // 1000 ms deadline only if each chunk had a deadline of its own; the third chunk cannot wait for its retry.
+    for (int chunk = 0; chunk < 3; ++chunk) {
+        t.envelope(60007);
+        t.answer(200, encode(mark_contact_response{{"OK", 0, ""}, std::vector<mark_result>(100)}));
+    }
+    auto options = test_options(time);
+    options.retry.retry_writes = true;
+    options.retry.initial_backoff = 800ms;
+    options.retry.max_backoff = 800ms;
+    options.deadline = 1000ms;
+    client<scripted_transport> c(t, options);
+    mark_contact_request marks{"u", {}};
+    for (int i = 0; i < 250; ++i) marks.MarkItem.push_back(mark_item::set(contact_item::c2c("p" + std::to_string(i)), {mark_bit::favorite}));
+    const auto r = c.call(marks);
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error().code == code::deadline_exceeded);
+    std::chrono::milliseconds slept{0};
+    for (const auto pause : *time.sleeps) slept += pause;
+    CHECK(slept < 1000ms); // nothing waited past the one deadline
+}
+
 TEST_CASE("250 marks go out as 3 requests - 301 searches as 2 - results merged in order", "[client][batch]") {
     fake_time time;
     emulator service;

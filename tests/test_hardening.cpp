@@ -110,6 +110,16 @@ TEST_CASE("redact_secret replaces a secret raw and percent-encoded in either cas
     std::string untouched = "nothing here";
     redact_secret(untouched, "");
     CHECK(untouched == "nothing here");
+
+    // A short secret (a test's placeholder) goes where it stands alone, never out of the middle of a word;
+    // a long one (every real UserSig) goes wherever it appears.
+    std::string message = "group x does not exist; url ...&usersig=x&random=1; x";
+    redact_secret(message, "x");
+    CHECK(message == "group REDACTED does not exist; url ...&usersig=REDACTED&random=1; REDACTED");
+    const std::string real_length(40, 'k');
+    std::string glued = "prefix" + real_length + "suffix";
+    redact_secret(glued, real_length);
+    CHECK(glued == "prefixREDACTEDsuffix");
 }
 
 TEST_CASE("emulator: reads by users it does not know keep no state", "[emulator][hardening]") {

@@ -84,6 +84,7 @@ int run_call(const std::vector<std::string>& args) {
 #else
     const auto parsed = parse_arguments(args, 1, {"--sdkappid", "--identifier", "--region", "--endpoint", "--ca-file", "--redis", "--rate",
                                                   "--max-attempts"});
+    if (parsed && !parsed->unknown_option.empty()) return usage_error("call has no option " + parsed->unknown_option);
     if (!parsed || parsed->positional.empty() || parsed->positional.size() > 2)
         return usage_error("call needs <command> [FILE|-] and its options");
     const std::string* sdkappid = parsed->option("--sdkappid");

@@ -92,6 +92,7 @@ struct parsed_arguments {
     std::vector<std::string> positional;
     std::vector<std::pair<std::string, std::string>> options;
     std::vector<std::string> flags;
+    std::string unknown_option; ///< the first "--x" that is neither a valued option nor a known flag
 
     const std::string* option(std::string_view name) const {
         for (const auto& [key, value] : options)
@@ -105,15 +106,19 @@ struct parsed_arguments {
     }
 };
 
-/// Splits args (after the subcommand) by the names that take a value; other "--x" are flags.
+/// Splits args (after the subcommand) by the names that take a value and the flags; any other "--x" is kept as
+/// unknown_option, for the caller to refuse (a misspelt option must not be silently ignored).
 inline std::optional<parsed_arguments> parse_arguments(const std::vector<std::string>& args, std::size_t from,
-                                                       const std::vector<std::string>& valued) {
+                                                       const std::vector<std::string>& valued,
+                                                       const std::vector<std::string>& known_flags = {}) {
     parsed_arguments out;
     for (std::size_t i = from; i < args.size(); ++i) {
         const std::string& arg = args[i];
         if (arg.size() > 2 && arg.compare(0, 2, "--") == 0) {
             const bool takes_value = std::find(valued.begin(), valued.end(), arg) != valued.end();
             if (!takes_value) {
+                const bool known = std::find(known_flags.begin(), known_flags.end(), arg) != known_flags.end();
+                if (!known && out.unknown_option.empty()) out.unknown_option = arg;
                 out.flags.push_back(arg);
                 continue;
             }

@@ -16,5 +16,6 @@ install_packages() {
 # What the library, its tools and the demo need.
 core_packages=(ca-certificates g++ cmake ninja-build libboost1.81-dev libboost-json1.81-dev libssl-dev zlib1g-dev libcurl4-openssl-dev)
 # What the whole test suite adds: a second compiler, sanitizer and fuzzer runtimes, Catch2, the amalgamation
-# script, the consumer projects' tools, and Redis with its C client for the shared rate limiter.
-test_packages=(catch2 clang-14 libclang-rt-14-dev python3 pkg-config curl openssl redis-server libhiredis-dev)
+# script, the consumer projects' tools, Redis with its C client for the shared rate limiter, and Doxygen for the
+# API reference.
+test_packages=(catch2 clang-14 libclang-rt-14-dev python3 pkg-config curl openssl redis-server libhiredis-dev doxygen)

@@ -26,12 +26,14 @@ commands:
        [--rate N] [--redis URL] [--max-attempts N]
                                               N calls/s per app and command (default 200); shared by every
                                               process through Redis (redis://[:password@]host:port/db) with
-                                              --redis; --max-attempts 1 turns retries off
+                                              --redis; --max-attempts 1 turns backoff retries off (an
+                                              expired UserSig is still renewed and retried once)
   usersig gen --sdkappid N --identifier ID [--expire SECONDS]
-  usersig verify --sdkappid N --identifier ID [--now UNIX_TIME] USERSIG
-                                              the key is read from TCCHAT_SECRET_KEY, never from arguments
+  usersig verify --sdkappid N --identifier ID [--now UNIX_TIME] USERSIG|-
+                                              the key is read from TCCHAT_SECRET_KEY, never from arguments;
+                                              - reads the USERSIG from stdin, out of sight of ps
   serve [--port N] [--page-size N] [--qps N] [--edition basic|pro] [--seed FILE] [--secret-key]
-                                              run the emulator as an HTTP/1.1 server on 127.0.0.1
+                                              run the emulator as an HTTP/1.1 server (127.0.0.1 unless --bind)
   --help, --version
 
 regions: china singapore seoul tokyo frankfurt silicon_valley jakarta mumbai_legacy

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what it needs, then
-#   1. checks that single_include/ is what tools/amalgamate.py generates from include/;
+#   1. checks that single_include/ is what tools/amalgamate.py generates from include/, and builds the API
+#      reference (Doxygen, warnings are errors: tools/api_reference.py);
 #   2. g++ 12, C++17, AddressSanitizer + UndefinedBehaviorSanitizer: the suite, the CLI, the examples,
 #      the consumer projects and the fuzz corpus replay;
 #   3. clang 14, C++20, the whole suite built against the single header;
@@ -32,12 +33,15 @@ run_suite() { # run_suite NAME cmake-args...
   (cd "build/$name" && ctest --output-on-failure -j "$jobs")
 }
 
+step "API reference (Doxygen, warnings are errors)"
+python3 tools/api_reference.py build/api-reference
+
 run_suite gcc-cxx17-asan -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_STANDARD=17 -DTCCHAT_SANITIZE=address,undefined \
   -DTCCHAT_CONSUMER_TESTS=ON -DTCCHAT_BUILD_FUZZERS=ON
 run_suite clang-cxx20-single-header -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_CXX_STANDARD=20 -DTCCHAT_USE_SINGLE_INCLUDE=ON
 # The last -D CMAKE_BUILD_TYPE wins: Release, at -O2 as most packagers build.
 run_suite gcc-release-O2 -DCMAKE_CXX_COMPILER=g++ -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" \
-  -DTCCHAT_BUILD_EXAMPLES=OFF
+  -DTCCHAT_BUILD_EXAMPLES=OFF -DTCCHAT_DOCUMENTATION_TESTS=OFF
 
 step "gcc-tsan [concurrency] and [redis]"
 cmake -S . -B build/gcc-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=g++ -DTCCHAT_SANITIZE=thread \

@@ -37,6 +37,7 @@ int run_usersig(const std::vector<std::string>& args) {
     if (args.size() < 2 || (args[1] != "gen" && args[1] != "verify")) return usage_error("usersig needs gen or verify");
     const auto parsed = parse_arguments(args, 2, {"--sdkappid", "--identifier", "--expire", "--now"});
     if (!parsed) return usage_error("an option is missing its value");
+    if (!parsed->unknown_option.empty()) return usage_error("usersig " + args[1] + " has no option " + parsed->unknown_option);
     const std::string* sdkappid_text = parsed->option("--sdkappid");
     const std::string* identifier = parsed->option("--identifier");
     const auto sdkappid = sdkappid_text ? parse_uint32(*sdkappid_text) : std::nullopt;
@@ -61,11 +62,18 @@ int run_usersig(const std::vector<std::string>& args) {
                   << "\n";
         return exit_ok;
     }
-    if (parsed->positional.size() != 1) return usage_error("usersig verify needs the USERSIG argument");
+    if (parsed->positional.size() != 1) return usage_error("usersig verify needs the USERSIG argument, or - to read it from stdin");
+    // "-" keeps the signature out of argv, which every user can read through ps.
+    std::string usersig_text = parsed->positional[0];
+    if (usersig_text == "-") {
+        std::string why;
+        if (read_input({"-"}, 0, usersig_text, why, TCCHAT_MAX_USERSIG_INFLATED_BYTES)) return usage_error(why);
+        while (!usersig_text.empty() && (usersig_text.back() == '\n' || usersig_text.back() == '\r')) usersig_text.pop_back();
+    }
     const std::string* now_text = parsed->option("--now");
     const auto now = now_text ? parse_int64(*now_text) : std::optional<std::int64_t>(usersig::unix_now());
     if (!now) return usage_error("--now takes a Unix time in seconds");
-    auto verified = usersig::verify(parsed->positional[0], *sdkappid, *identifier, secret.reveal(), *now);
+    auto verified = usersig::verify(usersig_text, *sdkappid, *identifier, secret.reveal(), *now);
     if (!verified) {
         boost::json::object detail{{"code", verified.error().value()}, {"message", verified.error().message}};
         std::cout << boost::json::serialize(boost::json::object{{"valid", false}, {"error", std::move(detail)}}) << "\n";

@@ -37,8 +37,9 @@
 
 namespace tcchat {
 
+/// When a failed attempt is tried again: the attempt count, the backoff's bounds, and whether writes are too.
 struct retry_policy {
-    int max_attempts = 4; ///< including the first
+    int max_attempts = 4; ///< including the first; the one retry with a renewed UserSig (70001/70052) is on top
     std::chrono::milliseconds initial_backoff{100};
     std::chrono::milliseconds max_backoff{3000};
     /// Replaying create, update, mark or delete is not idempotent (docs/design-decisions.md §4): opt in deliberately.
@@ -72,8 +73,10 @@ struct client_options {
     bool validate_requests = true;
     validation_limits validation;
     retry_policy retry;
-    /// Asked for a permit before every attempt. The default is per process: 200 calls/s per app and command.
-    /// tcchat/limiter/redis.hpp shares one budget across processes. nullptr: no limiting.
+    /// Asked for a permit before every attempt. The default is a token_bucket of 200 calls/s per app and command
+    /// for the clients made with these options (copies of the options share it); give every client of a process
+    /// the same limiter for one budget per process, and tcchat/limiter/redis.hpp's for one across processes.
+    /// nullptr: no limiting.
     std::shared_ptr<rate_limiter> limiter = std::make_shared<token_bucket>();
     std::chrono::milliseconds deadline{30000};        ///< for a whole call, retries included
     std::chrono::milliseconds attempt_timeout{10000}; ///< above the service's own 3 s (docs/protocol.md §1.3)
@@ -96,6 +99,7 @@ struct client_options {
     std::function<void(std::chrono::milliseconds delay, std::function<void()> resume)> schedule;
 };
 
+/// Per-call settings of call() and async_call(), on top of the client's options.
 struct call_options {
     std::optional<std::uint32_t> random; ///< the `random` query value, e.g. for tracing; default: drawn
 };
@@ -127,11 +131,13 @@ struct async_operation {
 template <class Client, class Request>
 class pager;
 
+/// Calls the eight endpoints through a Transport, with validation, retries, UserSig renewal and rate limits.
 template <class Transport>
 class client {
     static_assert(assert_transport<Transport>());
 
 public:
+    /// Takes the transport and options; empty sleep and schedule hooks get defaults (sleep_for, timer thread).
     client(Transport transport, client_options options)
         : transport_(std::move(transport)), options_(std::move(options)), service_root_(service_root(options_.base_url)),
           usersig_(options_.usersig, options_.usersig_renew_margin) {
@@ -150,7 +156,7 @@ public:
             if (options_.split_batches && (request.*endpoint::batch_field).size() > endpoint::batch_limit)
                 return call_in_chunks(request, per_call);
         }
-        return call_with_retries(request, per_call.random ? *per_call.random : draw_random());
+        return call_with_retries(request, per_call.random ? *per_call.random : draw_random(), deadline_clock() + options_.deadline);
     }
 
     /// The asynchronous form, for transports with async_send. `handler(result<Response>)` is called exactly
@@ -162,6 +168,7 @@ public:
         async_call(request, call_options{}, std::forward<Handler>(handler));
     }
 
+    /// The same with per-call options, e.g. a fixed `random` to trace the call.
     template <class Request, class Handler>
     void async_call(const Request& request, const call_options& per_call, Handler&& handler) {
         static_assert(assert_async_transport<Transport>());
@@ -183,8 +190,11 @@ public:
         return pager<client, Request>(*this, std::move(first));
     }
 
+    /// The transport the client sends through: its own, moved in by the constructor.
     Transport& transport() noexcept { return transport_; }
+    /// The options as the client uses them: empty sleep and schedule hooks are filled in with the defaults.
     const client_options& options() const noexcept { return options_; }
+    /// How many UserSigs the client has obtained from its provider so far, the first one included.
     std::uint64_t usersig_renewals() const { return usersig_.renewals(); }
 
 private:
@@ -225,13 +235,14 @@ private:
     result<response_of<Request>> call_in_chunks(const Request& request, const call_options& per_call) {
         using endpoint = endpoint_of_t<Request>;
         const auto& items = request.*endpoint::batch_field;
+        const auto deadline = deadline_clock() + options_.deadline; // one deadline for the whole call, every chunk
         response_of<Request> merged;
         for (std::size_t start = 0; start < items.size(); start += endpoint::batch_limit) {
             Request chunk = request;
             auto& chunk_items = chunk.*endpoint::batch_field;
             const std::size_t end = std::min(items.size(), start + endpoint::batch_limit);
             chunk_items.assign(items.begin() + static_cast<std::ptrdiff_t>(start), items.begin() + static_cast<std::ptrdiff_t>(end));
-            auto part = call_with_retries(chunk, per_call.random ? *per_call.random : draw_random());
+            auto part = call_with_retries(chunk, per_call.random ? *per_call.random : draw_random(), deadline);
             if (!part) {
                 error e = part.error();
                 e.message += " (chunk of items " + std::to_string(start) + ".." + std::to_string(end - 1) + "; " +
@@ -245,7 +256,8 @@ private:
     }
 
     template <class Request>
-    result<response_of<Request>> call_with_retries(const Request& request, std::uint32_t random) {
+    result<response_of<Request>> call_with_retries(const Request& request, std::uint32_t random,
+                                                   std::chrono::steady_clock::time_point deadline) {
         using endpoint = endpoint_of_t<Request>;
         using response = response_of<Request>;
         // Every return names `outcome`, so the response is decoded where the caller receives it: never moved.
@@ -261,7 +273,6 @@ private:
         http_request& outgoing = reused.request();
         encode_to(outgoing.body, request);
         const auto start = deadline_clock();
-        const auto deadline = start + options_.deadline;
         bool renewed_usersig = false;
         for (int attempt = 1;; ++attempt) {
             auto now = attempt == 1 ? start : deadline_clock();
@@ -456,10 +467,13 @@ class pager {
     static_assert(has_paging<endpoint>::value, "pages() walks get_contact_group and get_list, the paged endpoints");
 
 public:
+    /// One page: the endpoint's response, or the error that ended the walk.
     using page_result = result<response_of<Request>>;
 
+    /// Walks from `first`'s cursors, calling through `c`, which must outlive the pager.
     pager(Client& c, Request first) : client_(&c), request_(std::move(first)) {}
 
+    /// The next page, or nullopt after the last; an error (a failed call or a repeated cursor) is the last page.
     std::optional<page_result> next() {
         if (finished_) return std::nullopt;
         if (!seen_.insert(endpoint::cursor(request_)).second) {
@@ -473,24 +487,36 @@ public:
         return page;
     }
 
+    /// An input iterator over the pages: each increment fetches one page through next().
     class iterator {
     public:
+        /// Each element is a page_result: a response, or the error that ended the walk.
         using value_type = page_result;
+        /// The distance type std::iterator_traits asks for; pages are never subtracted.
         using difference_type = std::ptrdiff_t;
+        /// Single pass: each page is fetched once, as the iterator advances.
         using iterator_category = std::input_iterator_tag;
+        /// What operator-> gives: the current page, valid until the next increment.
         using pointer = const page_result*;
+        /// What operator* gives: the current page, valid until the next increment.
         using reference = const page_result&;
 
         iterator() = default;
+        /// Fetches `owner`'s next page at once; with no page left the iterator equals end().
         explicit iterator(pager* owner) : owner_(owner) { ++*this; }
+        /// The page fetched by the last increment: a response, or the error that ended the walk.
         reference operator*() const { return *current_; }
+        /// Reaches into the current page's result, e.g. `it->has_value()`.
         pointer operator->() const { return &*current_; }
+        /// Fetches the next page; after the last one the iterator equals end().
         iterator& operator++() {
             current_ = owner_->next();
             if (!current_) owner_ = nullptr;
             return *this;
         }
+        /// Equal when both walk the same pager or both are at the end; the pages themselves are not compared.
         friend bool operator==(const iterator& a, const iterator& b) { return a.owner_ == b.owner_; }
+        /// The negation of ==; against end(), true while the iterator still has a page.
         friend bool operator!=(const iterator& a, const iterator& b) { return !(a == b); }
 
     private:
@@ -498,7 +524,9 @@ public:
         std::optional<page_result> current_;
     };
 
+    /// Starts a range walk by fetching the next page (the first one, unless next() was already called).
     iterator begin() { return iterator(this); }
+    /// The end of the walk: an iterator attached to no pager.
     iterator end() { return iterator(); }
 
 private:

@@ -24,6 +24,7 @@
 
 namespace tcchat {
 
+/// Run-time caps on what a body may make the decoder allocate; the defaults are the TCCHAT_MAX_* macros.
 struct decode_limits {
     std::size_t max_body_bytes = TCCHAT_MAX_BODY_BYTES;
     std::size_t max_depth = TCCHAT_MAX_DEPTH;

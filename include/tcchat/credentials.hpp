@@ -41,9 +41,11 @@ inline usersig_provider fixed_usersig(std::string usersig) {
 /// said 70001/70052). Thread-safe: concurrent callers share one renewal.
 class usersig_cache {
 public:
+    /// Caches `provider`'s signatures, renewing `margin` before each expires; asks nothing until first needed.
     usersig_cache(usersig_provider provider, std::chrono::seconds margin)
         : provider_(std::move(provider)), margin_(margin) {}
 
+    /// The current UserSig, renewed first if needed (at `now`, default the coarse clock), or why there is none.
     result<std::string> get(std::optional<std::chrono::system_clock::time_point> now = {}) {
         std::lock_guard<std::mutex> lock(mutex_);
         if (auto failed = refresh(now)) return *failed;
@@ -76,6 +78,7 @@ public:
         return fresh_generation(expires ? detail::coarse_system_now() : std::chrono::system_clock::time_point{});
     }
 
+    /// Forgets the cached signature (the server refused it: 70001/70052), so the next use asks the provider.
     void invalidate() {
         std::lock_guard<std::mutex> lock(mutex_);
         retire_cached();
@@ -91,6 +94,7 @@ public:
         if (!previous_.empty()) see(std::string_view(previous_));
     }
 
+    /// How many signatures the provider has supplied; use() passes this count as the generation.
     std::uint64_t renewals() const {
         std::lock_guard<std::mutex> lock(mutex_);
         return renewals_;

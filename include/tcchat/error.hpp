@@ -97,6 +97,7 @@ enum class code : int {
     limiter_unavailable = 90009,   ///< the shared rate limiter cannot be reached and its policy is to fail closed
 };
 
+/// A row of the code table: the code, its enumerator's name, its documented meaning and how to react to it.
 struct code_info {
     code value;
     std::string_view name;
@@ -199,9 +200,12 @@ inline retry_class retry_class_of(int value) noexcept {
     return row ? row->retry : retry_class::never;
 }
 
+/// The std::error_category of tcchat codes; error_category() returns its one instance.
 class error_category_impl final : public std::error_category {
 public:
+    /// The category's name in std::error_code output: "tcchat".
     const char* name() const noexcept override { return "tcchat"; }
+    /// The code's documented meaning from the code table, or "unknown tcchat code N".
     std::string message(int value) const override {
         const code_info* row = find_code(value);
         return row ? std::string(row->meaning) : "unknown tcchat code " + std::to_string(value);
@@ -227,7 +231,9 @@ struct error {
     error_origin origin = error_origin::local;
     int http_status = 0; ///< set for code::http_status
 
+    /// The numeric code, e.g. 50002 from the server or 90004 from the client, whatever the origin.
     int value() const noexcept { return code.value(); }
+    /// How to react to this code (retry_class_of): a code tcchat does not know is never retried.
     retry_class retry() const noexcept { return retry_class_of(code.value()); }
 };
 
@@ -238,8 +244,10 @@ inline error make_error(code c, error_origin origin, std::string pointer, std::s
 /// Thrown only by the throwing conveniences (result::value() on an error, decode_or_throw).
 class exception : public std::runtime_error {
 public:
+    /// Wraps `e`; what() reads `<code> at <pointer>: <message>`, without ` at <pointer>` when it is empty.
     explicit exception(tcchat::error e)
         : std::runtime_error(describe(e)), error_(std::move(e)) {}
+    /// The error that was thrown, with its code, pointer and origin.
     const tcchat::error& get() const noexcept { return error_; }
 
 private:

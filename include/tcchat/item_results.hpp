@@ -9,6 +9,7 @@
 
 namespace tcchat {
 
+/// One item an OK answer reports as failed: its JSON Pointer, its conversation, ResultCode and ResultInfo.
 struct item_failure {
     std::string pointer;  ///< JSON Pointer of the item in the response, e.g. "/ResultItem/3"
     contact_item contact;

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace tcchat {
@@ -31,11 +32,28 @@ enum class complete_flag : std::int32_t {
     complete = 1,
 };
 
+namespace detail {
+/// The one value that names a conversation: To_Account for C2C, the group key otherwise; "" when it is absent.
+inline std::string_view conversation_peer(conversation_type type, const std::optional<std::string>& account,
+                                          const std::optional<std::string>& group) noexcept {
+    const auto& peer = type == conversation_type::c2c ? account : group;
+    return peer ? std::string_view(*peer) : std::string_view();
+}
+} // namespace detail
+
 /// A conversation reference (docs/protocol.md §2.2). Exactly one of To_Account (Type 1) or ToGroupId (Type 2).
 struct contact_item {
     conversation_type Type{};
     std::optional<std::string> To_Account;
     std::optional<std::string> ToGroupId;
+
+    /// The one-to-one conversation with `account`.
+    static contact_item c2c(std::string account) { return {conversation_type::c2c, std::move(account), std::nullopt}; }
+    /// The conversation of the group `group_id` (a chat group ID such as "@TGS#1NEWS").
+    static contact_item group(std::string group_id) { return {conversation_type::group, std::nullopt, std::move(group_id)}; }
+
+    /// Who the conversation is with, whatever its Type: the account, or the group ID; "" when the key is absent.
+    std::string_view peer() const noexcept { return detail::conversation_peer(Type, To_Account, ToGroupId); }
 };
 BOOST_DESCRIBE_STRUCT(contact_item, (), (Type, To_Account, ToGroupId))
 
@@ -55,9 +73,29 @@ struct contact_mark_item {
     std::optional<std::string> CustomMark;
     std::optional<std::vector<std::uint64_t>> ContactGroupId;
     std::optional<std::int64_t> Timestamp;
+
+    /// Who the conversation is with, whatever its Type: the account, or the group ID; "" when the key is absent.
+    std::string_view peer() const noexcept { return detail::conversation_peer(Type, To_Account, ToGroupId); }
+    /// The conversation as a contact_item, to name it in a request (mark_contact, search_contact_group...).
+    contact_item contact() const { return {Type, To_Account, ToGroupId}; }
+    /// StandardMark, or no marks when the key was absent.
+    standard_mark mark() const noexcept { return StandardMark.value_or(standard_mark{}); }
+    /// CustomMark, or "" when the key was absent.
+    std::string_view custom_mark() const noexcept { return CustomMark ? std::string_view(*CustomMark) : std::string_view(); }
 };
 BOOST_DESCRIBE_STRUCT(contact_mark_item, (),
                       (Type, To_Account, ToGroupId, StandardMark, CustomMark, ContactGroupId, Timestamp))
+
+/// The elements of a response array the server may leave out: an absent key reads as no elements, so
+/// `for (const auto& item : items(page->ContactItem))` is safe on every answer. (Not for a temporary: the
+/// reference would outlive it, so that overload is deleted.)
+template <class T>
+const std::vector<T>& items(const std::optional<std::vector<T>>& array) noexcept {
+    static const std::vector<T> none;
+    return array ? *array : none;
+}
+template <class T>
+const std::vector<T>& items(const std::optional<std::vector<T>>&& array) = delete;
 
 /// The envelope every response carries (docs/protocol.md §1.4). ErrorDisplay is present in some answers only (§6.12).
 struct response_envelope {
@@ -66,6 +104,7 @@ struct response_envelope {
     std::string ErrorInfo;
     std::optional<std::string> ErrorDisplay;
 
+    /// True only for ActionStatus "OK" with ErrorCode 0; the client turns any other answer into an error.
     bool ok() const noexcept { return ErrorCode == 0 && std::string_view(ActionStatus) == "OK"; }
 };
 BOOST_DESCRIBE_STRUCT(response_envelope, (), (ActionStatus, ErrorCode, ErrorInfo, ErrorDisplay))

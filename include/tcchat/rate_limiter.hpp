@@ -51,6 +51,7 @@ struct budget_config {
         return name;
     }
 
+    /// The rate of `key`'s budget: its per_command entry (app_and_command scope only), otherwise `rate`.
     budget_rate rate_of(const budget_key& key) const {
         if (scope == budget_scope::app_and_command)
             for (const auto& [command, special] : per_command)
@@ -63,6 +64,7 @@ struct budget_config {
 using permit = result<std::chrono::nanoseconds>;
 using permit_handler = std::function<void(permit)>;
 
+/// What the client asks for a permit before every attempt: token_bucket in process, redis_limiter shared.
 class rate_limiter {
 public:
     virtual ~rate_limiter() = default;
@@ -97,10 +99,12 @@ inline error permit_after_deadline(std::chrono::nanoseconds wait, std::chrono::n
 /// so tests count permits in simulated time.
 class token_bucket final : public rate_limiter {
 public:
+    /// Answers the bucket's now; given empty to the constructor, steady_clock::now is used.
     using clock_function = std::function<std::chrono::steady_clock::time_point()>;
 
     static constexpr double documented_rate = 200; ///< calls per second (docs/protocol.md §1.5)
 
+    /// Budgets as `budget` says (200/s, burst 200, per app and command by default); `clock` empty: steady_clock.
     explicit token_bucket(budget_config budget = {}, clock_function clock = {})
         : budget_(std::move(budget)), clock_(clock ? std::move(clock) : clock_function([] { return std::chrono::steady_clock::now(); })) {}
 

@@ -19,29 +19,59 @@ enum class mark_bit : unsigned {
     hidden = 3,
 };
 
+/// Customer bit n (0..31), which is StandardMark bit 32 + n (docs/protocol.md §4.1).
+struct customer_bit {
+    unsigned n = 0;
+};
+
+/// A bit number as SetMark and ClearMark carry it, named rather than written as a number:
+/// `mark_bit::favorite` or `customer_bit{2}` (bit 34). A customer bit past 31 stays out of range (64 and up),
+/// so that the validator reports it (50002) instead of it being dropped.
+class mark_bit_number {
+public:
+    /// A named mark's bit: favorite 0, unread 1, collapsed 2, hidden 3.
+    constexpr mark_bit_number(mark_bit bit) noexcept : number_(static_cast<std::int64_t>(bit)) {}
+    /// Bit 32 + n of customer bit n; n past 31 gives 64 and up, which the validator reports.
+    constexpr mark_bit_number(customer_bit bit) noexcept : number_(32 + static_cast<std::int64_t>(bit.n)) {}
+    /// The bit number as SetMark and ClearMark send it, 0..63 when in range.
+    constexpr std::int64_t number() const noexcept { return number_; }
+
+private:
+    std::int64_t number_;
+};
+
+/// The value of a StandardMark: 64 bits, with the named bits of mark_bit and 32 customer bits.
 class standard_mark {
 public:
     static constexpr unsigned bit_count = 64;
     static constexpr unsigned first_customer_bit = 32;
 
     constexpr standard_mark() noexcept = default;
+    /// The mark whose bit n is bit n of `bits` (bit 0 = favorite, bits 32..63 the customer's).
     constexpr explicit standard_mark(std::uint64_t bits) noexcept : bits_(bits) {}
 
+    /// The 64 mark bits as one integer, bit 0 = favorite.
     constexpr std::uint64_t bits() const noexcept { return bits_; }
+    /// True when no bit is set: the wire's "".
     constexpr bool empty() const noexcept { return bits_ == 0; }
 
     /// Out-of-range bit numbers (>= 64) read as unset and are ignored by set/reset.
     constexpr bool test(unsigned bit) const noexcept { return bit < bit_count && ((bits_ >> bit) & 1u) != 0; }
+    /// Whether the named mark (favorite, unread, collapsed, hidden) is set.
     constexpr bool test(mark_bit bit) const noexcept { return test(static_cast<unsigned>(bit)); }
+    /// Sets bit `bit`, ignoring numbers of 64 and above; returns *this for chaining.
     constexpr standard_mark& set(unsigned bit) noexcept {
         if (bit < bit_count) bits_ |= std::uint64_t{1} << bit;
         return *this;
     }
+    /// Sets the named mark; returns *this for chaining.
     constexpr standard_mark& set(mark_bit bit) noexcept { return set(static_cast<unsigned>(bit)); }
+    /// Clears bit `bit`, ignoring numbers of 64 and above; returns *this for chaining.
     constexpr standard_mark& reset(unsigned bit) noexcept {
         if (bit < bit_count) bits_ &= ~(std::uint64_t{1} << bit);
         return *this;
     }
+    /// Clears the named mark; returns *this for chaining.
     constexpr standard_mark& reset(mark_bit bit) noexcept { return reset(static_cast<unsigned>(bit)); }
 
     /// Customer bit n is bit 32 + n (n in 0..31).
@@ -79,7 +109,9 @@ public:
         return standard_mark(value);
     }
 
+    /// Equal when all 64 bits are: "0110" and "110" parse to equal marks.
     friend constexpr bool operator==(standard_mark a, standard_mark b) noexcept { return a.bits_ == b.bits_; }
+    /// True when any of the 64 bits differs.
     friend constexpr bool operator!=(standard_mark a, standard_mark b) noexcept { return a.bits_ != b.bits_; }
 
 private:

@@ -14,8 +14,10 @@
 
 namespace tcchat {
 
+/// A thread that runs scheduled jobs once their delay has passed; shared() is async_call's default scheduler.
 class timer_thread {
 public:
+    /// The monotonic clock that due times are taken from, so a change of wall-clock time moves no job.
     using clock = std::chrono::steady_clock;
 
     timer_thread() : worker_([this] { run(); }) {}

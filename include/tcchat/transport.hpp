@@ -47,6 +47,7 @@ struct http_request {
     std::chrono::milliseconds timeout{std::chrono::seconds(10)};
 };
 
+/// What the transport received: the HTTP status and the body, both the client's to judge.
 struct http_response {
     int status = 0;
     std::string body;

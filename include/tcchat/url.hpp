@@ -19,6 +19,7 @@ namespace tcchat {
 
 enum class region : std::uint8_t { china, singapore, seoul, tokyo, frankfurt, silicon_valley, jakarta, mumbai_legacy };
 
+/// One row of `regions`: the id, the name find_region reads, and the two domains (docs/protocol.md §1.2).
 struct region_info {
     region id;
     std::string_view name;
@@ -194,6 +195,7 @@ struct request_target {
     std::string path;
     std::vector<std::pair<std::string, std::string>> query;
 
+    /// The decoded value of the first query parameter called `name`, or nullptr when there is none.
     const std::string* find(std::string_view name) const noexcept {
         for (const auto& [key, value] : query)
             if (key == name) return &value;
@@ -273,7 +275,9 @@ inline std::string redact_usersig(std::string_view url) {
 
 /// Replaces every occurrence of `secret` in `text` with "REDACTED": as it is, as append_percent_encoded writes
 /// it, and with every byte outside [A-Za-z0-9] escaped in upper or lower case hex, the forms in which an HTTP
-/// stack or a server echoing a URL may write it back.
+/// stack or a server echoing a URL may write it back. A secret shorter than 16 bytes (a test's placeholder; real
+/// UserSigs run to hundreds) is replaced only where it stands alone, not inside a word, so that a UserSig "x"
+/// does not turn "does not exist" into "does not eREDACTEDist".
 inline void redact_secret(std::string& text, std::string_view secret) {
     if (secret.empty()) return;
     std::string forms[4] = {std::string(secret), {}, {}, {}};
@@ -293,9 +297,22 @@ inline void redact_secret(std::string& text, std::string_view secret) {
         }
     }
     static constexpr std::string_view placeholder = "REDACTED";
+    constexpr std::size_t always_redacted_size = 16;
+    auto word_byte = [&](std::size_t at) {
+        const unsigned char c = static_cast<unsigned char>(text[at]);
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    };
     for (const std::string& form : forms)
-        for (auto at = text.find(form); at != std::string::npos; at = text.find(form, at + placeholder.size()))
+        for (auto at = text.find(form); at != std::string::npos;) {
+            const std::size_t end = at + form.size();
+            const bool inside_word = (at > 0 && word_byte(at - 1)) || (end < text.size() && word_byte(end));
+            if (secret.size() < always_redacted_size && inside_word) {
+                at = text.find(form, at + 1);
+                continue;
+            }
             text.replace(at, form.size(), placeholder);
+            at = text.find(form, at + placeholder.size());
+        }
 }
 
 /// Parses a decimal uint32 query value such as sdkappid or random.

@@ -35,6 +35,7 @@ struct validation_limits {
     std::size_t custom_mark_max_bytes = 256;       ///< §3.6
     bool forbid_set_and_clear_same_bit = false;    ///< strict: a bit both set and cleared is ambiguous (§3.6)
 
+    /// Defaults plus inferred rules: 100 conversations per create, 32-byte new names, no bit both set and cleared.
     static validation_limits strict_profile() {
         validation_limits strict;
         strict.create_contact_items_max = 100;
@@ -44,6 +45,7 @@ struct validation_limits {
     }
 };
 
+/// One broken rule of a request: the server's code for it, the rule id, the field and what was found.
 struct violation {
     std::error_code code; ///< the code the server answers with for the same mistake
     std::string rule;     ///< stable id: "<command>.<field>.<rule>"
@@ -51,10 +53,13 @@ struct violation {
     std::string message;  ///< names the limit and the value found
 };
 
+/// What validate() found: every violation in document order; none means the request may be sent.
 struct report {
     std::vector<violation> violations;
 
+    /// True when the request broke no rule (`violations` is empty).
     bool ok() const noexcept { return violations.empty(); }
+    /// The same as ok(), so that `if (validate(request))` reads "if valid".
     explicit operator bool() const noexcept { return ok(); }
 
     /// The first violation as an error (origin: validation); the message counts the others.

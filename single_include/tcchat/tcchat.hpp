@@ -42,6 +42,7 @@
 
 namespace tcchat {
 
+/// Run-time caps on what a body may make the decoder allocate; the defaults are the TCCHAT_MAX_* macros.
 struct decode_limits {
     std::size_t max_body_bytes = TCCHAT_MAX_BODY_BYTES;
     std::size_t max_depth = TCCHAT_MAX_DEPTH;
@@ -150,6 +151,7 @@ enum class code : int {
     limiter_unavailable = 90009,   ///< the shared rate limiter cannot be reached and its policy is to fail closed
 };
 
+/// A row of the code table: the code, its enumerator's name, its documented meaning and how to react to it.
 struct code_info {
     code value;
     std::string_view name;
@@ -252,9 +254,12 @@ inline retry_class retry_class_of(int value) noexcept {
     return row ? row->retry : retry_class::never;
 }
 
+/// The std::error_category of tcchat codes; error_category() returns its one instance.
 class error_category_impl final : public std::error_category {
 public:
+    /// The category's name in std::error_code output: "tcchat".
     const char* name() const noexcept override { return "tcchat"; }
+    /// The code's documented meaning from the code table, or "unknown tcchat code N".
     std::string message(int value) const override {
         const code_info* row = find_code(value);
         return row ? std::string(row->meaning) : "unknown tcchat code " + std::to_string(value);
@@ -280,7 +285,9 @@ struct error {
     error_origin origin = error_origin::local;
     int http_status = 0; ///< set for code::http_status
 
+    /// The numeric code, e.g. 50002 from the server or 90004 from the client, whatever the origin.
     int value() const noexcept { return code.value(); }
+    /// How to react to this code (retry_class_of): a code tcchat does not know is never retried.
     retry_class retry() const noexcept { return retry_class_of(code.value()); }
 };
 
@@ -291,8 +298,10 @@ inline error make_error(code c, error_origin origin, std::string pointer, std::s
 /// Thrown only by the throwing conveniences (result::value() on an error, decode_or_throw).
 class exception : public std::runtime_error {
 public:
+    /// Wraps `e`; what() reads `<code> at <pointer>: <message>`, without ` at <pointer>` when it is empty.
     explicit exception(tcchat::error e)
         : std::runtime_error(describe(e)), error_(std::move(e)) {}
+    /// The error that was thrown, with its code, pointer and origin.
     const tcchat::error& get() const noexcept { return error_; }
 
 private:
@@ -340,29 +349,59 @@ enum class mark_bit : unsigned {
     hidden = 3,
 };
 
+/// Customer bit n (0..31), which is StandardMark bit 32 + n (docs/protocol.md §4.1).
+struct customer_bit {
+    unsigned n = 0;
+};
+
+/// A bit number as SetMark and ClearMark carry it, named rather than written as a number:
+/// `mark_bit::favorite` or `customer_bit{2}` (bit 34). A customer bit past 31 stays out of range (64 and up),
+/// so that the validator reports it (50002) instead of it being dropped.
+class mark_bit_number {
+public:
+    /// A named mark's bit: favorite 0, unread 1, collapsed 2, hidden 3.
+    constexpr mark_bit_number(mark_bit bit) noexcept : number_(static_cast<std::int64_t>(bit)) {}
+    /// Bit 32 + n of customer bit n; n past 31 gives 64 and up, which the validator reports.
+    constexpr mark_bit_number(customer_bit bit) noexcept : number_(32 + static_cast<std::int64_t>(bit.n)) {}
+    /// The bit number as SetMark and ClearMark send it, 0..63 when in range.
+    constexpr std::int64_t number() const noexcept { return number_; }
+
+private:
+    std::int64_t number_;
+};
+
+/// The value of a StandardMark: 64 bits, with the named bits of mark_bit and 32 customer bits.
 class standard_mark {
 public:
     static constexpr unsigned bit_count = 64;
     static constexpr unsigned first_customer_bit = 32;
 
     constexpr standard_mark() noexcept = default;
+    /// The mark whose bit n is bit n of `bits` (bit 0 = favorite, bits 32..63 the customer's).
     constexpr explicit standard_mark(std::uint64_t bits) noexcept : bits_(bits) {}
 
+    /// The 64 mark bits as one integer, bit 0 = favorite.
     constexpr std::uint64_t bits() const noexcept { return bits_; }
+    /// True when no bit is set: the wire's "".
     constexpr bool empty() const noexcept { return bits_ == 0; }
 
     /// Out-of-range bit numbers (>= 64) read as unset and are ignored by set/reset.
     constexpr bool test(unsigned bit) const noexcept { return bit < bit_count && ((bits_ >> bit) & 1u) != 0; }
+    /// Whether the named mark (favorite, unread, collapsed, hidden) is set.
     constexpr bool test(mark_bit bit) const noexcept { return test(static_cast<unsigned>(bit)); }
+    /// Sets bit `bit`, ignoring numbers of 64 and above; returns *this for chaining.
     constexpr standard_mark& set(unsigned bit) noexcept {
         if (bit < bit_count) bits_ |= std::uint64_t{1} << bit;
         return *this;
     }
+    /// Sets the named mark; returns *this for chaining.
     constexpr standard_mark& set(mark_bit bit) noexcept { return set(static_cast<unsigned>(bit)); }
+    /// Clears bit `bit`, ignoring numbers of 64 and above; returns *this for chaining.
     constexpr standard_mark& reset(unsigned bit) noexcept {
         if (bit < bit_count) bits_ &= ~(std::uint64_t{1} << bit);
         return *this;
     }
+    /// Clears the named mark; returns *this for chaining.
     constexpr standard_mark& reset(mark_bit bit) noexcept { return reset(static_cast<unsigned>(bit)); }
 
     /// Customer bit n is bit 32 + n (n in 0..31).
@@ -400,7 +439,9 @@ public:
         return standard_mark(value);
     }
 
+    /// Equal when all 64 bits are: "0110" and "110" parse to equal marks.
     friend constexpr bool operator==(standard_mark a, standard_mark b) noexcept { return a.bits_ == b.bits_; }
+    /// True when any of the 64 bits differs.
     friend constexpr bool operator!=(standard_mark a, standard_mark b) noexcept { return a.bits_ != b.bits_; }
 
 private:
@@ -425,6 +466,7 @@ private:
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace tcchat {
@@ -441,11 +483,28 @@ enum class complete_flag : std::int32_t {
     complete = 1,
 };
 
+namespace detail {
+/// The one value that names a conversation: To_Account for C2C, the group key otherwise; "" when it is absent.
+inline std::string_view conversation_peer(conversation_type type, const std::optional<std::string>& account,
+                                          const std::optional<std::string>& group) noexcept {
+    const auto& peer = type == conversation_type::c2c ? account : group;
+    return peer ? std::string_view(*peer) : std::string_view();
+}
+} // namespace detail
+
 /// A conversation reference (docs/protocol.md §2.2). Exactly one of To_Account (Type 1) or ToGroupId (Type 2).
 struct contact_item {
     conversation_type Type{};
     std::optional<std::string> To_Account;
     std::optional<std::string> ToGroupId;
+
+    /// The one-to-one conversation with `account`.
+    static contact_item c2c(std::string account) { return {conversation_type::c2c, std::move(account), std::nullopt}; }
+    /// The conversation of the group `group_id` (a chat group ID such as "@TGS#1NEWS").
+    static contact_item group(std::string group_id) { return {conversation_type::group, std::nullopt, std::move(group_id)}; }
+
+    /// Who the conversation is with, whatever its Type: the account, or the group ID; "" when the key is absent.
+    std::string_view peer() const noexcept { return detail::conversation_peer(Type, To_Account, ToGroupId); }
 };
 BOOST_DESCRIBE_STRUCT(contact_item, (), (Type, To_Account, ToGroupId))
 
@@ -465,9 +524,29 @@ struct contact_mark_item {
     std::optional<std::string> CustomMark;
     std::optional<std::vector<std::uint64_t>> ContactGroupId;
     std::optional<std::int64_t> Timestamp;
+
+    /// Who the conversation is with, whatever its Type: the account, or the group ID; "" when the key is absent.
+    std::string_view peer() const noexcept { return detail::conversation_peer(Type, To_Account, ToGroupId); }
+    /// The conversation as a contact_item, to name it in a request (mark_contact, search_contact_group...).
+    contact_item contact() const { return {Type, To_Account, ToGroupId}; }
+    /// StandardMark, or no marks when the key was absent.
+    standard_mark mark() const noexcept { return StandardMark.value_or(standard_mark{}); }
+    /// CustomMark, or "" when the key was absent.
+    std::string_view custom_mark() const noexcept { return CustomMark ? std::string_view(*CustomMark) : std::string_view(); }
 };
 BOOST_DESCRIBE_STRUCT(contact_mark_item, (),
                       (Type, To_Account, ToGroupId, StandardMark, CustomMark, ContactGroupId, Timestamp))
+
+/// The elements of a response array the server may leave out: an absent key reads as no elements, so
+/// `for (const auto& item : items(page->ContactItem))` is safe on every answer. (Not for a temporary: the
+/// reference would outlive it, so that overload is deleted.)
+template <class T>
+const std::vector<T>& items(const std::optional<std::vector<T>>& array) noexcept {
+    static const std::vector<T> none;
+    return array ? *array : none;
+}
+template <class T>
+const std::vector<T>& items(const std::optional<std::vector<T>>&& array) = delete;
 
 /// The envelope every response carries (docs/protocol.md §1.4). ErrorDisplay is present in some answers only (§6.12).
 struct response_envelope {
@@ -476,6 +555,7 @@ struct response_envelope {
     std::string ErrorInfo;
     std::optional<std::string> ErrorDisplay;
 
+    /// True only for ActionStatus "OK" with ErrorCode 0; the client turns any other answer into an error.
     bool ok() const noexcept { return ErrorCode == 0 && std::string_view(ActionStatus) == "OK"; }
 };
 BOOST_DESCRIBE_STRUCT(response_envelope, (), (ActionStatus, ErrorCode, ErrorInfo, ErrorDisplay))
@@ -555,35 +635,49 @@ inline constexpr std::string_view service_path = "v4/recentcontact/";
     };
 // end tcchat/endpoint.hpp
 
+#include <utility>
+
 namespace tcchat {
 
+/// The group to create: its name (at most 32 bytes) and its conversations (docs/protocol.md §3.1).
 struct group_contact_item {
     std::string GroupName;
     std::vector<contact_item> ContactItem;
 };
 BOOST_DESCRIBE_STRUCT(group_contact_item, (), (GroupName, ContactItem))
 
+/// The body of v4/recentcontact/create_contact_group: `From_Account` creates one group holding conversations.
 struct create_contact_group_request {
     std::string From_Account;
     std::vector<group_contact_item> GroupContactItem; ///< exactly one element (docs/protocol.md §6.16)
+
+    /// Creates `from`'s group `group_name` holding these conversations (the request's one GroupContactItem).
+    static create_contact_group_request for_group(std::string from, std::string group_name, std::vector<contact_item> contacts) {
+        return {std::move(from), {group_contact_item{std::move(group_name), std::move(contacts)}}};
+    }
 };
 BOOST_DESCRIBE_STRUCT(create_contact_group_request, (), (From_Account, GroupContactItem))
 
+/// The created group (its name and new GroupId) and one result per conversation put in it (0 = added).
 struct group_result_item {
     group_item GroupItem;
     std::vector<contact_result> ResultItem;
 };
 BOOST_DESCRIBE_STRUCT(group_result_item, (), (GroupItem, ResultItem))
 
+/// The answer to create_contact_group: the envelope and the created group with its per-conversation results.
 struct create_contact_group_response : response_envelope {
     std::optional<std::vector<group_result_item>> GroupResultItem;
 };
 BOOST_DESCRIBE_STRUCT(create_contact_group_response, (response_envelope), (GroupResultItem))
 
 namespace api {
+/// Endpoint traits of v4/recentcontact/create_contact_group: a write, needing the groups-and-marks edition.
 struct create_contact_group {
     static constexpr std::string_view command = "create_contact_group";
+    /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = create_contact_group_request;
+    /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = create_contact_group_response;
     static constexpr bool is_read = false;
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
@@ -598,23 +692,35 @@ TCCHAT_BIND_ENDPOINT(api::create_contact_group)
 // v4/recentcontact/del_contact_group (docs/protocol.md §3.2): delete one conversation group by name.
 
 
+#include <utility>
+
 namespace tcchat {
 
+/// The body of v4/recentcontact/del_contact_group: `From_Account` deletes the one group named in GroupName.
 struct del_contact_group_request {
     std::string From_Account;
     std::vector<std::string> GroupName; ///< exactly one name (docs/protocol.md §6.16)
+
+    /// Deletes `from`'s group `group_name`.
+    static del_contact_group_request for_group(std::string from, std::string group_name) {
+        return {std::move(from), {std::move(group_name)}};
+    }
 };
 BOOST_DESCRIBE_STRUCT(del_contact_group_request, (), (From_Account, GroupName))
 
+/// The answer to del_contact_group: the envelope and the deleted group's name and GroupId.
 struct del_contact_group_response : response_envelope {
     std::optional<std::vector<group_item>> GroupItem;
 };
 BOOST_DESCRIBE_STRUCT(del_contact_group_response, (response_envelope), (GroupItem))
 
 namespace api {
+/// Endpoint traits of v4/recentcontact/del_contact_group: a write, needing the groups-and-marks edition.
 struct del_contact_group {
     static constexpr std::string_view command = "del_contact_group";
+    /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = del_contact_group_request;
+    /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = del_contact_group_response;
     static constexpr bool is_read = false;
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
@@ -629,7 +735,16 @@ TCCHAT_BIND_ENDPOINT(api::del_contact_group)
 // v4/recentcontact/delete (docs/protocol.md §3.8): delete one conversation, optionally clearing roaming messages.
 
 
+#include <utility>
+
 namespace tcchat {
+
+/// What `delete` does with the conversation's roaming messages (the `ClearRamble` key).
+enum class roaming_messages {
+    unspecified, ///< ClearRamble left out: the server's default
+    keep,        ///< ClearRamble 0
+    clear,       ///< ClearRamble 1
+};
 
 /// Note the key ToGroupid, lower-case "id", unlike every other endpoint (docs/protocol.md §2.2, §6.8).
 struct delete_request {
@@ -638,16 +753,35 @@ struct delete_request {
     std::optional<std::string> To_Account;
     std::optional<std::string> ToGroupid;
     std::optional<std::int32_t> ClearRamble; ///< 1 clears roaming messages, 0 keeps them
+
+    /// Deletes `from`'s one-to-one conversation with `account`.
+    static delete_request c2c(std::string from, std::string account, roaming_messages roaming = roaming_messages::unspecified) {
+        return {std::move(from), conversation_type::c2c, std::move(account), std::nullopt, clear_ramble(roaming)};
+    }
+    /// Deletes `from`'s conversation in the group `group_id`.
+    static delete_request group(std::string from, std::string group_id, roaming_messages roaming = roaming_messages::unspecified) {
+        return {std::move(from), conversation_type::group, std::nullopt, std::move(group_id), clear_ramble(roaming)};
+    }
+
+private:
+    static std::optional<std::int32_t> clear_ramble(roaming_messages roaming) noexcept {
+        if (roaming == roaming_messages::unspecified) return std::nullopt;
+        return roaming == roaming_messages::clear ? 1 : 0;
+    }
 };
 BOOST_DESCRIBE_STRUCT(delete_request, (), (From_Account, Type, To_Account, ToGroupid, ClearRamble))
 
+/// The answer to delete: the envelope alone (docs/protocol.md §3.8).
 struct delete_response : response_envelope {};
 BOOST_DESCRIBE_STRUCT(delete_response, (response_envelope), ())
 
 namespace api {
+/// Endpoint traits of v4/recentcontact/delete (`delete` is a C++ keyword): a write, on every edition.
 struct delete_conversation {
     static constexpr std::string_view command = "delete";
+    /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = delete_request;
+    /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = delete_response;
     static constexpr bool is_read = false;
     static constexpr bool needs_group_edition = false; ///< the conversation list: every edition
@@ -666,6 +800,7 @@ TCCHAT_BIND_ENDPOINT(api::delete_conversation)
 
 namespace tcchat {
 
+/// The body of v4/recentcontact/get_contact_group: one page of a user's groups and marks, from StartIndex.
 struct get_contact_group_request {
     std::string From_Account;
     std::int64_t StartIndex = 0;
@@ -684,9 +819,12 @@ BOOST_DESCRIBE_STRUCT(get_contact_group_response, (response_envelope),
                       (ContactItem, GroupItem, CompleteFlag, NextStartIndex, CompleteTime))
 
 namespace api {
+/// Endpoint traits of v4/recentcontact/get_contact_group: a paged read, needing the groups-and-marks edition.
 struct get_contact_group {
     static constexpr std::string_view command = "get_contact_group";
+    /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = get_contact_group_request;
+    /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = get_contact_group_response;
     static constexpr bool is_read = true;
 
@@ -726,6 +864,7 @@ enum class top_flag : std::int32_t {
 /// AssistFlags 63 asks for complete conversation data (newest page, docs/protocol.md §6.18).
 inline constexpr std::int64_t default_assist_flags = 63;
 
+/// The body of v4/recentcontact/get_list: one page of `From_Account`'s conversations, from the four cursors.
 struct get_list_request {
     std::string From_Account;
     std::int64_t TimeStamp = 0;
@@ -746,9 +885,19 @@ struct session_item {
     std::optional<standard_mark> StandardMark;
     std::optional<std::string> CustomMark;
     std::optional<std::vector<std::uint64_t>> ContactGroupId;
+
+    /// Who the conversation is with, whatever its Type: the account, or the group ID; "" when the key is absent.
+    std::string_view peer() const noexcept { return detail::conversation_peer(Type, To_Account, GroupId); }
+    /// The conversation as a contact_item (GroupId becomes ToGroupId), to name it in a request.
+    contact_item contact() const { return {Type, To_Account, GroupId}; }
+    /// StandardMark, or no marks when the key was absent.
+    standard_mark mark() const noexcept { return StandardMark.value_or(standard_mark{}); }
+    /// CustomMark, or "" when the key was absent.
+    std::string_view custom_mark() const noexcept { return CustomMark ? std::string_view(*CustomMark) : std::string_view(); }
 };
 BOOST_DESCRIBE_STRUCT(session_item, (), (Type, To_Account, GroupId, MsgTime, TopFlag, StandardMark, CustomMark, ContactGroupId))
 
+/// The answer to get_list: a page of conversations, CompleteFlag, and the four cursors of the next request.
 struct get_list_response : response_envelope {
     std::optional<std::vector<session_item>> SessionItem;
     std::optional<complete_flag> CompleteFlag;
@@ -761,9 +910,12 @@ BOOST_DESCRIBE_STRUCT(get_list_response, (response_envelope),
                       (SessionItem, CompleteFlag, TimeStamp, StartIndex, TopTimeStamp, TopStartIndex))
 
 namespace api {
+/// Endpoint traits of v4/recentcontact/get_list: a paged read, on every edition.
 struct get_list {
     static constexpr std::string_view command = "get_list";
+    /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = get_list_request;
+    /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = get_list_response;
     static constexpr bool is_read = true;
 
@@ -796,6 +948,9 @@ TCCHAT_BIND_ENDPOINT(api::get_list)
 // v4/recentcontact/mark_contact (docs/protocol.md §3.6): set or clear standard mark bits and custom marks.
 
 
+#include <initializer_list>
+#include <utility>
+
 namespace tcchat {
 
 /// `OptType`.
@@ -805,21 +960,67 @@ enum class mark_operation : std::int32_t {
     both = 3,
 };
 
+/// One conversation's mark change. Build it in the marks' own words:
+///     mark_item::set(alice, {mark_bit::favorite, customer_bit{2}})
+///     mark_item::clear(alice, {mark_bit::unread})
+///     mark_item::custom(alice, "vip")
+///     mark_item::set(alice, {mark_bit::favorite}).and_clear({mark_bit::unread}).with_custom_mark("vip")
+/// OptType follows from what the item carries: 1 for bits only, 2 for the custom mark only, 3 for both.
 struct mark_item {
     mark_operation OptType{};
     contact_item ContactItem;
     std::optional<std::vector<std::int64_t>> SetMark;   ///< bit numbers 0..63
     std::optional<std::vector<std::int64_t>> ClearMark; ///< bit numbers 0..63
     std::optional<std::string> CustomMark;              ///< at most 256 bytes
+
+    /// Sets these StandardMark bits on the conversation (OptType 1).
+    static mark_item set(contact_item contact, std::initializer_list<mark_bit_number> bits) {
+        return {mark_operation::standard, std::move(contact), numbers(bits), std::nullopt, std::nullopt};
+    }
+    /// Clears these StandardMark bits on the conversation (OptType 1).
+    static mark_item clear(contact_item contact, std::initializer_list<mark_bit_number> bits) {
+        return {mark_operation::standard, std::move(contact), std::nullopt, numbers(bits), std::nullopt};
+    }
+    /// Replaces the conversation's custom mark (OptType 2). What "" does is undocumented (docs/protocol.md §3.6).
+    static mark_item custom(contact_item contact, std::string custom_mark) {
+        return {mark_operation::custom, std::move(contact), std::nullopt, std::nullopt, std::move(custom_mark)};
+    }
+
+    /// Also clears these bits (the item keeps the bits it sets).
+    mark_item& and_clear(std::initializer_list<mark_bit_number> bits) & {
+        ClearMark = numbers(bits);
+        OptType = CustomMark ? mark_operation::both : mark_operation::standard;
+        return *this;
+    }
+    /// The same on a temporary, so `mark_item::set(...).and_clear(...)` yields the item by value.
+    mark_item and_clear(std::initializer_list<mark_bit_number> bits) && { return std::move(and_clear(bits)); }
+    /// Also replaces the custom mark: bits and custom mark in one item (OptType 3).
+    mark_item& with_custom_mark(std::string custom_mark) & {
+        CustomMark = std::move(custom_mark);
+        OptType = SetMark || ClearMark ? mark_operation::both : mark_operation::custom;
+        return *this;
+    }
+    /// The same on a temporary, so a chain ending in `.with_custom_mark(...)` yields the item by value.
+    mark_item with_custom_mark(std::string custom_mark) && { return std::move(with_custom_mark(std::move(custom_mark))); }
+
+private:
+    static std::vector<std::int64_t> numbers(std::initializer_list<mark_bit_number> bits) {
+        std::vector<std::int64_t> out;
+        out.reserve(bits.size());
+        for (const mark_bit_number bit : bits) out.push_back(bit.number());
+        return out;
+    }
 };
 BOOST_DESCRIBE_STRUCT(mark_item, (), (OptType, ContactItem, SetMark, ClearMark, CustomMark))
 
+/// The body of v4/recentcontact/mark_contact: `From_Account`'s mark changes, 1 to 100 items per call.
 struct mark_contact_request {
     std::string From_Account;
     std::vector<mark_item> MarkItem;
 };
 BOOST_DESCRIBE_STRUCT(mark_contact_request, (), (From_Account, MarkItem))
 
+/// The outcome for one MarkItem: its OptType and conversation, and ResultCode (0 = applied) with ResultInfo.
 struct mark_result {
     mark_operation OptType{};
     contact_item ContactItem;
@@ -828,15 +1029,19 @@ struct mark_result {
 };
 BOOST_DESCRIBE_STRUCT(mark_result, (), (OptType, ContactItem, ResultCode, ResultInfo))
 
+/// The answer to mark_contact: the envelope and one result per MarkItem; failed_items() lists the failures.
 struct mark_contact_response : response_envelope {
     std::optional<std::vector<mark_result>> ResultItem;
 };
 BOOST_DESCRIBE_STRUCT(mark_contact_response, (response_envelope), (ResultItem))
 
 namespace api {
+/// Endpoint traits of v4/recentcontact/mark_contact: a batch write (100 per call), groups-and-marks edition.
 struct mark_contact {
     static constexpr std::string_view command = "mark_contact";
+    /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = mark_contact_request;
+    /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = mark_contact_response;
     static constexpr bool is_read = false;
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
@@ -863,6 +1068,7 @@ TCCHAT_BIND_ENDPOINT(api::mark_contact)
 
 namespace tcchat {
 
+/// The body of v4/recentcontact/search_contact_group: the group and mark data of 1 to 300 conversations.
 struct search_contact_group_request {
     std::string From_Account;
     std::vector<contact_item> ContactItem;
@@ -877,9 +1083,12 @@ struct search_contact_group_response : response_envelope {
 BOOST_DESCRIBE_STRUCT(search_contact_group_response, (response_envelope), (ContactResultItem, GroupItem))
 
 namespace api {
+/// Endpoint traits of v4/recentcontact/search_contact_group: a batch read of up to 300 conversations.
 struct search_contact_group {
     static constexpr std::string_view command = "search_contact_group";
+    /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = search_contact_group_request;
+    /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = search_contact_group_response;
     static constexpr bool is_read = true;
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
@@ -911,6 +1120,8 @@ TCCHAT_BIND_ENDPOINT(api::search_contact_group)
 // v4/recentcontact/update_contact_group (docs/protocol.md §3.3): rename a group, or add/remove its conversations.
 
 
+#include <utility>
+
 namespace tcchat {
 
 /// `UpdateType`: 1 is the only documented value.
@@ -930,12 +1141,19 @@ enum class contact_operation : std::int32_t {
     remove = 2,
 };
 
+/// One conversation to add to or remove from the group (UpdateGroupType 2).
 struct contact_update_item {
     contact_operation ContactOptType{};
     contact_item ContactItem;
+
+    /// Adds the conversation to the group.
+    static contact_update_item add(contact_item contact) { return {contact_operation::add, std::move(contact)}; }
+    /// Removes the conversation from the group.
+    static contact_update_item remove(contact_item contact) { return {contact_operation::remove, std::move(contact)}; }
 };
 BOOST_DESCRIBE_STRUCT(contact_update_item, (), (ContactOptType, ContactItem))
 
+/// The group to update, by OldGroupName: a rename (type 1) or conversations added and removed (type 2).
 struct update_group {
     update_group_type UpdateGroupType{};
     std::string OldGroupName;
@@ -944,13 +1162,43 @@ struct update_group {
 };
 BOOST_DESCRIBE_STRUCT(update_group, (), (UpdateGroupType, OldGroupName, NewGroupName, ContactUpdateItem))
 
+/// The body of v4/recentcontact/update_contact_group: rename a group, or add and remove its conversations.
 struct update_contact_group_request {
     std::string From_Account;
     update_type UpdateType = update_type::group;
     std::optional<update_group> UpdateGroup; ///< "Required: No", yet needed for UpdateType 1 (docs/protocol.md §6.14)
+
+    /// Renames `from`'s group `old_name` to `new_name` (UpdateGroupType 1).
+    static update_contact_group_request rename(std::string from, std::string old_name, std::string new_name) {
+        return {std::move(from), update_type::group,
+                update_group{update_group_type::rename, std::move(old_name), std::move(new_name), std::nullopt}};
+    }
+    /// Adds these conversations to `from`'s group `group_name` (UpdateGroupType 2).
+    static update_contact_group_request add_conversations(std::string from, std::string group_name, std::vector<contact_item> contacts) {
+        return update_conversations(std::move(from), std::move(group_name), each(contact_operation::add, std::move(contacts)));
+    }
+    /// Removes these conversations from `from`'s group `group_name` (UpdateGroupType 2).
+    static update_contact_group_request remove_conversations(std::string from, std::string group_name, std::vector<contact_item> contacts) {
+        return update_conversations(std::move(from), std::move(group_name), each(contact_operation::remove, std::move(contacts)));
+    }
+    /// Adds and removes conversations of `from`'s group `group_name` in one request (UpdateGroupType 2):
+    /// `{contact_update_item::add(a), contact_update_item::remove(b)}`.
+    static update_contact_group_request update_conversations(std::string from, std::string group_name, std::vector<contact_update_item> changes) {
+        return {std::move(from), update_type::group,
+                update_group{update_group_type::update_conversations, std::move(group_name), std::nullopt, std::move(changes)}};
+    }
+
+private:
+    static std::vector<contact_update_item> each(contact_operation operation, std::vector<contact_item> contacts) {
+        std::vector<contact_update_item> changes;
+        changes.reserve(contacts.size());
+        for (auto& contact : contacts) changes.push_back({operation, std::move(contact)});
+        return changes;
+    }
 };
 BOOST_DESCRIBE_STRUCT(update_contact_group_request, (), (From_Account, UpdateType, UpdateGroup))
 
+/// The outcome for one ContactUpdateItem: the operation, the conversation, and ResultCode (0 = done).
 struct contact_update_result {
     contact_operation ContactOptType{};
     contact_item ContactItem;
@@ -959,6 +1207,7 @@ struct contact_update_result {
 };
 BOOST_DESCRIBE_STRUCT(contact_update_result, (), (ContactOptType, ContactItem, ResultCode, ResultInfo))
 
+/// The updated group: its current name, GroupId and old name, and for type 2 one result per conversation.
 struct update_group_result {
     update_group_type UpdateGroupType{};
     std::string GroupName;
@@ -968,6 +1217,7 @@ struct update_group_result {
 };
 BOOST_DESCRIBE_STRUCT(update_group_result, (), (UpdateGroupType, GroupName, GroupId, OldGroupName, ContactResultItem))
 
+/// The answer to update_contact_group: the envelope, UpdateType and the updated group's result.
 struct update_contact_group_response : response_envelope {
     std::optional<update_type> UpdateType;
     std::optional<update_group_result> UpdateGroupResult;
@@ -975,9 +1225,12 @@ struct update_contact_group_response : response_envelope {
 BOOST_DESCRIBE_STRUCT(update_contact_group_response, (response_envelope), (UpdateType, UpdateGroupResult))
 
 namespace api {
+/// Endpoint traits of v4/recentcontact/update_contact_group: a write, needing the groups-and-marks edition.
 struct update_contact_group {
     static constexpr std::string_view command = "update_contact_group";
+    /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = update_contact_group_request;
+    /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = update_contact_group_response;
     static constexpr bool is_read = false;
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
@@ -2611,6 +2864,7 @@ struct validation_limits {
     std::size_t custom_mark_max_bytes = 256;       ///< §3.6
     bool forbid_set_and_clear_same_bit = false;    ///< strict: a bit both set and cleared is ambiguous (§3.6)
 
+    /// Defaults plus inferred rules: 100 conversations per create, 32-byte new names, no bit both set and cleared.
     static validation_limits strict_profile() {
         validation_limits strict;
         strict.create_contact_items_max = 100;
@@ -2620,6 +2874,7 @@ struct validation_limits {
     }
 };
 
+/// One broken rule of a request: the server's code for it, the rule id, the field and what was found.
 struct violation {
     std::error_code code; ///< the code the server answers with for the same mistake
     std::string rule;     ///< stable id: "<command>.<field>.<rule>"
@@ -2627,10 +2882,13 @@ struct violation {
     std::string message;  ///< names the limit and the value found
 };
 
+/// What validate() found: every violation in document order; none means the request may be sent.
 struct report {
     std::vector<violation> violations;
 
+    /// True when the request broke no rule (`violations` is empty).
     bool ok() const noexcept { return violations.empty(); }
+    /// The same as ok(), so that `if (validate(request))` reads "if valid".
     explicit operator bool() const noexcept { return ok(); }
 
     /// The first violation as an error (origin: validation); the message counts the others.
@@ -3020,6 +3278,7 @@ TCCHAT_DETAIL_DOCUMENTED_REQUESTS(TCCHAT_DETAIL_VALIDATE_OF)
 
 namespace tcchat {
 
+/// One item an OK answer reports as failed: its JSON Pointer, its conversation, ResultCode and ResultInfo.
 struct item_failure {
     std::string pointer;  ///< JSON Pointer of the item in the response, e.g. "/ResultItem/3"
     contact_item contact;
@@ -3084,6 +3343,7 @@ namespace tcchat {
 
 enum class region : std::uint8_t { china, singapore, seoul, tokyo, frankfurt, silicon_valley, jakarta, mumbai_legacy };
 
+/// One row of `regions`: the id, the name find_region reads, and the two domains (docs/protocol.md §1.2).
 struct region_info {
     region id;
     std::string_view name;
@@ -3259,6 +3519,7 @@ struct request_target {
     std::string path;
     std::vector<std::pair<std::string, std::string>> query;
 
+    /// The decoded value of the first query parameter called `name`, or nullptr when there is none.
     const std::string* find(std::string_view name) const noexcept {
         for (const auto& [key, value] : query)
             if (key == name) return &value;
@@ -3338,7 +3599,9 @@ inline std::string redact_usersig(std::string_view url) {
 
 /// Replaces every occurrence of `secret` in `text` with "REDACTED": as it is, as append_percent_encoded writes
 /// it, and with every byte outside [A-Za-z0-9] escaped in upper or lower case hex, the forms in which an HTTP
-/// stack or a server echoing a URL may write it back.
+/// stack or a server echoing a URL may write it back. A secret shorter than 16 bytes (a test's placeholder; real
+/// UserSigs run to hundreds) is replaced only where it stands alone, not inside a word, so that a UserSig "x"
+/// does not turn "does not exist" into "does not eREDACTEDist".
 inline void redact_secret(std::string& text, std::string_view secret) {
     if (secret.empty()) return;
     std::string forms[4] = {std::string(secret), {}, {}, {}};
@@ -3358,9 +3621,22 @@ inline void redact_secret(std::string& text, std::string_view secret) {
         }
     }
     static constexpr std::string_view placeholder = "REDACTED";
+    constexpr std::size_t always_redacted_size = 16;
+    auto word_byte = [&](std::size_t at) {
+        const unsigned char c = static_cast<unsigned char>(text[at]);
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    };
     for (const std::string& form : forms)
-        for (auto at = text.find(form); at != std::string::npos; at = text.find(form, at + placeholder.size()))
+        for (auto at = text.find(form); at != std::string::npos;) {
+            const std::size_t end = at + form.size();
+            const bool inside_word = (at > 0 && word_byte(at - 1)) || (end < text.size() && word_byte(end));
+            if (secret.size() < always_redacted_size && inside_word) {
+                at = text.find(form, at + 1);
+                continue;
+            }
             text.replace(at, form.size(), placeholder);
+            at = text.find(form, at + placeholder.size());
+        }
 }
 
 /// Parses a decimal uint32 query value such as sdkappid or random.
@@ -3452,9 +3728,11 @@ inline usersig_provider fixed_usersig(std::string usersig) {
 /// said 70001/70052). Thread-safe: concurrent callers share one renewal.
 class usersig_cache {
 public:
+    /// Caches `provider`'s signatures, renewing `margin` before each expires; asks nothing until first needed.
     usersig_cache(usersig_provider provider, std::chrono::seconds margin)
         : provider_(std::move(provider)), margin_(margin) {}
 
+    /// The current UserSig, renewed first if needed (at `now`, default the coarse clock), or why there is none.
     result<std::string> get(std::optional<std::chrono::system_clock::time_point> now = {}) {
         std::lock_guard<std::mutex> lock(mutex_);
         if (auto failed = refresh(now)) return *failed;
@@ -3487,6 +3765,7 @@ public:
         return fresh_generation(expires ? detail::coarse_system_now() : std::chrono::system_clock::time_point{});
     }
 
+    /// Forgets the cached signature (the server refused it: 70001/70052), so the next use asks the provider.
     void invalidate() {
         std::lock_guard<std::mutex> lock(mutex_);
         retire_cached();
@@ -3502,6 +3781,7 @@ public:
         if (!previous_.empty()) see(std::string_view(previous_));
     }
 
+    /// How many signatures the provider has supplied; use() passes this count as the generation.
     std::uint64_t renewals() const {
         std::lock_guard<std::mutex> lock(mutex_);
         return renewals_;
@@ -3608,6 +3888,7 @@ struct budget_config {
         return name;
     }
 
+    /// The rate of `key`'s budget: its per_command entry (app_and_command scope only), otherwise `rate`.
     budget_rate rate_of(const budget_key& key) const {
         if (scope == budget_scope::app_and_command)
             for (const auto& [command, special] : per_command)
@@ -3620,6 +3901,7 @@ struct budget_config {
 using permit = result<std::chrono::nanoseconds>;
 using permit_handler = std::function<void(permit)>;
 
+/// What the client asks for a permit before every attempt: token_bucket in process, redis_limiter shared.
 class rate_limiter {
 public:
     virtual ~rate_limiter() = default;
@@ -3654,10 +3936,12 @@ inline error permit_after_deadline(std::chrono::nanoseconds wait, std::chrono::n
 /// so tests count permits in simulated time.
 class token_bucket final : public rate_limiter {
 public:
+    /// Answers the bucket's now; given empty to the constructor, steady_clock::now is used.
     using clock_function = std::function<std::chrono::steady_clock::time_point()>;
 
     static constexpr double documented_rate = 200; ///< calls per second (docs/protocol.md §1.5)
 
+    /// Budgets as `budget` says (200/s, burst 200, per app and command by default); `clock` empty: steady_clock.
     explicit token_bucket(budget_config budget = {}, clock_function clock = {})
         : budget_(std::move(budget)), clock_(clock ? std::move(clock) : clock_function([] { return std::chrono::steady_clock::now(); })) {}
 
@@ -3767,6 +4051,7 @@ struct http_request {
     std::chrono::milliseconds timeout{std::chrono::seconds(10)};
 };
 
+/// What the transport received: the HTTP status and the body, both the client's to judge.
 struct http_response {
     int status = 0;
     std::string body;
@@ -3964,8 +4249,10 @@ private:
 
 namespace tcchat {
 
+/// A thread that runs scheduled jobs once their delay has passed; shared() is async_call's default scheduler.
 class timer_thread {
 public:
+    /// The monotonic clock that due times are taken from, so a change of wall-clock time moves no job.
     using clock = std::chrono::steady_clock;
 
     timer_thread() : worker_([this] { run(); }) {}
@@ -4044,8 +4331,9 @@ private:
 
 namespace tcchat {
 
+/// When a failed attempt is tried again: the attempt count, the backoff's bounds, and whether writes are too.
 struct retry_policy {
-    int max_attempts = 4; ///< including the first
+    int max_attempts = 4; ///< including the first; the one retry with a renewed UserSig (70001/70052) is on top
     std::chrono::milliseconds initial_backoff{100};
     std::chrono::milliseconds max_backoff{3000};
     /// Replaying create, update, mark or delete is not idempotent (docs/design-decisions.md §4): opt in deliberately.
@@ -4079,8 +4367,10 @@ struct client_options {
     bool validate_requests = true;
     validation_limits validation;
     retry_policy retry;
-    /// Asked for a permit before every attempt. The default is per process: 200 calls/s per app and command.
-    /// tcchat/limiter/redis.hpp shares one budget across processes. nullptr: no limiting.
+    /// Asked for a permit before every attempt. The default is a token_bucket of 200 calls/s per app and command
+    /// for the clients made with these options (copies of the options share it); give every client of a process
+    /// the same limiter for one budget per process, and tcchat/limiter/redis.hpp's for one across processes.
+    /// nullptr: no limiting.
     std::shared_ptr<rate_limiter> limiter = std::make_shared<token_bucket>();
     std::chrono::milliseconds deadline{30000};        ///< for a whole call, retries included
     std::chrono::milliseconds attempt_timeout{10000}; ///< above the service's own 3 s (docs/protocol.md §1.3)
@@ -4103,6 +4393,7 @@ struct client_options {
     std::function<void(std::chrono::milliseconds delay, std::function<void()> resume)> schedule;
 };
 
+/// Per-call settings of call() and async_call(), on top of the client's options.
 struct call_options {
     std::optional<std::uint32_t> random; ///< the `random` query value, e.g. for tracing; default: drawn
 };
@@ -4134,11 +4425,13 @@ struct async_operation {
 template <class Client, class Request>
 class pager;
 
+/// Calls the eight endpoints through a Transport, with validation, retries, UserSig renewal and rate limits.
 template <class Transport>
 class client {
     static_assert(assert_transport<Transport>());
 
 public:
+    /// Takes the transport and options; empty sleep and schedule hooks get defaults (sleep_for, timer thread).
     client(Transport transport, client_options options)
         : transport_(std::move(transport)), options_(std::move(options)), service_root_(service_root(options_.base_url)),
           usersig_(options_.usersig, options_.usersig_renew_margin) {
@@ -4157,7 +4450,7 @@ public:
             if (options_.split_batches && (request.*endpoint::batch_field).size() > endpoint::batch_limit)
                 return call_in_chunks(request, per_call);
         }
-        return call_with_retries(request, per_call.random ? *per_call.random : draw_random());
+        return call_with_retries(request, per_call.random ? *per_call.random : draw_random(), deadline_clock() + options_.deadline);
     }
 
     /// The asynchronous form, for transports with async_send. `handler(result<Response>)` is called exactly
@@ -4169,6 +4462,7 @@ public:
         async_call(request, call_options{}, std::forward<Handler>(handler));
     }
 
+    /// The same with per-call options, e.g. a fixed `random` to trace the call.
     template <class Request, class Handler>
     void async_call(const Request& request, const call_options& per_call, Handler&& handler) {
         static_assert(assert_async_transport<Transport>());
@@ -4190,8 +4484,11 @@ public:
         return pager<client, Request>(*this, std::move(first));
     }
 
+    /// The transport the client sends through: its own, moved in by the constructor.
     Transport& transport() noexcept { return transport_; }
+    /// The options as the client uses them: empty sleep and schedule hooks are filled in with the defaults.
     const client_options& options() const noexcept { return options_; }
+    /// How many UserSigs the client has obtained from its provider so far, the first one included.
     std::uint64_t usersig_renewals() const { return usersig_.renewals(); }
 
 private:
@@ -4232,13 +4529,14 @@ private:
     result<response_of<Request>> call_in_chunks(const Request& request, const call_options& per_call) {
         using endpoint = endpoint_of_t<Request>;
         const auto& items = request.*endpoint::batch_field;
+        const auto deadline = deadline_clock() + options_.deadline; // one deadline for the whole call, every chunk
         response_of<Request> merged;
         for (std::size_t start = 0; start < items.size(); start += endpoint::batch_limit) {
             Request chunk = request;
             auto& chunk_items = chunk.*endpoint::batch_field;
             const std::size_t end = std::min(items.size(), start + endpoint::batch_limit);
             chunk_items.assign(items.begin() + static_cast<std::ptrdiff_t>(start), items.begin() + static_cast<std::ptrdiff_t>(end));
-            auto part = call_with_retries(chunk, per_call.random ? *per_call.random : draw_random());
+            auto part = call_with_retries(chunk, per_call.random ? *per_call.random : draw_random(), deadline);
             if (!part) {
                 error e = part.error();
                 e.message += " (chunk of items " + std::to_string(start) + ".." + std::to_string(end - 1) + "; " +
@@ -4252,7 +4550,8 @@ private:
     }
 
     template <class Request>
-    result<response_of<Request>> call_with_retries(const Request& request, std::uint32_t random) {
+    result<response_of<Request>> call_with_retries(const Request& request, std::uint32_t random,
+                                                   std::chrono::steady_clock::time_point deadline) {
         using endpoint = endpoint_of_t<Request>;
         using response = response_of<Request>;
         // Every return names `outcome`, so the response is decoded where the caller receives it: never moved.
@@ -4268,7 +4567,6 @@ private:
         http_request& outgoing = reused.request();
         encode_to(outgoing.body, request);
         const auto start = deadline_clock();
-        const auto deadline = start + options_.deadline;
         bool renewed_usersig = false;
         for (int attempt = 1;; ++attempt) {
             auto now = attempt == 1 ? start : deadline_clock();
@@ -4463,10 +4761,13 @@ class pager {
     static_assert(has_paging<endpoint>::value, "pages() walks get_contact_group and get_list, the paged endpoints");
 
 public:
+    /// One page: the endpoint's response, or the error that ended the walk.
     using page_result = result<response_of<Request>>;
 
+    /// Walks from `first`'s cursors, calling through `c`, which must outlive the pager.
     pager(Client& c, Request first) : client_(&c), request_(std::move(first)) {}
 
+    /// The next page, or nullopt after the last; an error (a failed call or a repeated cursor) is the last page.
     std::optional<page_result> next() {
         if (finished_) return std::nullopt;
         if (!seen_.insert(endpoint::cursor(request_)).second) {
@@ -4480,24 +4781,36 @@ public:
         return page;
     }
 
+    /// An input iterator over the pages: each increment fetches one page through next().
     class iterator {
     public:
+        /// Each element is a page_result: a response, or the error that ended the walk.
         using value_type = page_result;
+        /// The distance type std::iterator_traits asks for; pages are never subtracted.
         using difference_type = std::ptrdiff_t;
+        /// Single pass: each page is fetched once, as the iterator advances.
         using iterator_category = std::input_iterator_tag;
+        /// What operator-> gives: the current page, valid until the next increment.
         using pointer = const page_result*;
+        /// What operator* gives: the current page, valid until the next increment.
         using reference = const page_result&;
 
         iterator() = default;
+        /// Fetches `owner`'s next page at once; with no page left the iterator equals end().
         explicit iterator(pager* owner) : owner_(owner) { ++*this; }
+        /// The page fetched by the last increment: a response, or the error that ended the walk.
         reference operator*() const { return *current_; }
+        /// Reaches into the current page's result, e.g. `it->has_value()`.
         pointer operator->() const { return &*current_; }
+        /// Fetches the next page; after the last one the iterator equals end().
         iterator& operator++() {
             current_ = owner_->next();
             if (!current_) owner_ = nullptr;
             return *this;
         }
+        /// Equal when both walk the same pager or both are at the end; the pages themselves are not compared.
         friend bool operator==(const iterator& a, const iterator& b) { return a.owner_ == b.owner_; }
+        /// The negation of ==; against end(), true while the iterator still has a page.
         friend bool operator!=(const iterator& a, const iterator& b) { return !(a == b); }
 
     private:
@@ -4505,7 +4818,9 @@ public:
         std::optional<page_result> current_;
     };
 
+    /// Starts a range walk by fetching the next page (the first one, unless next() was already called).
     iterator begin() { return iterator(this); }
+    /// The end of the walk: an iterator attached to no pager.
     iterator end() { return iterator(); }
 
 private:

@@ -375,11 +375,13 @@ inline result<decoded> verify(std::string_view usersig, std::uint32_t sdkappid, 
 class secret_key {
 public:
     secret_key() = default;
+    /// Copies `key` into the block that is wiped on release; erasing the caller's copy is up to the caller.
     explicit secret_key(std::string_view key) : bytes_(key.begin(), key.end()) {}
     secret_key(const secret_key&) = delete;
     secret_key& operator=(const secret_key&) = delete;
-    // A vector, unlike a short std::string, moves its block instead of copying it, so nothing is left behind.
+    /// Takes `other`'s block, leaving it empty; a vector, unlike a short std::string, leaves no copy behind.
     secret_key(secret_key&& other) noexcept : bytes_(std::exchange(other.bytes_, {})) {}
+    /// Wipes this key's bytes, then takes `other`'s block, leaving `other` empty.
     secret_key& operator=(secret_key&& other) noexcept {
         if (this != &other) {
             wipe();
@@ -389,8 +391,11 @@ public:
     }
     ~secret_key() { wipe(); }
 
+    /// The key's bytes, for the one place that signs with them; never log or print them.
     std::string_view reveal() const noexcept { return {bytes_.data(), bytes_.size()}; }
+    /// True when no key was given: generate() and verify() refuse an empty key.
     bool empty() const noexcept { return bytes_.empty(); }
+    /// The key's length in bytes (the bytes themselves only through reveal()).
     std::size_t size() const noexcept { return bytes_.size(); }
 
 private:
@@ -406,6 +411,7 @@ inline std::int64_t unix_now() noexcept {
         .count();
 }
 
+/// How a generator signs: each UserSig's lifetime and the clock its issue time is read from.
 struct generator_options {
     /// How long each signature lives. Official tools default to 180 days; a week bounds the damage of a leaked
     /// UserSig while renewals stay rare. The client renews `client_options::usersig_renew_margin` before expiry.
@@ -420,6 +426,7 @@ struct generator_options {
 /// a counter). Not copyable (it owns the key): share it, or use generated_usersig().
 class generator {
 public:
+    /// Signs as `identity` with `key`, which it owns from now on; an empty options.clock means unix_now.
     generator(app_identity identity, secret_key key, generator_options options = {})
         : identity_(std::move(identity)),
           key_(std::move(key)),
@@ -429,6 +436,7 @@ public:
     generator(const generator&) = delete;
     generator& operator=(const generator&) = delete;
 
+    /// Signs a new UserSig valid for options.expire from the clock's now, and states when it expires.
     result<signed_usersig> operator()() const {
         const std::int64_t now = clock_();
         auto usersig = generate(identity_.sdkappid, identity_.identifier, key_.reveal(), expire_.count(), now);

@@ -128,7 +128,12 @@ else
   generated=$(env TCCHAT_SECRET_KEY=$key "$tcchat" usersig gen --sdkappid 1400000000 --identifier admin --expire 600 | sed -n 's/.*"usersig":"\([^"]*\)".*/\1/p')
   expect "usersig gen then verify" 0 '"identifier":"admin"' -- \
     env TCCHAT_SECRET_KEY=$key "$tcchat" usersig verify --sdkappid 1400000000 --identifier admin "$generated"
+  expect "usersig verify - reads the signature from stdin" 0 '"identifier":"xiaojun","time":1700000000' -- \
+    bash -c 'printf "%s\n" "$1" | env TCCHAT_SECRET_KEY="$2" "$3" usersig verify --sdkappid 1400000000 --identifier xiaojun --now 1700000000 -' \
+    check "$v1" "$key" "$tcchat"
   expect_usage "usersig without key" "set TCCHAT_SECRET_KEY" -- env -u TCCHAT_SECRET_KEY "$tcchat" usersig gen --sdkappid 1 --identifier a
+  expect_usage "usersig gen refuses an unknown option" "has no option --bogus" -- \
+    env TCCHAT_SECRET_KEY=$key "$tcchat" usersig gen --sdkappid 1 --identifier a --bogus
   out=$(env TCCHAT_SECRET_KEY=$key "$tcchat" usersig verify --sdkappid 1400000000 --identifier xiaojun --now 1 "x$v1" 2>&1)
   checks=$((checks + 1))
   if [[ "$out" == *"$key"* ]]; then echo "FAIL usersig output leaks the key"; failures=$((failures + 1)); fi
@@ -136,6 +141,8 @@ fi
 
 # call: validation happens before anything is sent; a dead endpoint is a transport failure.
 dead=http://127.0.0.1:9
+expect_usage "call refuses an unknown option" "call has no option --sdkapid" -- \
+  env TCCHAT_USERSIG=x "$tcchat" call get_list /dev/null --sdkapid 1 --sdkappid 1 --identifier admin --endpoint http://127.0.0.1:9
 expect_usage "call without usersig" "set TCCHAT_USERSIG" -- env -u TCCHAT_USERSIG -u TCCHAT_SECRET_KEY "$tcchat" call get_list /dev/null --sdkappid 1 --identifier admin --endpoint $dead
 expect "call rejected locally" 1 '{"error":{"code":50002,"pointer":"/From_Account"' -- \
   bash -c "echo '{\"From_Account\":\"\",\"StartIndex\":0}' | TCCHAT_USERSIG=sig '$tcchat' call get_contact_group --sdkappid 1 --identifier admin --endpoint $dead"

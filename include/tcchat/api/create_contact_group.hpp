@@ -4,35 +4,49 @@
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
 
+#include <utility>
+
 namespace tcchat {
 
+/// The group to create: its name (at most 32 bytes) and its conversations (docs/protocol.md §3.1).
 struct group_contact_item {
     std::string GroupName;
     std::vector<contact_item> ContactItem;
 };
 BOOST_DESCRIBE_STRUCT(group_contact_item, (), (GroupName, ContactItem))
 
+/// The body of v4/recentcontact/create_contact_group: `From_Account` creates one group holding conversations.
 struct create_contact_group_request {
     std::string From_Account;
     std::vector<group_contact_item> GroupContactItem; ///< exactly one element (docs/protocol.md §6.16)
+
+    /// Creates `from`'s group `group_name` holding these conversations (the request's one GroupContactItem).
+    static create_contact_group_request for_group(std::string from, std::string group_name, std::vector<contact_item> contacts) {
+        return {std::move(from), {group_contact_item{std::move(group_name), std::move(contacts)}}};
+    }
 };
 BOOST_DESCRIBE_STRUCT(create_contact_group_request, (), (From_Account, GroupContactItem))
 
+/// The created group (its name and new GroupId) and one result per conversation put in it (0 = added).
 struct group_result_item {
     group_item GroupItem;
     std::vector<contact_result> ResultItem;
 };
 BOOST_DESCRIBE_STRUCT(group_result_item, (), (GroupItem, ResultItem))
 
+/// The answer to create_contact_group: the envelope and the created group with its per-conversation results.
 struct create_contact_group_response : response_envelope {
     std::optional<std::vector<group_result_item>> GroupResultItem;
 };
 BOOST_DESCRIBE_STRUCT(create_contact_group_response, (response_envelope), (GroupResultItem))
 
 namespace api {
+/// Endpoint traits of v4/recentcontact/create_contact_group: a write, needing the groups-and-marks edition.
 struct create_contact_group {
     static constexpr std::string_view command = "create_contact_group";
+    /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = create_contact_group_request;
+    /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = create_contact_group_response;
     static constexpr bool is_read = false;
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)

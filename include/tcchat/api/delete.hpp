@@ -4,7 +4,16 @@
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
 
+#include <utility>
+
 namespace tcchat {
+
+/// What `delete` does with the conversation's roaming messages (the `ClearRamble` key).
+enum class roaming_messages {
+    unspecified, ///< ClearRamble left out: the server's default
+    keep,        ///< ClearRamble 0
+    clear,       ///< ClearRamble 1
+};
 
 /// Note the key ToGroupid, lower-case "id", unlike every other endpoint (docs/protocol.md §2.2, §6.8).
 struct delete_request {
@@ -13,16 +22,35 @@ struct delete_request {
     std::optional<std::string> To_Account;
     std::optional<std::string> ToGroupid;
     std::optional<std::int32_t> ClearRamble; ///< 1 clears roaming messages, 0 keeps them
+
+    /// Deletes `from`'s one-to-one conversation with `account`.
+    static delete_request c2c(std::string from, std::string account, roaming_messages roaming = roaming_messages::unspecified) {
+        return {std::move(from), conversation_type::c2c, std::move(account), std::nullopt, clear_ramble(roaming)};
+    }
+    /// Deletes `from`'s conversation in the group `group_id`.
+    static delete_request group(std::string from, std::string group_id, roaming_messages roaming = roaming_messages::unspecified) {
+        return {std::move(from), conversation_type::group, std::nullopt, std::move(group_id), clear_ramble(roaming)};
+    }
+
+private:
+    static std::optional<std::int32_t> clear_ramble(roaming_messages roaming) noexcept {
+        if (roaming == roaming_messages::unspecified) return std::nullopt;
+        return roaming == roaming_messages::clear ? 1 : 0;
+    }
 };
 BOOST_DESCRIBE_STRUCT(delete_request, (), (From_Account, Type, To_Account, ToGroupid, ClearRamble))
 
+/// The answer to delete: the envelope alone (docs/protocol.md §3.8).
 struct delete_response : response_envelope {};
 BOOST_DESCRIBE_STRUCT(delete_response, (response_envelope), ())
 
 namespace api {
+/// Endpoint traits of v4/recentcontact/delete (`delete` is a C++ keyword): a write, on every edition.
 struct delete_conversation {
     static constexpr std::string_view command = "delete";
+    /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = delete_request;
+    /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = delete_response;
     static constexpr bool is_read = false;
     static constexpr bool needs_group_edition = false; ///< the conversation list: every edition

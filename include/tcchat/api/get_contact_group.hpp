@@ -8,6 +8,7 @@
 
 namespace tcchat {
 
+/// The body of v4/recentcontact/get_contact_group: one page of a user's groups and marks, from StartIndex.
 struct get_contact_group_request {
     std::string From_Account;
     std::int64_t StartIndex = 0;
@@ -26,9 +27,12 @@ BOOST_DESCRIBE_STRUCT(get_contact_group_response, (response_envelope),
                       (ContactItem, GroupItem, CompleteFlag, NextStartIndex, CompleteTime))
 
 namespace api {
+/// Endpoint traits of v4/recentcontact/get_contact_group: a paged read, needing the groups-and-marks edition.
 struct get_contact_group {
     static constexpr std::string_view command = "get_contact_group";
+    /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = get_contact_group_request;
+    /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = get_contact_group_response;
     static constexpr bool is_read = true;
 

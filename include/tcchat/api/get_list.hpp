@@ -17,6 +17,7 @@ enum class top_flag : std::int32_t {
 /// AssistFlags 63 asks for complete conversation data (newest page, docs/protocol.md §6.18).
 inline constexpr std::int64_t default_assist_flags = 63;
 
+/// The body of v4/recentcontact/get_list: one page of `From_Account`'s conversations, from the four cursors.
 struct get_list_request {
     std::string From_Account;
     std::int64_t TimeStamp = 0;
@@ -37,9 +38,19 @@ struct session_item {
     std::optional<standard_mark> StandardMark;
     std::optional<std::string> CustomMark;
     std::optional<std::vector<std::uint64_t>> ContactGroupId;
+
+    /// Who the conversation is with, whatever its Type: the account, or the group ID; "" when the key is absent.
+    std::string_view peer() const noexcept { return detail::conversation_peer(Type, To_Account, GroupId); }
+    /// The conversation as a contact_item (GroupId becomes ToGroupId), to name it in a request.
+    contact_item contact() const { return {Type, To_Account, GroupId}; }
+    /// StandardMark, or no marks when the key was absent.
+    standard_mark mark() const noexcept { return StandardMark.value_or(standard_mark{}); }
+    /// CustomMark, or "" when the key was absent.
+    std::string_view custom_mark() const noexcept { return CustomMark ? std::string_view(*CustomMark) : std::string_view(); }
 };
 BOOST_DESCRIBE_STRUCT(session_item, (), (Type, To_Account, GroupId, MsgTime, TopFlag, StandardMark, CustomMark, ContactGroupId))
 
+/// The answer to get_list: a page of conversations, CompleteFlag, and the four cursors of the next request.
 struct get_list_response : response_envelope {
     std::optional<std::vector<session_item>> SessionItem;
     std::optional<complete_flag> CompleteFlag;
@@ -52,9 +63,12 @@ BOOST_DESCRIBE_STRUCT(get_list_response, (response_envelope),
                       (SessionItem, CompleteFlag, TimeStamp, StartIndex, TopTimeStamp, TopStartIndex))
 
 namespace api {
+/// Endpoint traits of v4/recentcontact/get_list: a paged read, on every edition.
 struct get_list {
     static constexpr std::string_view command = "get_list";
+    /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = get_list_request;
+    /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = get_list_response;
     static constexpr bool is_read = true;
 

@@ -4,6 +4,9 @@
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
 
+#include <initializer_list>
+#include <utility>
+
 namespace tcchat {
 
 /// `OptType`.
@@ -13,21 +16,67 @@ enum class mark_operation : std::int32_t {
     both = 3,
 };
 
+/// One conversation's mark change. Build it in the marks' own words:
+///     mark_item::set(alice, {mark_bit::favorite, customer_bit{2}})
+///     mark_item::clear(alice, {mark_bit::unread})
+///     mark_item::custom(alice, "vip")
+///     mark_item::set(alice, {mark_bit::favorite}).and_clear({mark_bit::unread}).with_custom_mark("vip")
+/// OptType follows from what the item carries: 1 for bits only, 2 for the custom mark only, 3 for both.
 struct mark_item {
     mark_operation OptType{};
     contact_item ContactItem;
     std::optional<std::vector<std::int64_t>> SetMark;   ///< bit numbers 0..63
     std::optional<std::vector<std::int64_t>> ClearMark; ///< bit numbers 0..63
     std::optional<std::string> CustomMark;              ///< at most 256 bytes
+
+    /// Sets these StandardMark bits on the conversation (OptType 1).
+    static mark_item set(contact_item contact, std::initializer_list<mark_bit_number> bits) {
+        return {mark_operation::standard, std::move(contact), numbers(bits), std::nullopt, std::nullopt};
+    }
+    /// Clears these StandardMark bits on the conversation (OptType 1).
+    static mark_item clear(contact_item contact, std::initializer_list<mark_bit_number> bits) {
+        return {mark_operation::standard, std::move(contact), std::nullopt, numbers(bits), std::nullopt};
+    }
+    /// Replaces the conversation's custom mark (OptType 2). What "" does is undocumented (docs/protocol.md §3.6).
+    static mark_item custom(contact_item contact, std::string custom_mark) {
+        return {mark_operation::custom, std::move(contact), std::nullopt, std::nullopt, std::move(custom_mark)};
+    }
+
+    /// Also clears these bits (the item keeps the bits it sets).
+    mark_item& and_clear(std::initializer_list<mark_bit_number> bits) & {
+        ClearMark = numbers(bits);
+        OptType = CustomMark ? mark_operation::both : mark_operation::standard;
+        return *this;
+    }
+    /// The same on a temporary, so `mark_item::set(...).and_clear(...)` yields the item by value.
+    mark_item and_clear(std::initializer_list<mark_bit_number> bits) && { return std::move(and_clear(bits)); }
+    /// Also replaces the custom mark: bits and custom mark in one item (OptType 3).
+    mark_item& with_custom_mark(std::string custom_mark) & {
+        CustomMark = std::move(custom_mark);
+        OptType = SetMark || ClearMark ? mark_operation::both : mark_operation::custom;
+        return *this;
+    }
+    /// The same on a temporary, so a chain ending in `.with_custom_mark(...)` yields the item by value.
+    mark_item with_custom_mark(std::string custom_mark) && { return std::move(with_custom_mark(std::move(custom_mark))); }
+
+private:
+    static std::vector<std::int64_t> numbers(std::initializer_list<mark_bit_number> bits) {
+        std::vector<std::int64_t> out;
+        out.reserve(bits.size());
+        for (const mark_bit_number bit : bits) out.push_back(bit.number());
+        return out;
+    }
 };
 BOOST_DESCRIBE_STRUCT(mark_item, (), (OptType, ContactItem, SetMark, ClearMark, CustomMark))
 
+/// The body of v4/recentcontact/mark_contact: `From_Account`'s mark changes, 1 to 100 items per call.
 struct mark_contact_request {
     std::string From_Account;
     std::vector<mark_item> MarkItem;
 };
 BOOST_DESCRIBE_STRUCT(mark_contact_request, (), (From_Account, MarkItem))
 
+/// The outcome for one MarkItem: its OptType and conversation, and ResultCode (0 = applied) with ResultInfo.
 struct mark_result {
     mark_operation OptType{};
     contact_item ContactItem;
@@ -36,15 +85,19 @@ struct mark_result {
 };
 BOOST_DESCRIBE_STRUCT(mark_result, (), (OptType, ContactItem, ResultCode, ResultInfo))
 
+/// The answer to mark_contact: the envelope and one result per MarkItem; failed_items() lists the failures.
 struct mark_contact_response : response_envelope {
     std::optional<std::vector<mark_result>> ResultItem;
 };
 BOOST_DESCRIBE_STRUCT(mark_contact_response, (response_envelope), (ResultItem))
 
 namespace api {
+/// Endpoint traits of v4/recentcontact/mark_contact: a batch write (100 per call), groups-and-marks edition.
 struct mark_contact {
     static constexpr std::string_view command = "mark_contact";
+    /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = mark_contact_request;
+    /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = mark_contact_response;
     static constexpr bool is_read = false;
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)

@@ -8,6 +8,7 @@
 
 namespace tcchat {
 
+/// The body of v4/recentcontact/search_contact_group: the group and mark data of 1 to 300 conversations.
 struct search_contact_group_request {
     std::string From_Account;
     std::vector<contact_item> ContactItem;
@@ -22,9 +23,12 @@ struct search_contact_group_response : response_envelope {
 BOOST_DESCRIBE_STRUCT(search_contact_group_response, (response_envelope), (ContactResultItem, GroupItem))
 
 namespace api {
+/// Endpoint traits of v4/recentcontact/search_contact_group: a batch read of up to 300 conversations.
 struct search_contact_group {
     static constexpr std::string_view command = "search_contact_group";
+    /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = search_contact_group_request;
+    /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = search_contact_group_response;
     static constexpr bool is_read = true;
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)

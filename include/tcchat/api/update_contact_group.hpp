@@ -4,6 +4,8 @@
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
 
+#include <utility>
+
 namespace tcchat {
 
 /// `UpdateType`: 1 is the only documented value.
@@ -23,12 +25,19 @@ enum class contact_operation : std::int32_t {
     remove = 2,
 };
 
+/// One conversation to add to or remove from the group (UpdateGroupType 2).
 struct contact_update_item {
     contact_operation ContactOptType{};
     contact_item ContactItem;
+
+    /// Adds the conversation to the group.
+    static contact_update_item add(contact_item contact) { return {contact_operation::add, std::move(contact)}; }
+    /// Removes the conversation from the group.
+    static contact_update_item remove(contact_item contact) { return {contact_operation::remove, std::move(contact)}; }
 };
 BOOST_DESCRIBE_STRUCT(contact_update_item, (), (ContactOptType, ContactItem))
 
+/// The group to update, by OldGroupName: a rename (type 1) or conversations added and removed (type 2).
 struct update_group {
     update_group_type UpdateGroupType{};
     std::string OldGroupName;
@@ -37,13 +46,43 @@ struct update_group {
 };
 BOOST_DESCRIBE_STRUCT(update_group, (), (UpdateGroupType, OldGroupName, NewGroupName, ContactUpdateItem))
 
+/// The body of v4/recentcontact/update_contact_group: rename a group, or add and remove its conversations.
 struct update_contact_group_request {
     std::string From_Account;
     update_type UpdateType = update_type::group;
     std::optional<update_group> UpdateGroup; ///< "Required: No", yet needed for UpdateType 1 (docs/protocol.md §6.14)
+
+    /// Renames `from`'s group `old_name` to `new_name` (UpdateGroupType 1).
+    static update_contact_group_request rename(std::string from, std::string old_name, std::string new_name) {
+        return {std::move(from), update_type::group,
+                update_group{update_group_type::rename, std::move(old_name), std::move(new_name), std::nullopt}};
+    }
+    /// Adds these conversations to `from`'s group `group_name` (UpdateGroupType 2).
+    static update_contact_group_request add_conversations(std::string from, std::string group_name, std::vector<contact_item> contacts) {
+        return update_conversations(std::move(from), std::move(group_name), each(contact_operation::add, std::move(contacts)));
+    }
+    /// Removes these conversations from `from`'s group `group_name` (UpdateGroupType 2).
+    static update_contact_group_request remove_conversations(std::string from, std::string group_name, std::vector<contact_item> contacts) {
+        return update_conversations(std::move(from), std::move(group_name), each(contact_operation::remove, std::move(contacts)));
+    }
+    /// Adds and removes conversations of `from`'s group `group_name` in one request (UpdateGroupType 2):
+    /// `{contact_update_item::add(a), contact_update_item::remove(b)}`.
+    static update_contact_group_request update_conversations(std::string from, std::string group_name, std::vector<contact_update_item> changes) {
+        return {std::move(from), update_type::group,
+                update_group{update_group_type::update_conversations, std::move(group_name), std::nullopt, std::move(changes)}};
+    }
+
+private:
+    static std::vector<contact_update_item> each(contact_operation operation, std::vector<contact_item> contacts) {
+        std::vector<contact_update_item> changes;
+        changes.reserve(contacts.size());
+        for (auto& contact : contacts) changes.push_back({operation, std::move(contact)});
+        return changes;
+    }
 };
 BOOST_DESCRIBE_STRUCT(update_contact_group_request, (), (From_Account, UpdateType, UpdateGroup))
 
+/// The outcome for one ContactUpdateItem: the operation, the conversation, and ResultCode (0 = done).
 struct contact_update_result {
     contact_operation ContactOptType{};
     contact_item ContactItem;
@@ -52,6 +91,7 @@ struct contact_update_result {
 };
 BOOST_DESCRIBE_STRUCT(contact_update_result, (), (ContactOptType, ContactItem, ResultCode, ResultInfo))
 
+/// The updated group: its current name, GroupId and old name, and for type 2 one result per conversation.
 struct update_group_result {
     update_group_type UpdateGroupType{};
     std::string GroupName;
@@ -61,6 +101,7 @@ struct update_group_result {
 };
 BOOST_DESCRIBE_STRUCT(update_group_result, (), (UpdateGroupType, GroupName, GroupId, OldGroupName, ContactResultItem))
 
+/// The answer to update_contact_group: the envelope, UpdateType and the updated group's result.
 struct update_contact_group_response : response_envelope {
     std::optional<update_type> UpdateType;
     std::optional<update_group_result> UpdateGroupResult;
@@ -68,9 +109,12 @@ struct update_contact_group_response : response_envelope {
 BOOST_DESCRIBE_STRUCT(update_contact_group_response, (response_envelope), (UpdateType, UpdateGroupResult))
 
 namespace api {
+/// Endpoint traits of v4/recentcontact/update_contact_group: a write, needing the groups-and-marks edition.
 struct update_contact_group {
     static constexpr std::string_view command = "update_contact_group";
+    /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = update_contact_group_request;
+    /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = update_contact_group_response;
     static constexpr bool is_read = false;
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)

@@ -27,6 +27,7 @@
 
 namespace tcchat {
 
+/// How the emulator behaves: page size, quotas, edition, validation, usersig check, fault seed, memory caps.
 struct emulator_options {
     std::size_t page_size = 100;                     ///< get_contact_group and get_list page length
     std::size_t max_groups_per_user = 20;            ///< 51010 past it (docs/protocol.md §1.8)
@@ -66,6 +67,7 @@ struct fault {
     std::chrono::milliseconds latency{0};   ///< wait before answering
 };
 
+/// A conversation seed_conversation() puts in a user's list: its type, peer, last-message time and pinning.
 struct conversation_seed {
     conversation_type type = conversation_type::c2c;
     std::string peer;
@@ -82,8 +84,10 @@ struct emulator_call {
     int error_code = 0;
 };
 
+/// The v4/recentcontact service in memory: state per SDKAppID and user, injected faults, an optional QPS cap.
 class emulator {
 public:
+    /// An empty service; an empty `options.clock` reads the system clock in Unix seconds.
     explicit emulator(emulator_options options = {}) : options_(std::move(options)), random_(options_.seed) {
         if (!options_.clock)
             options_.clock = [] {
@@ -143,11 +147,15 @@ public:
         return {users_.size(), state_bytes_};
     }
 
+    /// Queues `f` after the faults already added; a call takes the first matching fault that fires. A fault
+    /// for 0 calls (and no rate) applies to none, so it is not queued.
     void add_fault(fault f) {
+        if (f.count == 0 && !(f.rate > 0)) return;
         std::lock_guard<std::mutex> lock(mutex_);
         faults_.push_back(std::move(f));
     }
 
+    /// Drops every pending fault, so later calls are answered normally (the QPS cap stays).
     void clear_faults() {
         std::lock_guard<std::mutex> lock(mutex_);
         faults_.clear();
@@ -185,6 +193,7 @@ public:
         return boost::json::serialize(image);
     }
 
+    /// The options in use, with `clock` filled in when it was given empty.
     const emulator_options& options() const noexcept { return options_; }
 
 private:
@@ -331,10 +340,13 @@ private:
 /// The emulator behind the transport concept: client code runs against it with no sockets.
 class in_memory_transport {
 public:
+    /// Sends to `service`, which must outlive the transport.
     explicit in_memory_transport(emulator& service) noexcept : service_(&service) {}
 
+    /// Hands the request to emulator::handle on this thread; it never fails at the transport level.
     result<http_response> send(const http_request& request) { return service_->handle(request.url, request.body); }
 
+    /// Calls `handler` with send()'s answer before returning, on the calling thread.
     void async_send(const http_request& request, completion_handler handler) { handler(send(request)); }
 
 private:

@@ -17,6 +17,7 @@
 
 namespace tcchat {
 
+/// Settings of curl_transport: TLS verification, CA bundle, connect timeout and the response size cap.
 struct curl_options {
     bool verify_peer = true;                       ///< TLS peer and host verification
     std::optional<std::string> ca_file;            ///< PEM bundle; default: the system store
@@ -24,8 +25,10 @@ struct curl_options {
     std::size_t max_response_bytes = TCCHAT_MAX_BODY_BYTES;
 };
 
+/// A blocking transport over one libcurl easy handle, its calls serialised by a mutex.
 class curl_transport {
 public:
+    /// Runs curl_global_init once per process and creates the easy handle; if that fails, send() says so.
     explicit curl_transport(curl_options options = {}) : state_(std::make_unique<state>()) {
         static std::once_flag global_init;
         std::call_once(global_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -33,14 +36,15 @@ public:
         state_->handle = curl_easy_init();
     }
 
+    /// Takes over the handle; the moved-from transport answers every send with 90001.
     curl_transport(curl_transport&&) noexcept = default;
+    /// Takes over `other`'s handle, cleaning up this one's; `other` answers every send with 90001.
     curl_transport& operator=(curl_transport&&) noexcept = default;
 
-    ~curl_transport() {
-        if (state_ && state_->handle) curl_easy_cleanup(state_->handle);
-    }
 
+    /// POSTs the request with its headers and timeout; any HTTP status is a value; failures: 90001, 90003, 90005.
     result<http_response> send(const http_request& request) {
+        if (!state_) return failure(code::transport_failed, "this curl_transport was moved from");
         std::lock_guard<std::mutex> lock(state_->mutex);
         CURL* curl = state_->handle;
         if (curl == nullptr) return failure(code::transport_failed, "curl_easy_init failed");
@@ -103,10 +107,19 @@ private:
         }
     };
 
+    /// The handle belongs to the state, so a move (construction or assignment) hands it over and the state
+    /// that is replaced or destroyed cleans its own up.
     struct state {
         CURL* handle = nullptr;
         curl_options options;
         std::mutex mutex;
+
+        state() = default;
+        state(const state&) = delete;
+        state& operator=(const state&) = delete;
+        ~state() {
+            if (handle != nullptr) curl_easy_cleanup(handle);
+        }
     };
 
     static error failure(code c, std::string message) {

@@ -40,6 +40,7 @@ enum class redis_down_policy : std::uint8_t {
     local_fallback, ///< a per-process token bucket at fallback_share of the budget's rate
 };
 
+/// Where Redis is, the budgets kept there, and what happens while it cannot be reached.
 struct redis_limiter_options {
     std::string host = "127.0.0.1";
     int port = 6379;
@@ -154,8 +155,10 @@ inline timeval to_timeval(std::chrono::microseconds d) {
 
 } // namespace detail
 
+/// A rate_limiter whose budgets live in Redis, shared by every process that uses the same keys.
 class redis_limiter final : public rate_limiter {
 public:
+    /// Connects lazily, on first use; the local fallback runs at fallback_share of `options`' budget.
     explicit redis_limiter(redis_limiter_options options)
         : options_(std::move(options)), fallback_(scaled(options_.budget, options_.fallback_share)),
           backoff_(options_.reconnect_backoff) {}

@@ -24,4 +24,5 @@
 #include <tcchat/credentials.hpp>
 #include <tcchat/rate_limiter.hpp>
 #include <tcchat/transport.hpp>
+#include <tcchat/pager.hpp>
 #include <tcchat/client.hpp>

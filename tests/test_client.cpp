@@ -257,7 +257,7 @@ TEST_CASE("permanent errors are returned at once - attempts are capped", "[clien
 TEST_CASE("codes of retry class once are retried a single time", "[client][retry]") {
     fake_time time;
     scripted_transport t;
-    for (int i = 0; i < 3; ++i) t.envelope(51007); // group_operation_failed: retry once (spec §1.6)
+    for (int i = 0; i < 3; ++i) t.envelope(51007); // group_operation_failed: retry once (docs/protocol.md §1.7)
     t.envelope(0);
     client<scripted_transport> c(t, test_options(time));
     auto r = c.call(read_request);

@@ -485,7 +485,7 @@ TEST_CASE("generator reports generation failures and counts no generation", "[us
     CHECK(generator.generations() == 0);
 }
 
-// Issue (UserSig) "done when": a client built from only the SDKAppID, the admin identifier and the secret key
+// A client built from only the SDKAppID, the admin identifier and the secret key
 // keeps working past the signature's expiry, against a service that verifies every UserSig.
 #include <tcchat/client.hpp>
 #include <tcchat/emulator.hpp>

@@ -22,6 +22,10 @@ struct endpoint_of;
 template <class Request>
 using endpoint_of_t = typename endpoint_of<Request>::type;
 
+/// The response type of the endpoint a request goes to: response_of<get_list_request> is get_list_response.
+template <class Request>
+using response_of = typename endpoint_of_t<Request>::response;
+
 /// Maps a response type back to its endpoint tag.
 template <class Response>
 struct endpoint_of_response;

@@ -1,5 +1,5 @@
 #pragma once
-// The RapidJSON anchor of bench/ (issue 19): RapidJSON 1.1's SAX Reader with a handler that decodes into tcchat's
+// The RapidJSON anchor of bench/: RapidJSON 1.1's SAX Reader with a handler that decodes into tcchat's
 // structs, and its Writer for encode, both generic over Boost.Describe as an expert would write them for sixteen
 // message types:
 //
@@ -147,7 +147,9 @@ struct object_ops {
             }(),
             ...);
     }
-    static void reset_absent(void* object, std::uint64_t seen) { reset(*static_cast<T*>(object), seen, members{}, indices{}); }
+    static void reset_absent(void* object, std::uint64_t seen) {
+        reset(*static_cast<T*>(object), seen, members{}, indices{});
+    }
 };
 
 template <class T>
@@ -177,7 +179,8 @@ constexpr type_ops make_ops() {
             return static_cast<bool>(mark);
         };
     } else if constexpr (std::is_enum_v<T> || detail::is_integer_v<T>) {
-        using Int = typename std::conditional_t<std::is_enum_v<T>, std::underlying_type<T>, std::enable_if<true, T>>::type;
+        using Int =
+            typename std::conditional_t<std::is_enum_v<T>, std::underlying_type<T>, std::enable_if<true, T>>::type;
         ops.shape = kind::scalar;
         ops.from_int = &integer_ops<Int>::from_int;
         ops.from_uint = &integer_ops<Int>::from_uint;
@@ -237,7 +240,8 @@ public:
     bool String(const char* text, rapidjson::SizeType length, bool) {
         if (skip_ != 0) return true;
         const slot s = value_slot();
-        return s.type == nullptr || (s.type->from_text != nullptr && s.type->from_text(s.target, std::string_view(text, length)));
+        return s.type == nullptr ||
+               (s.type->from_text != nullptr && s.type->from_text(s.target, std::string_view(text, length)));
     }
     bool Int(int value) { return signed_value(value); }
     bool Int64(std::int64_t value) { return signed_value(value); }
@@ -301,7 +305,8 @@ private:
 template <class Allocator, bool validate_utf8>
 class decoder {
 public:
-    static constexpr unsigned flags = rapidjson::kParseInsituFlag | (validate_utf8 ? rapidjson::kParseValidateEncodingFlag : 0);
+    static constexpr unsigned flags =
+        rapidjson::kParseInsituFlag | (validate_utf8 ? rapidjson::kParseValidateEncodingFlag : 0);
 
     /// Decodes `text` into `out`, a value-initialized T: nullptr, or what went wrong.
     template <class T>

@@ -1,5 +1,5 @@
 #pragma once
-// The serde_json anchor of bench/ (issue 19): the C ABI of bench/serde_anchor (a Rust static library built by
+// The serde_json anchor of bench/: the C ABI of bench/serde_anchor (a Rust static library built by
 // bench/CMakeLists.txt with cargo, offline, from Debian's packaged crates), linked into tcchat_bench so that its
 // decodes and encodes run interleaved with tcchat's in the same process.
 

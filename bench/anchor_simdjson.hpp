@@ -1,5 +1,5 @@
 #pragma once
-// The simdjson On-Demand anchor of bench/ (issue 19): decodes a message into tcchat's own structs the way an expert
+// The simdjson On-Demand anchor of bench/: decodes a message into tcchat's own structs the way an expert
 // writes it with simdjson 3 (anchor_simdjson.cpp). Its own translation unit, compiled with -march=native: On-Demand
 // runs the kernel chosen at compile time (SIMDJSON_BUILTIN_IMPLEMENTATION), and without target flags that is the
 // scalar "fallback" kernel, not the one simdjson is known for.

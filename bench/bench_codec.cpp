@@ -5,7 +5,7 @@
 // from the struct + serialize. Every benchmark reports allocations per iteration; "memory/..." benchmarks
 // report the peak heap while decoding a page. bench/report.py turns the JSON output into ratios.
 //
-// Anchors (issue 19), built when their packages are found: simdjson On-Demand, RapidJSON SAX (decode) and Writer
+// Anchors, built when their packages are found: simdjson On-Demand, RapidJSON SAX (decode) and Writer
 // (encode), serde_json (decode and encode, a Rust static library), each mapping into the same structs. Every
 // anchor's result is checked against tcchat's (bench/anchor_checksum.hpp, and the encoded bytes) before anything
 // is timed; a mismatch stops the program.
@@ -602,7 +602,8 @@ void check_decoded(const input& in, const char* anchor, const T& got, const T& e
     if (encode(got) != encoded) die(in.name + ": the " + anchor + " anchor decodes differently from tcchat (encoding)");
 }
 
-[[maybe_unused]] void check_encoded(const input& in, const char* anchor, std::string_view got, const std::string& encoded) {
+[[maybe_unused]] void check_encoded(const input& in, const char* anchor, std::string_view got,
+                                    const std::string& encoded) {
     if (got != encoded) die(in.name + ": the " + anchor + " anchor encodes differently from tcchat::encode");
 }
 
@@ -635,10 +636,15 @@ void register_anchors([[maybe_unused]] const input& in, [[maybe_unused]] const T
 #ifdef TCCHAT_BENCH_HAVE_RAPIDJSON
     using namespace tcchat_bench::rapidjson_anchor;
     {
-        decoder<counted_allocator, true> probe;
-        T decoded{};
-        if (const char* failure = probe.decode(text, decoded)) die(in.name + ": the RapidJSON anchor fails: " + failure);
-        check_decoded(in, "RapidJSON", decoded, value, encoded);
+        const auto probe = [&](auto validate_utf8) {
+            decoder<counted_allocator, decltype(validate_utf8)::value> anchor;
+            T decoded{};
+            if (const char* failure = anchor.decode(text, decoded))
+                die(in.name + ": the RapidJSON anchor fails: " + failure);
+            check_decoded(in, "RapidJSON", decoded, value, encoded);
+        };
+        probe(std::false_type{});
+        probe(std::true_type{});
         encoder<counted_allocator> writer;
         const auto out = writer.encode(value);
         check_encoded(in, "RapidJSON", std::string_view(out.GetString(), out.GetSize()), encoded);

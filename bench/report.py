@@ -47,7 +47,7 @@ LIMITS = {
     "allocations <=": "the scratch vector of a long array grows O(log n) times once per decode.",
 }
 
-# The anchors (issue 19): (method, label) of the decoders and encoders measured beside tcchat, into the same structs.
+# The anchors: (method, label) of the decoders and encoders measured beside tcchat, into the same structs.
 DECODE_ANCHORS = [
     ("anchor_simdjson", "simdjson On-Demand", "simdjson"),
     ("anchor_rapidjson", "RapidJSON SAX", "RapidJSON"),
@@ -60,7 +60,7 @@ ENCODE_ANCHORS = [
 ]
 PAGES = ["get_contact_group.response:page1000", "get_list.response:page1000"]
 ANCHOR_TARGET = 0.95  # tcchat time <= 0.95 x the anchor's
-# tcchat's allocations per decode and per encode when issue 19 was opened (bench/results.md of 2026-11-25, commit
+# tcchat's allocations per decode and per encode before the anchors were added (bench/results.md of 2026-11-25, commit
 # bf89695): the optimisation must not raise them.
 ALLOCATIONS_BEFORE = {
     "decode": {"create_contact_group.request": 2, "create_contact_group.response": 2, "del_contact_group.request": 1,
@@ -209,7 +209,7 @@ def fmt_ratio(value, spread):
 
 
 def anchors_report(results, table, names):
-    """The "Anchors" section: tcchat beside simdjson, RapidJSON and serde_json, and issue 19's targets."""
+    """The "Anchors" section: tcchat beside simdjson, RapidJSON and serde_json, and the anchor targets."""
     reps = repetitions(results)
     context = results.get("context", {})
     out = ["\n## Anchors\n"]
@@ -243,7 +243,7 @@ def anchors_report(results, table, names):
         out.append("\n**Absent from this run** (package or tool not found when building): %s." % ", ".join(absent))
     out.append("\nRatios are medians of the repetitions: anchor / tcchat is the anchor's time over tcchat's (below 1: "
                "the anchor is faster), with in brackets its range when both times move within their interquartile "
-               "ranges; tcchat / anchor is its inverse, the number issue 19's targets are stated in (target: at most "
+               "ranges; tcchat / anchor is its inverse, the number the anchor targets are stated in (target: at most "
                "%.2f). Allocations per operation: tcchat / each anchor in column order.\n" % ANCHOR_TARGET)
 
     def section(kind, tcchat_method, anchors):
@@ -293,7 +293,7 @@ def anchors_report(results, table, names):
         out.append("No anchor was built (see bench/CMakeLists.txt).")
         return out
 
-    # --- issue 19's targets ---
+    # --- the anchor targets ---
     def against(inverse, anchor, label, what):
         values = inverse.get(anchor, {})
         pages = {p: values.get(p) for p in PAGES}
@@ -322,7 +322,7 @@ def anchors_report(results, table, names):
                 over.append("%s %s: %d > %d" % (kind, n, round(now), before))
     pages_now = ", ".join("%s %s" % (p.split(".")[0], fmt(table.get(p, {}).get("decode", {}).get("allocs"), 0))
                           for p in PAGES)
-    rows.append(["allocations no more than when the issue was opened (decode and encode, every input)",
+    rows.append(["allocations no more than before the anchors were added (decode and encode, every input)",
                  "decode on the pages: %s (were %s); %s" % (
                      pages_now, ", ".join(str(ALLOCATIONS_BEFORE["decode"][p]) for p in PAGES),
                      "; ".join(over) if over else "no input allocates more"), verdict(not over)])

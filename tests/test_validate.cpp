@@ -427,3 +427,35 @@ TEST_CASE("property: valid requests round-trip and validate clean - one broken f
         expect_only(validate(create), 51011, "create_contact_group.group_name.max_bytes", "/GroupContactItem/0/GroupName");
     }
 }
+
+// tests/fixtures/validation_cases.json is shared with the contract test (tests/contract/check_contract.py), which
+// checks that the OpenAPI schema rejects the same bodies: here, each must decode and break exactly its rules.
+#include <tcchat/endpoints.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <set>
+
+TEST_CASE("validation_cases.json: each body decodes and breaks exactly the rules it names", "[validate][contract]") {
+    const auto document = boost::json::parse(test::read_file(std::string(TCCHAT_SAMPLES_DIR) + "/../validation_cases.json"));
+    const auto& cases = document.at("cases").as_array();
+    REQUIRE(cases.size() >= 50);
+    for (const auto& entry : cases) {
+        const auto& c = entry.as_object();
+        const std::string command(c.at("command").as_string());
+        INFO(c.at("name").as_string().c_str());
+        const validation_limits limits =
+            c.at("profile").as_string() == "strict" ? validation_limits::strict_profile() : validation_limits{};
+        std::set<std::string> expected;
+        for (const auto& rule : c.at("rules").as_array()) expected.insert(command + "." + std::string(rule.as_string()));
+        std::set<std::string> reported;
+        const bool known = visit_endpoint(command, [&](auto endpoint) {
+            auto request = decode<typename decltype(endpoint)::request>(boost::json::serialize(c.at("body")));
+            REQUIRE(request.has_value());
+            for (const auto& v : validate(*request, limits).violations) reported.insert(v.rule);
+        });
+        REQUIRE(known);
+        CHECK(reported == expected);
+    }
+}

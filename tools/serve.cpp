@@ -6,6 +6,7 @@
 #include "serve.hpp"
 
 #include "cli_common.hpp"
+#include "openapi.hpp"
 #include "serve_http.hpp"
 #include "serve_seed.hpp"
 
@@ -231,7 +232,7 @@ int run_serve(const std::vector<std::string>& args) {
         if (auto problem = load_seed(service, options.seed_file)) return serve_usage_error(*problem);
 
     return serve_http(service, {options.bind_address, options.port, options.max_body_bytes, options.idle_timeout,
-                                options.threads, options.quiet});
+                                options.threads, options.quiet, openapi_document(false)});
 }
 
 } // namespace tcchat::cli

@@ -93,6 +93,7 @@ struct server_context {
     server_log& log;
     std::size_t max_body_bytes;
     std::chrono::seconds idle_timeout;
+    const std::string& openapi_document;
 };
 
 /// A FAIL envelope in the emulator's own shape, for what the HTTP layer rejects before the emulator sees it.
@@ -205,9 +206,14 @@ private:
         response_ = {};
         response_.version(request.version());
         int error_code = 0;
-        if (request.method() != http::verb::post) {
+        const bool contract = request.target() == "/openapi.json";
+        if (contract && (request.method() == http::verb::get || request.method() == http::verb::head)) {
+            response_.result(http::status::ok);
+            set_body(context_.openapi_document, "application/json");
+            if (request.method() == http::verb::head) response_.body().clear();
+        } else if (request.method() != http::verb::post) {
             response_.result(http::status::method_not_allowed);
-            response_.set(http::field::allow, "POST");
+            response_.set(http::field::allow, contract ? "GET, HEAD" : "POST");
             set_body(http_failure_envelope("only POST is served, not " + std::string(to_std(request.method_string()))),
                      "application/json");
             // A HEAD answer carries no body; one here would be read as the next answer on the connection.
@@ -370,7 +376,7 @@ int serve_http(emulator& service, const http_server_options& options) {
     }
     server_log log(options.quiet);
     // Declared before the io_context, whose destruction drops the connections that still refer to it.
-    const server_context context{service, log, options.max_body_bytes, options.idle_timeout};
+    const server_context context{service, log, options.max_body_bytes, options.idle_timeout, options.openapi_document};
     asio::io_context io(static_cast<int>(options.threads));
     auto acceptor = open_acceptor(io, tcp::endpoint(address, options.port));
     if (auto* failure = std::get_if<std::string>(&acceptor)) {

@@ -17,6 +17,7 @@ struct http_server_options {
     std::chrono::seconds idle_timeout{30};
     unsigned threads = 4;
     bool quiet = false;
+    std::string openapi_document; ///< the answer to GET /openapi.json (tools/openapi.hpp)
 };
 
 /// Serves `service` until SIGINT or SIGTERM; prints "listening on http://ADDR:PORT" first. Answers the exit code:

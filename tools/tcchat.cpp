@@ -2,6 +2,7 @@
 
 #include "cli_common.hpp"
 #include "commands.hpp"
+#include "openapi.hpp"
 #include "serve.hpp"
 
 #include <tcchat.hpp>
@@ -20,6 +21,7 @@ commands:
   decode <command> request|response [FILE|-]  decode a body and print it re-encoded
   validate <command> [FILE|-] [--strict]      check a request against the documented rules
   explain <code>                              describe an error code and its retry class
+  schema [--strict]                           the OpenAPI 3.1 contract of the eight endpoints (docs/contract.md)
   call <command> [FILE|-] --sdkappid N --identifier ADMIN (--region NAME | --endpoint URL) [--ca-file PEM]
                                               send a request; the UserSig comes from TCCHAT_USERSIG, or is
                                               generated from TCCHAT_SECRET_KEY
@@ -159,6 +161,7 @@ int main(int argc, char** argv) {
     if (command == "decode") return run_decode(args);
     if (command == "validate") return run_validate(args);
     if (command == "explain") return run_explain(args);
+    if (command == "schema") return run_schema(args);
     if (command == "call") return run_call(args);
     if (command == "usersig") return run_usersig(args);
     if (command == "serve") return run_serve(args);

@@ -16,6 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/deps.sh
 install_packages "${core_packages[@]}" "${test_packages[@]}"
+install_node
 
 jobs=$(nproc)
 started=$SECONDS

@@ -10,6 +10,7 @@
 #include <tcchat/standard_mark.hpp>
 
 #include <boost/describe/class.hpp>
+#include <boost/describe/enum.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -25,12 +26,14 @@ enum class conversation_type : std::int32_t {
     c2c = 1,
     group = 2,
 };
+BOOST_DESCRIBE_ENUM(conversation_type, c2c, group)
 
 /// `CompleteFlag` (docs/protocol.md §3.5, §3.7): 0 more pages follow, 1 the listing is complete.
 enum class complete_flag : std::int32_t {
     incomplete = 0,
     complete = 1,
 };
+BOOST_DESCRIBE_ENUM(complete_flag, incomplete, complete)
 
 namespace detail {
 /// The one value that names a conversation: To_Account for C2C, the group key otherwise; "" when it is absent.

@@ -461,6 +461,7 @@ private:
 
 
 #include <boost/describe/class.hpp>
+#include <boost/describe/enum.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -476,12 +477,14 @@ enum class conversation_type : std::int32_t {
     c2c = 1,
     group = 2,
 };
+BOOST_DESCRIBE_ENUM(conversation_type, c2c, group)
 
 /// `CompleteFlag` (docs/protocol.md §3.5, §3.7): 0 more pages follow, 1 the listing is complete.
 enum class complete_flag : std::int32_t {
     incomplete = 0,
     complete = 1,
 };
+BOOST_DESCRIBE_ENUM(complete_flag, incomplete, complete)
 
 namespace detail {
 /// The one value that names a conversation: To_Account for C2C, the group key otherwise; "" when it is absent.
@@ -639,6 +642,8 @@ inline constexpr std::string_view service_path = "v4/recentcontact/";
     };
 // end tcchat/endpoint.hpp
 
+#include <array>
+
 #include <utility>
 
 namespace tcchat {
@@ -679,6 +684,8 @@ namespace api {
 /// Endpoint traits of v4/recentcontact/create_contact_group: a write, needing the groups-and-marks edition.
 struct create_contact_group {
     static constexpr std::string_view command = "create_contact_group";
+    /// The service codes the endpoint's page lists; any code may still come (docs/protocol.md §1.7).
+    static constexpr std::array<int, 13> listed_service_codes{50001, 50002, 50003, 50004, 50005, 51006, 51007, 51008, 51009, 51010, 51011, 51012, 51013};
     /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = create_contact_group_request;
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
@@ -695,6 +702,8 @@ TCCHAT_BIND_ENDPOINT(api::create_contact_group)
 // begin tcchat/api/del_contact_group.hpp
 // v4/recentcontact/del_contact_group (docs/protocol.md §3.2): delete one conversation group by name.
 
+
+#include <array>
 
 #include <utility>
 
@@ -722,6 +731,8 @@ namespace api {
 /// Endpoint traits of v4/recentcontact/del_contact_group: a write, needing the groups-and-marks edition.
 struct del_contact_group {
     static constexpr std::string_view command = "del_contact_group";
+    /// The service codes the endpoint's page lists, cut off after 50004 in every copy (docs/protocol.md §1.7).
+    static constexpr std::array<int, 4> listed_service_codes{50001, 50002, 50003, 50004};
     /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = del_contact_group_request;
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
@@ -738,6 +749,8 @@ TCCHAT_BIND_ENDPOINT(api::del_contact_group)
 // begin tcchat/api/delete.hpp
 // v4/recentcontact/delete (docs/protocol.md §3.8): delete one conversation, optionally clearing roaming messages.
 
+
+#include <array>
 
 #include <utility>
 
@@ -783,6 +796,8 @@ namespace api {
 /// Endpoint traits of v4/recentcontact/delete (`delete` is a C++ keyword): a write, on every edition.
 struct delete_conversation {
     static constexpr std::string_view command = "delete";
+    /// The service codes the endpoint's page lists; any code may still come (docs/protocol.md §1.7).
+    static constexpr std::array<int, 5> listed_service_codes{50001, 50002, 50003, 50004, 50005};
     /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = delete_request;
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
@@ -799,6 +814,8 @@ TCCHAT_BIND_ENDPOINT(api::delete_conversation)
 // begin tcchat/api/get_contact_group.hpp
 // v4/recentcontact/get_contact_group (docs/protocol.md §3.5): one page of a user's group and mark data.
 
+
+#include <array>
 
 #include <tuple>
 
@@ -826,6 +843,8 @@ namespace api {
 /// Endpoint traits of v4/recentcontact/get_contact_group: a paged read, needing the groups-and-marks edition.
 struct get_contact_group {
     static constexpr std::string_view command = "get_contact_group";
+    /// The service codes the endpoint's page lists; any code may still come (docs/protocol.md §1.7).
+    static constexpr std::array<int, 13> listed_service_codes{50001, 50002, 50003, 50004, 50005, 51006, 51007, 51008, 51009, 51010, 51011, 51012, 51013};
     /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = get_contact_group_request;
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
@@ -855,6 +874,9 @@ TCCHAT_BIND_ENDPOINT(api::get_contact_group)
 // v4/recentcontact/get_list (docs/protocol.md §3.7): one page of the conversation list, with four cursors.
 
 
+#include <boost/describe/enum.hpp>
+
+#include <array>
 #include <tuple>
 
 namespace tcchat {
@@ -864,6 +886,7 @@ enum class top_flag : std::int32_t {
     general = 0,
     pinned = 1,
 };
+BOOST_DESCRIBE_ENUM(top_flag, general, pinned)
 
 /// AssistFlags 63 asks for complete conversation data (newest page, docs/protocol.md §6.18).
 inline constexpr std::int64_t default_assist_flags = 63;
@@ -917,6 +940,8 @@ namespace api {
 /// Endpoint traits of v4/recentcontact/get_list: a paged read, on every edition.
 struct get_list {
     static constexpr std::string_view command = "get_list";
+    /// The service codes the endpoint's page lists; any code may still come (docs/protocol.md §1.7).
+    static constexpr std::array<int, 5> listed_service_codes{50001, 50002, 50003, 50004, 50005};
     /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = get_list_request;
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
@@ -952,6 +977,10 @@ TCCHAT_BIND_ENDPOINT(api::get_list)
 // v4/recentcontact/mark_contact (docs/protocol.md §3.6): set or clear standard mark bits and custom marks.
 
 
+#include <boost/describe/enum.hpp>
+
+#include <array>
+
 #include <initializer_list>
 #include <utility>
 
@@ -963,6 +992,7 @@ enum class mark_operation : std::int32_t {
     custom = 2,   ///< CustomMark
     both = 3,
 };
+BOOST_DESCRIBE_ENUM(mark_operation, standard, custom, both)
 
 /// One conversation's mark change. Build it in the marks' own words:
 ///     mark_item::set(alice, {mark_bit::favorite, customer_bit{2}})
@@ -1043,6 +1073,8 @@ namespace api {
 /// Endpoint traits of v4/recentcontact/mark_contact: a batch write (100 per call), groups-and-marks edition.
 struct mark_contact {
     static constexpr std::string_view command = "mark_contact";
+    /// The service codes the endpoint's page lists; any code may still come (docs/protocol.md §1.7).
+    static constexpr std::array<int, 9> listed_service_codes{50001, 50002, 50003, 50004, 50005, 51006, 51007, 51008, 51013};
     /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = mark_contact_request;
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
@@ -1068,6 +1100,8 @@ TCCHAT_BIND_ENDPOINT(api::mark_contact)
 // v4/recentcontact/search_contact_group (docs/protocol.md §3.4): the group and mark data of up to 300 conversations.
 
 
+#include <array>
+
 #include <algorithm>
 
 namespace tcchat {
@@ -1090,6 +1124,8 @@ namespace api {
 /// Endpoint traits of v4/recentcontact/search_contact_group: a batch read of up to 300 conversations.
 struct search_contact_group {
     static constexpr std::string_view command = "search_contact_group";
+    /// The service codes the endpoint's page lists; any code may still come (docs/protocol.md §1.7).
+    static constexpr std::array<int, 13> listed_service_codes{50001, 50002, 50003, 50004, 50005, 51006, 51007, 51008, 51009, 51010, 51011, 51012, 51013};
     /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = search_contact_group_request;
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
@@ -1124,6 +1160,10 @@ TCCHAT_BIND_ENDPOINT(api::search_contact_group)
 // v4/recentcontact/update_contact_group (docs/protocol.md §3.3): rename a group, or add/remove its conversations.
 
 
+#include <boost/describe/enum.hpp>
+
+#include <array>
+
 #include <utility>
 
 namespace tcchat {
@@ -1132,18 +1172,21 @@ namespace tcchat {
 enum class update_type : std::int32_t {
     group = 1,
 };
+BOOST_DESCRIBE_ENUM(update_type, group)
 
 /// `UpdateGroupType`.
 enum class update_group_type : std::int32_t {
     rename = 1,
     update_conversations = 2,
 };
+BOOST_DESCRIBE_ENUM(update_group_type, rename, update_conversations)
 
 /// `ContactOptType`.
 enum class contact_operation : std::int32_t {
     add = 1,
     remove = 2,
 };
+BOOST_DESCRIBE_ENUM(contact_operation, add, remove)
 
 /// One conversation to add to or remove from the group (UpdateGroupType 2).
 struct contact_update_item {
@@ -1232,6 +1275,8 @@ namespace api {
 /// Endpoint traits of v4/recentcontact/update_contact_group: a write, needing the groups-and-marks edition.
 struct update_contact_group {
     static constexpr std::string_view command = "update_contact_group";
+    /// The service codes the endpoint's page lists; any code may still come (docs/protocol.md §1.7).
+    static constexpr std::array<int, 9> listed_service_codes{50001, 50002, 50003, 50004, 50005, 51007, 51008, 51011, 51013};
     /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = update_contact_group_request;
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.

@@ -4,6 +4,8 @@
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
 
+#include <array>
+
 #include <utility>
 
 namespace tcchat {
@@ -30,6 +32,8 @@ namespace api {
 /// Endpoint traits of v4/recentcontact/del_contact_group: a write, needing the groups-and-marks edition.
 struct del_contact_group {
     static constexpr std::string_view command = "del_contact_group";
+    /// The service codes the endpoint's page lists, cut off after 50004 in every copy (docs/protocol.md §1.7).
+    static constexpr std::array<int, 4> listed_service_codes{50001, 50002, 50003, 50004};
     /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = del_contact_group_request;
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.

@@ -4,6 +4,8 @@
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
 
+#include <array>
+
 #include <utility>
 
 namespace tcchat {
@@ -48,6 +50,8 @@ namespace api {
 /// Endpoint traits of v4/recentcontact/delete (`delete` is a C++ keyword): a write, on every edition.
 struct delete_conversation {
     static constexpr std::string_view command = "delete";
+    /// The service codes the endpoint's page lists; any code may still come (docs/protocol.md §1.7).
+    static constexpr std::array<int, 5> listed_service_codes{50001, 50002, 50003, 50004, 50005};
     /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = delete_request;
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.

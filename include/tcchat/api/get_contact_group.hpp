@@ -4,6 +4,8 @@
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
 
+#include <array>
+
 #include <tuple>
 
 namespace tcchat {
@@ -30,6 +32,8 @@ namespace api {
 /// Endpoint traits of v4/recentcontact/get_contact_group: a paged read, needing the groups-and-marks edition.
 struct get_contact_group {
     static constexpr std::string_view command = "get_contact_group";
+    /// The service codes the endpoint's page lists; any code may still come (docs/protocol.md §1.7).
+    static constexpr std::array<int, 13> listed_service_codes{50001, 50002, 50003, 50004, 50005, 51006, 51007, 51008, 51009, 51010, 51011, 51012, 51013};
     /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = get_contact_group_request;
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.

@@ -4,6 +4,9 @@
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
 
+#include <boost/describe/enum.hpp>
+
+#include <array>
 #include <tuple>
 
 namespace tcchat {
@@ -13,6 +16,7 @@ enum class top_flag : std::int32_t {
     general = 0,
     pinned = 1,
 };
+BOOST_DESCRIBE_ENUM(top_flag, general, pinned)
 
 /// AssistFlags 63 asks for complete conversation data (newest page, docs/protocol.md §6.18).
 inline constexpr std::int64_t default_assist_flags = 63;
@@ -66,6 +70,8 @@ namespace api {
 /// Endpoint traits of v4/recentcontact/get_list: a paged read, on every edition.
 struct get_list {
     static constexpr std::string_view command = "get_list";
+    /// The service codes the endpoint's page lists; any code may still come (docs/protocol.md §1.7).
+    static constexpr std::array<int, 5> listed_service_codes{50001, 50002, 50003, 50004, 50005};
     /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = get_list_request;
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.

@@ -4,6 +4,10 @@
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
 
+#include <boost/describe/enum.hpp>
+
+#include <array>
+
 #include <initializer_list>
 #include <utility>
 
@@ -15,6 +19,7 @@ enum class mark_operation : std::int32_t {
     custom = 2,   ///< CustomMark
     both = 3,
 };
+BOOST_DESCRIBE_ENUM(mark_operation, standard, custom, both)
 
 /// One conversation's mark change. Build it in the marks' own words:
 ///     mark_item::set(alice, {mark_bit::favorite, customer_bit{2}})
@@ -95,6 +100,8 @@ namespace api {
 /// Endpoint traits of v4/recentcontact/mark_contact: a batch write (100 per call), groups-and-marks edition.
 struct mark_contact {
     static constexpr std::string_view command = "mark_contact";
+    /// The service codes the endpoint's page lists; any code may still come (docs/protocol.md §1.7).
+    static constexpr std::array<int, 9> listed_service_codes{50001, 50002, 50003, 50004, 50005, 51006, 51007, 51008, 51013};
     /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = mark_contact_request;
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.

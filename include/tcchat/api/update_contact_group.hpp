@@ -4,6 +4,10 @@
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
 
+#include <boost/describe/enum.hpp>
+
+#include <array>
+
 #include <utility>
 
 namespace tcchat {
@@ -12,18 +16,21 @@ namespace tcchat {
 enum class update_type : std::int32_t {
     group = 1,
 };
+BOOST_DESCRIBE_ENUM(update_type, group)
 
 /// `UpdateGroupType`.
 enum class update_group_type : std::int32_t {
     rename = 1,
     update_conversations = 2,
 };
+BOOST_DESCRIBE_ENUM(update_group_type, rename, update_conversations)
 
 /// `ContactOptType`.
 enum class contact_operation : std::int32_t {
     add = 1,
     remove = 2,
 };
+BOOST_DESCRIBE_ENUM(contact_operation, add, remove)
 
 /// One conversation to add to or remove from the group (UpdateGroupType 2).
 struct contact_update_item {
@@ -112,6 +119,8 @@ namespace api {
 /// Endpoint traits of v4/recentcontact/update_contact_group: a write, needing the groups-and-marks edition.
 struct update_contact_group {
     static constexpr std::string_view command = "update_contact_group";
+    /// The service codes the endpoint's page lists; any code may still come (docs/protocol.md §1.7).
+    static constexpr std::array<int, 9> listed_service_codes{50001, 50002, 50003, 50004, 50005, 51007, 51008, 51011, 51013};
     /// The body this command sends; endpoint_of maps it back to these traits, so call() picks the command.
     using request = update_contact_group_request;
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.

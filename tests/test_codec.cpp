@@ -192,3 +192,39 @@ TEST_CASE("decode_into fills a value in place and answers decode's error", "[cod
     CHECK(failed->pointer == "/GroupName");
     CHECK(failed->message == decode_error<group_item>(wrong).message);
 }
+
+TEST_CASE("encode escapes a special byte at every position of the eight-byte scan", "[codec][encode]") {
+    // A byte-at-a-time reference: what JSON requires of a string, and what the encoder wrote before it scanned
+    // eight bytes at a time.
+    const auto reference = [](const std::string& text) {
+        std::string out = "\"";
+        for (const unsigned char c : text) {
+            if (c == '"') out += "\\\"";
+            else if (c == '\\') out += "\\\\";
+            else if (c == '\n') out += "\\n";
+            else if (c == '\t') out += "\\t";
+            else if (c < 0x20) {
+                static constexpr char hex[] = "0123456789abcdef";
+                out += "\\u00";
+                out.push_back(hex[c >> 4]);
+                out.push_back(hex[c & 0xF]);
+            } else out.push_back(static_cast<char>(c));
+        }
+        return out + "\"";
+    };
+    for (const char special : {'"', '\\', '\n', '\t', '\x01', '\x1f', '\0'}) {
+        for (std::size_t at = 0; at < 19; ++at) {
+            std::string text = "abcdefgh\xc3\xa9ijklmnopq"; // 19 bytes, a 2-byte character inside a word
+            text[at] = special;
+            const del_contact_group_request request{text, {}};
+            const std::string expected = "{\"From_Account\":" + reference(text) + ",\"GroupName\":[]}";
+            INFO("byte " << static_cast<int>(special) << " at " << at);
+            CHECK(encode(request) == expected);
+        }
+    }
+    // Bytes 0x20 and up, 0x80 and up included, are written as they are.
+    std::string plain;
+    for (int c = 0x20; c < 0x100; ++c)
+        if (c != '"' && c != '\\') plain.push_back(static_cast<char>(c));
+    CHECK(encode(del_contact_group_request{plain, {}}) == "{\"From_Account\":\"" + plain + "\",\"GroupName\":[]}");
+}

@@ -35,7 +35,8 @@ def inline(name, seen, out, held_elsewhere=frozenset(), include_elsewhere=None):
     header in `held_elsewhere` (the amalgamation, for an adapter) calls include_elsewhere() instead, at any depth.
     A header without `#pragma once` (detail/instantiations.hpp) is meant to be expanded at each include, so it is
     inlined every time."""
-    expanded_each_time = "#pragma once" not in header_text(name)
+    text = header_text(name)
+    expanded_each_time = "#pragma once" not in text
     if name in held_elsewhere and not expanded_each_time:
         include_elsewhere()
         return
@@ -43,7 +44,7 @@ def inline(name, seen, out, held_elsewhere=frozenset(), include_elsewhere=None):
         return
     seen.add(name)
     out.append(f"// begin {name}\n")
-    for line in header_text(name).splitlines(keepends=True):
+    for line in text.splitlines(keepends=True):
         if line.strip() == "#pragma once":
             continue
         match = TCCHAT_INCLUDE.match(line)

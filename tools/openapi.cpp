@@ -139,10 +139,11 @@ private:
         node["minimum"] = 0;
         tag(node, rule, code::invalid_parameters);
     }
-    template <class Enum>
-    void one_of(json::object& node, std::initializer_list<Enum> allowed, std::string_view rule) {
+    /// The values a request may hold, enumerators of a wire enum or plain integers.
+    template <class Value>
+    void one_of(json::object& node, std::initializer_list<Value> allowed, std::string_view rule) {
         json::array values;
-        for (Enum value : allowed) values.emplace_back(static_cast<std::int64_t>(value));
+        for (Value value : allowed) values.emplace_back(static_cast<std::int64_t>(value));
         node["enum"] = std::move(values);
         tag(node, rule, code::invalid_parameters);
     }
@@ -242,10 +243,7 @@ private:
             if (at.empty()) return require(node, "AssistFlags", "assist_flags.required");
         } else if (command_ == "delete") {
             if (at == "/Type") return one_of(node, {conversation_type::c2c, conversation_type::group}, "type.value");
-            if (at == "/ClearRamble") {
-                node["enum"] = json::array{0, 1};
-                return tag(node, "clear_ramble.value", code::invalid_parameters);
-            }
+            if (at == "/ClearRamble") return one_of(node, {0, 1}, "clear_ramble.value");
             if (at.empty()) {
                 when(node, equals("Type", 1), present_and_non_empty("To_Account", "minLength"), "to_account.required");
                 when(node, equals("Type", 2), present_and_non_empty("ToGroupid", "minLength"), "to_groupid.required");

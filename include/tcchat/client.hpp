@@ -144,11 +144,12 @@ public:
     template <class Request>
     result<response_of<Request>> call(const Request& request, const call_options& per_call = {}) {
         using endpoint = endpoint_of_t<Request>;
+        const auto deadline = deadline_clock() + options_.deadline; // for the whole call, every chunk of a batch
         if constexpr (has_batch<endpoint>::value) {
             if (options_.split_batches && (request.*endpoint::batch_field).size() > endpoint::batch_limit)
-                return call_in_chunks(request, per_call);
+                return call_in_chunks(request, per_call, deadline);
         }
-        return call_with_retries(request, per_call.random ? *per_call.random : draw_random(), deadline_clock() + options_.deadline);
+        return call_with_retries(request, random_for(per_call), deadline);
     }
 
     /// The asynchronous form, for transports with async_send. `handler(result<Response>)` is called exactly
@@ -172,7 +173,7 @@ public:
         }
         const auto start = deadline_clock();
         auto op = std::make_shared<detail::async_operation<response, std::decay_t<Handler>>>(
-            std::forward<Handler>(handler), encode(request), per_call.random ? *per_call.random : draw_random(), start + options_.deadline);
+            std::forward<Handler>(handler), encode(request), random_for(per_call), start + options_.deadline);
         async_attempt<endpoint>(std::move(op), start);
     }
 
@@ -224,17 +225,17 @@ private:
     }
 
     template <class Request>
-    result<response_of<Request>> call_in_chunks(const Request& request, const call_options& per_call) {
+    result<response_of<Request>> call_in_chunks(const Request& request, const call_options& per_call,
+                                                std::chrono::steady_clock::time_point deadline) {
         using endpoint = endpoint_of_t<Request>;
         const auto& items = request.*endpoint::batch_field;
-        const auto deadline = deadline_clock() + options_.deadline; // one deadline for the whole call, every chunk
         response_of<Request> merged;
         for (std::size_t start = 0; start < items.size(); start += endpoint::batch_limit) {
             Request chunk = request;
             auto& chunk_items = chunk.*endpoint::batch_field;
             const std::size_t end = std::min(items.size(), start + endpoint::batch_limit);
             chunk_items.assign(items.begin() + static_cast<std::ptrdiff_t>(start), items.begin() + static_cast<std::ptrdiff_t>(end));
-            auto part = call_with_retries(chunk, per_call.random ? *per_call.random : draw_random(), deadline);
+            auto part = call_with_retries(chunk, random_for(per_call), deadline);
             if (!part) {
                 error e = part.error();
                 e.message += " (chunk of items " + std::to_string(start) + ".." + std::to_string(end - 1) + "; " +
@@ -335,6 +336,8 @@ private:
     }
 
     std::uint32_t draw_random() { return options_.random ? options_.random() : random_(); }
+    /// The `random` of an attempt: the caller's, or a fresh draw.
+    std::uint32_t random_for(const call_options& per_call) { return per_call.random ? *per_call.random : draw_random(); }
 
     std::chrono::steady_clock::time_point deadline_clock() const {
         return options_.clock ? options_.clock() : detail::coarse_steady_now();

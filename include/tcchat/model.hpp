@@ -36,11 +36,15 @@ enum class complete_flag : std::int32_t {
 BOOST_DESCRIBE_ENUM(complete_flag, incomplete, complete)
 
 namespace detail {
+/// An optional wire string as text: "" when the key was absent.
+inline std::string_view text_or_empty(const std::optional<std::string>& text) noexcept {
+    return text ? std::string_view(*text) : std::string_view();
+}
+
 /// The one value that names a conversation: To_Account for C2C, the group key otherwise; "" when it is absent.
 inline std::string_view conversation_peer(conversation_type type, const std::optional<std::string>& account,
                                           const std::optional<std::string>& group) noexcept {
-    const auto& peer = type == conversation_type::c2c ? account : group;
-    return peer ? std::string_view(*peer) : std::string_view();
+    return text_or_empty(type == conversation_type::c2c ? account : group);
 }
 } // namespace detail
 
@@ -84,7 +88,7 @@ struct contact_mark_item {
     /// StandardMark, or no marks when the key was absent.
     standard_mark mark() const noexcept { return StandardMark.value_or(standard_mark{}); }
     /// CustomMark, or "" when the key was absent.
-    std::string_view custom_mark() const noexcept { return CustomMark ? std::string_view(*CustomMark) : std::string_view(); }
+    std::string_view custom_mark() const noexcept { return detail::text_or_empty(CustomMark); }
 };
 BOOST_DESCRIBE_STRUCT(contact_mark_item, (),
                       (Type, To_Account, ToGroupId, StandardMark, CustomMark, ContactGroupId, Timestamp))

@@ -55,11 +55,17 @@ inline std::string region_base_url(region r, bool backup = false) {
 
 /// RFC 3986 percent-encoding of a query value. Unreserved characters and '*' stay as they are: the UserSig
 /// alphabet uses '*', '-' and '_' (docs/protocol.md §5.1), and the official SDKs send it unescaped.
+namespace detail {
+/// [A-Za-z0-9]: what percent-encoding never escapes, and what a word is made of when redacting.
+constexpr bool is_ascii_alphanumeric(unsigned char c) noexcept {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+} // namespace detail
+
 inline void append_percent_encoded(std::string& out, std::string_view text) {
     static constexpr char hex[] = "0123456789ABCDEF";
     const auto plain = [](unsigned char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-               c == '_' || c == '~' || c == '*';
+        return detail::is_ascii_alphanumeric(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '*';
     };
     // Runs of plain characters are copied whole: commands and UserSigs are nearly all plain.
     for (std::size_t at = 0; at < text.size();) {
@@ -283,10 +289,9 @@ inline void redact_secret(std::string& text, std::string_view secret) {
     std::string forms[4] = {std::string(secret), {}, {}, {}};
     append_percent_encoded(forms[1], secret);
     for (const unsigned char c : secret) {
-        const bool alphanumeric = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
         for (int lower = 0; lower < 2; ++lower) {
             std::string& form = forms[2 + lower];
-            if (alphanumeric) {
+            if (detail::is_ascii_alphanumeric(c)) {
                 form.push_back(static_cast<char>(c));
                 continue;
             }
@@ -298,10 +303,7 @@ inline void redact_secret(std::string& text, std::string_view secret) {
     }
     static constexpr std::string_view placeholder = "REDACTED";
     constexpr std::size_t always_redacted_size = 16;
-    auto word_byte = [&](std::size_t at) {
-        const unsigned char c = static_cast<unsigned char>(text[at]);
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-    };
+    auto word_byte = [&](std::size_t at) { return detail::is_ascii_alphanumeric(static_cast<unsigned char>(text[at])); };
     for (const std::string& form : forms)
         for (auto at = text.find(form); at != std::string::npos;) {
             const std::size_t end = at + form.size();

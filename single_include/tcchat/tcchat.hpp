@@ -487,11 +487,15 @@ enum class complete_flag : std::int32_t {
 BOOST_DESCRIBE_ENUM(complete_flag, incomplete, complete)
 
 namespace detail {
+/// An optional wire string as text: "" when the key was absent.
+inline std::string_view text_or_empty(const std::optional<std::string>& text) noexcept {
+    return text ? std::string_view(*text) : std::string_view();
+}
+
 /// The one value that names a conversation: To_Account for C2C, the group key otherwise; "" when it is absent.
 inline std::string_view conversation_peer(conversation_type type, const std::optional<std::string>& account,
                                           const std::optional<std::string>& group) noexcept {
-    const auto& peer = type == conversation_type::c2c ? account : group;
-    return peer ? std::string_view(*peer) : std::string_view();
+    return text_or_empty(type == conversation_type::c2c ? account : group);
 }
 } // namespace detail
 
@@ -535,7 +539,7 @@ struct contact_mark_item {
     /// StandardMark, or no marks when the key was absent.
     standard_mark mark() const noexcept { return StandardMark.value_or(standard_mark{}); }
     /// CustomMark, or "" when the key was absent.
-    std::string_view custom_mark() const noexcept { return CustomMark ? std::string_view(*CustomMark) : std::string_view(); }
+    std::string_view custom_mark() const noexcept { return detail::text_or_empty(CustomMark); }
 };
 BOOST_DESCRIBE_STRUCT(contact_mark_item, (),
                       (Type, To_Account, ToGroupId, StandardMark, CustomMark, ContactGroupId, Timestamp))
@@ -920,7 +924,7 @@ struct session_item {
     /// StandardMark, or no marks when the key was absent.
     standard_mark mark() const noexcept { return StandardMark.value_or(standard_mark{}); }
     /// CustomMark, or "" when the key was absent.
-    std::string_view custom_mark() const noexcept { return CustomMark ? std::string_view(*CustomMark) : std::string_view(); }
+    std::string_view custom_mark() const noexcept { return detail::text_or_empty(CustomMark); }
 };
 BOOST_DESCRIBE_STRUCT(session_item, (), (Type, To_Account, GroupId, MsgTime, TopFlag, StandardMark, CustomMark, ContactGroupId))
 
@@ -1338,6 +1342,41 @@ bool visit_endpoint(std::string_view command, Visitor&& visit) {
 // begin tcchat/detail/json_writer.hpp
 // Direct JSON encoding of described structs into a std::string: no DOM, one pass, correct escaping.
 
+// begin tcchat/detail/byte_scan.hpp
+// Eight bytes at a time: tests over a 64-bit word that hold when some byte of it qualifies (Mycroft's zero-byte
+// test). The scans of text that is nearly always plain ASCII (validation, escaping) use them to skip it a word at
+// a time, then look at the bytes of the word that stopped them one by one.
+
+#include <cstdint>
+#include <cstring>
+
+namespace tcchat::detail {
+
+/// A word whose eight bytes are all `byte`.
+constexpr std::uint64_t every_byte(unsigned char byte) noexcept { return 0x0101010101010101u * byte; }
+
+/// Some byte of `word` is below `limit` (limit at most 0x80, where the test is exact).
+constexpr bool any_byte_below(std::uint64_t word, unsigned char limit) noexcept {
+    return ((word - every_byte(limit)) & ~word & every_byte(0x80)) != 0;
+}
+
+/// Some byte of `word` equals `value`.
+constexpr bool any_byte_equal(std::uint64_t word, unsigned char value) noexcept {
+    return any_byte_below(word ^ every_byte(value), 1);
+}
+
+/// Some byte of `word` is 0x80 or above: outside ASCII.
+constexpr bool any_byte_outside_ascii(std::uint64_t word) noexcept { return (word & every_byte(0x80)) != 0; }
+
+/// The eight bytes at `bytes`, which need no alignment.
+inline std::uint64_t load_word(const void* bytes) noexcept {
+    std::uint64_t word;
+    std::memcpy(&word, bytes, sizeof word);
+    return word;
+}
+
+} // namespace tcchat::detail
+// end tcchat/detail/byte_scan.hpp
 // begin tcchat/detail/reflect.hpp
 // Type classification for the reflected codec and validator: which wire shape a C++ member type has.
 
@@ -1392,7 +1431,6 @@ void for_each_member(T& object, F&& f) {
 
 #include <charconv>
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -1403,15 +1441,11 @@ namespace tcchat::detail {
 /// word needs escaping (the zero-byte test of Mycroft: below 0x20, or equal to '"' or '\\'). With member_key
 /// it took the encode of the 1,000-item pages from 1.52x and 1.65x serde_json's time to 1.09x (tools/bench.sh).
 inline std::size_t unescaped_prefix(std::string_view text) noexcept {
-    constexpr std::uint64_t low_bits = 0x0101010101010101u, high_bits = 0x8080808080808080u;
-    auto has_zero_byte = [](std::uint64_t word) { return ((word - low_bits) & ~word & high_bits) != 0; };
     const std::size_t size = text.size();
     std::size_t i = 0;
     for (; i + 8 <= size; i += 8) {
-        std::uint64_t word;
-        std::memcpy(&word, text.data() + i, 8);
-        const bool control = ((word - 0x20 * low_bits) & ~word & high_bits) != 0; // some byte < 0x20
-        if (control || has_zero_byte(word ^ ('"' * low_bits)) || has_zero_byte(word ^ ('\\' * low_bits))) break;
+        const std::uint64_t word = load_word(text.data() + i);
+        if (any_byte_below(word, 0x20) || any_byte_equal(word, '"') || any_byte_equal(word, '\\')) break;
     }
     return i;
 }
@@ -2844,9 +2878,9 @@ T decode_or_throw(std::string_view text, const decode_limits& options = {}) {
 // begin tcchat/detail/utf8.hpp
 // Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
 
+
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string_view>
 
 namespace tcchat::detail {
@@ -2863,12 +2897,10 @@ struct text_scan {
 inline std::size_t plain_prefix(std::string_view text) noexcept {
     const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
     const std::size_t size = text.size();
-    constexpr std::uint64_t low_bits = 0x0101010101010101u, high_bits = 0x8080808080808080u;
     std::size_t i = 0;
     for (; i + 8 <= size; i += 8) {
-        std::uint64_t word;
-        std::memcpy(&word, bytes + i, 8);
-        if ((word & high_bits) != 0 || ((word - low_bits) & ~word & high_bits) != 0) break;
+        const std::uint64_t word = load_word(bytes + i);
+        if (any_byte_outside_ascii(word) || any_byte_equal(word, 0)) break;
     }
     while (i < size && bytes[i] != 0 && bytes[i] < 0x80) ++i;
     return i;
@@ -3456,11 +3488,17 @@ inline std::string region_base_url(region r, bool backup = false) {
 
 /// RFC 3986 percent-encoding of a query value. Unreserved characters and '*' stay as they are: the UserSig
 /// alphabet uses '*', '-' and '_' (docs/protocol.md §5.1), and the official SDKs send it unescaped.
+namespace detail {
+/// [A-Za-z0-9]: what percent-encoding never escapes, and what a word is made of when redacting.
+constexpr bool is_ascii_alphanumeric(unsigned char c) noexcept {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+} // namespace detail
+
 inline void append_percent_encoded(std::string& out, std::string_view text) {
     static constexpr char hex[] = "0123456789ABCDEF";
     const auto plain = [](unsigned char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-               c == '_' || c == '~' || c == '*';
+        return detail::is_ascii_alphanumeric(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '*';
     };
     // Runs of plain characters are copied whole: commands and UserSigs are nearly all plain.
     for (std::size_t at = 0; at < text.size();) {
@@ -3684,10 +3722,9 @@ inline void redact_secret(std::string& text, std::string_view secret) {
     std::string forms[4] = {std::string(secret), {}, {}, {}};
     append_percent_encoded(forms[1], secret);
     for (const unsigned char c : secret) {
-        const bool alphanumeric = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
         for (int lower = 0; lower < 2; ++lower) {
             std::string& form = forms[2 + lower];
-            if (alphanumeric) {
+            if (detail::is_ascii_alphanumeric(c)) {
                 form.push_back(static_cast<char>(c));
                 continue;
             }
@@ -3699,10 +3736,7 @@ inline void redact_secret(std::string& text, std::string_view secret) {
     }
     static constexpr std::string_view placeholder = "REDACTED";
     constexpr std::size_t always_redacted_size = 16;
-    auto word_byte = [&](std::size_t at) {
-        const unsigned char c = static_cast<unsigned char>(text[at]);
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-    };
+    auto word_byte = [&](std::size_t at) { return detail::is_ascii_alphanumeric(static_cast<unsigned char>(text[at])); };
     for (const std::string& form : forms)
         for (auto at = text.find(form); at != std::string::npos;) {
             const std::size_t end = at + form.size();
@@ -4609,11 +4643,12 @@ public:
     template <class Request>
     result<response_of<Request>> call(const Request& request, const call_options& per_call = {}) {
         using endpoint = endpoint_of_t<Request>;
+        const auto deadline = deadline_clock() + options_.deadline; // for the whole call, every chunk of a batch
         if constexpr (has_batch<endpoint>::value) {
             if (options_.split_batches && (request.*endpoint::batch_field).size() > endpoint::batch_limit)
-                return call_in_chunks(request, per_call);
+                return call_in_chunks(request, per_call, deadline);
         }
-        return call_with_retries(request, per_call.random ? *per_call.random : draw_random(), deadline_clock() + options_.deadline);
+        return call_with_retries(request, random_for(per_call), deadline);
     }
 
     /// The asynchronous form, for transports with async_send. `handler(result<Response>)` is called exactly
@@ -4637,7 +4672,7 @@ public:
         }
         const auto start = deadline_clock();
         auto op = std::make_shared<detail::async_operation<response, std::decay_t<Handler>>>(
-            std::forward<Handler>(handler), encode(request), per_call.random ? *per_call.random : draw_random(), start + options_.deadline);
+            std::forward<Handler>(handler), encode(request), random_for(per_call), start + options_.deadline);
         async_attempt<endpoint>(std::move(op), start);
     }
 
@@ -4689,17 +4724,17 @@ private:
     }
 
     template <class Request>
-    result<response_of<Request>> call_in_chunks(const Request& request, const call_options& per_call) {
+    result<response_of<Request>> call_in_chunks(const Request& request, const call_options& per_call,
+                                                std::chrono::steady_clock::time_point deadline) {
         using endpoint = endpoint_of_t<Request>;
         const auto& items = request.*endpoint::batch_field;
-        const auto deadline = deadline_clock() + options_.deadline; // one deadline for the whole call, every chunk
         response_of<Request> merged;
         for (std::size_t start = 0; start < items.size(); start += endpoint::batch_limit) {
             Request chunk = request;
             auto& chunk_items = chunk.*endpoint::batch_field;
             const std::size_t end = std::min(items.size(), start + endpoint::batch_limit);
             chunk_items.assign(items.begin() + static_cast<std::ptrdiff_t>(start), items.begin() + static_cast<std::ptrdiff_t>(end));
-            auto part = call_with_retries(chunk, per_call.random ? *per_call.random : draw_random(), deadline);
+            auto part = call_with_retries(chunk, random_for(per_call), deadline);
             if (!part) {
                 error e = part.error();
                 e.message += " (chunk of items " + std::to_string(start) + ".." + std::to_string(end - 1) + "; " +
@@ -4800,6 +4835,8 @@ private:
     }
 
     std::uint32_t draw_random() { return options_.random ? options_.random() : random_(); }
+    /// The `random` of an attempt: the caller's, or a fresh draw.
+    std::uint32_t random_for(const call_options& per_call) { return per_call.random ? *per_call.random : draw_random(); }
 
     std::chrono::steady_clock::time_point deadline_clock() const {
         return options_.clock ? options_.clock() : detail::coarse_steady_now();

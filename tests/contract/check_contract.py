@@ -24,11 +24,15 @@ def load(path):
     return json.loads(pathlib.Path(path).read_text(encoding="utf-8"))
 
 
+def rule_ids(node):
+    """The ids a schema node is tagged with (none for a node without x-tcchat-rules)."""
+    return {rule["id"] for rule in node.get("x-tcchat-rules", [])}
+
+
 def tagged_rules(node, found):
     """Every x-tcchat-rules id under `node`."""
     if isinstance(node, dict):
-        for rule in node.get("x-tcchat-rules", []):
-            found.add(rule["id"])
+        found |= rule_ids(node)
         for value in node.values():
             tagged_rules(value, found)
     elif isinstance(node, list):
@@ -41,11 +45,11 @@ def failed_rules(schema, error):
     """The rule ids tagged on the schema node whose keyword failed: the last tagged object on the error's schema
     path (a property, an array's items, the allOf clause of a conditional rule, or the message itself)."""
     node = schema
-    found = {rule["id"] for rule in node.get("x-tcchat-rules", [])}
+    found = rule_ids(node)
     for step in list(error.absolute_schema_path)[:-1]:
         node = node[step]
         if isinstance(node, dict) and "x-tcchat-rules" in node:
-            found = {rule["id"] for rule in node["x-tcchat-rules"]}
+            found = rule_ids(node)
     return found
 
 

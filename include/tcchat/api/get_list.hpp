@@ -50,7 +50,7 @@ struct session_item {
     /// StandardMark, or no marks when the key was absent.
     standard_mark mark() const noexcept { return StandardMark.value_or(standard_mark{}); }
     /// CustomMark, or "" when the key was absent.
-    std::string_view custom_mark() const noexcept { return CustomMark ? std::string_view(*CustomMark) : std::string_view(); }
+    std::string_view custom_mark() const noexcept { return detail::text_or_empty(CustomMark); }
 };
 BOOST_DESCRIBE_STRUCT(session_item, (), (Type, To_Account, GroupId, MsgTime, TopFlag, StandardMark, CustomMark, ContactGroupId))
 

@@ -1,9 +1,10 @@
 #pragma once
 // Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
 
+#include <tcchat/detail/byte_scan.hpp>
+
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string_view>
 
 namespace tcchat::detail {
@@ -20,12 +21,10 @@ struct text_scan {
 inline std::size_t plain_prefix(std::string_view text) noexcept {
     const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
     const std::size_t size = text.size();
-    constexpr std::uint64_t low_bits = 0x0101010101010101u, high_bits = 0x8080808080808080u;
     std::size_t i = 0;
     for (; i + 8 <= size; i += 8) {
-        std::uint64_t word;
-        std::memcpy(&word, bytes + i, 8);
-        if ((word & high_bits) != 0 || ((word - low_bits) & ~word & high_bits) != 0) break;
+        const std::uint64_t word = load_word(bytes + i);
+        if (any_byte_outside_ascii(word) || any_byte_equal(word, 0)) break;
     }
     while (i < size && bytes[i] != 0 && bytes[i] < 0x80) ++i;
     return i;

@@ -24,7 +24,7 @@ namespace tcchat {
 /// Appends the JSON encoding of `value` to `out`.
 template <class T>
 void encode_to(std::string& out, const T& value) {
-    detail::write_value(out, value);
+    detail::write_json(out, value);
 }
 
 template <class T>

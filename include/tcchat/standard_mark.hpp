@@ -5,6 +5,7 @@
 
 #include <tcchat/error.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -84,12 +85,20 @@ public:
         return text;
     }
 
-    /// Appends the minimal numeral to `out` (the encoder writes marks without a temporary string).
+    /// Appends the minimal numeral to `out`.
     void append_to(std::string& out) const {
-        if (bits_ == 0) return;
+        char numeral[bit_count];
+        out.append(numeral, write_to(numeral));
+    }
+
+    /// Writes the minimal numeral to `numeral` (room for bit_count characters) and answers its length (the
+    /// encoder writes marks straight into its buffer).
+    std::size_t write_to(char* numeral) const noexcept {
+        if (bits_ == 0) return 0;
         unsigned top = bit_count - 1;
         while (((bits_ >> top) & 1u) == 0) --top;
-        for (unsigned bit = top + 1; bit-- > 0;) out.push_back(((bits_ >> bit) & 1u) ? '1' : '0');
+        for (unsigned bit = 0; bit <= top; ++bit) numeral[top - bit] = ((bits_ >> bit) & 1u) ? '1' : '0';
+        return top + 1;
     }
 
     /// Accepts [01]* with at most 64 significant bits; leading zeros are not counted (§4.2, §4.3).

@@ -13,6 +13,24 @@ error decode_error(std::string_view text, const decode_limits& options = {}) {
     REQUIRE_FALSE(decoded.has_value());
     return decoded.error();
 }
+/// A byte-at-a-time reference: what JSON requires of a string, and what the encoder wrote before it scanned
+/// eight bytes at a time and wrote through a buffer.
+std::string escaped_reference(const std::string& text) {
+    std::string out = "\"";
+    for (const unsigned char c : text) {
+        if (c == '"') out += "\\\"";
+        else if (c == '\\') out += "\\\\";
+        else if (c == '\n') out += "\\n";
+        else if (c == '\t') out += "\\t";
+        else if (c < 0x20) {
+            static constexpr char hex[] = "0123456789abcdef";
+            out += "\\u00";
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 0xF]);
+        } else out.push_back(static_cast<char>(c));
+    }
+    return out + "\"";
+}
 } // namespace
 
 TEST_CASE("decode tolerates what live servers send (docs/design-decisions.md §2 and docs/protocol.md §1.4)", "[codec]") {
@@ -194,30 +212,12 @@ TEST_CASE("decode_into fills a value in place and answers decode's error", "[cod
 }
 
 TEST_CASE("encode escapes a special byte at every position of the eight-byte scan", "[codec][encode]") {
-    // A byte-at-a-time reference: what JSON requires of a string, and what the encoder wrote before it scanned
-    // eight bytes at a time.
-    const auto reference = [](const std::string& text) {
-        std::string out = "\"";
-        for (const unsigned char c : text) {
-            if (c == '"') out += "\\\"";
-            else if (c == '\\') out += "\\\\";
-            else if (c == '\n') out += "\\n";
-            else if (c == '\t') out += "\\t";
-            else if (c < 0x20) {
-                static constexpr char hex[] = "0123456789abcdef";
-                out += "\\u00";
-                out.push_back(hex[c >> 4]);
-                out.push_back(hex[c & 0xF]);
-            } else out.push_back(static_cast<char>(c));
-        }
-        return out + "\"";
-    };
     for (const char special : {'"', '\\', '\n', '\t', '\x01', '\x1f', '\0'}) {
         for (std::size_t at = 0; at < 19; ++at) {
             std::string text = "abcdefgh\xc3\xa9ijklmnopq"; // 19 bytes, a 2-byte character inside a word
             text[at] = special;
             const del_contact_group_request request{text, {}};
-            const std::string expected = "{\"From_Account\":" + reference(text) + ",\"GroupName\":[]}";
+            const std::string expected = "{\"From_Account\":" + escaped_reference(text) + ",\"GroupName\":[]}";
             INFO("byte " << static_cast<int>(special) << " at " << at);
             CHECK(encode(request) == expected);
         }
@@ -227,4 +227,29 @@ TEST_CASE("encode escapes a special byte at every position of the eight-byte sca
     for (int c = 0x20; c < 0x100; ++c)
         if (c != '"' && c != '\\') plain.push_back(static_cast<char>(c));
     CHECK(encode(del_contact_group_request{plain, {}}) == "{\"From_Account\":\"" + plain + "\",\"GroupName\":[]}");
+}
+
+TEST_CASE("encode is exact wherever its buffer fills: keys, numbers, marks and escapes across the boundary", "[codec][encode]") {
+    constexpr std::size_t buffer = detail::json_buffer::capacity;
+    // The padding moves every later piece across the point where the buffer is appended to the string.
+    for (std::size_t pad = buffer - 90; pad < buffer + 10; ++pad) {
+        contact_mark_item item;
+        item.Type = conversation_type::group;
+        item.To_Account = std::string(pad, 'a') + "\"\\\n\x01";
+        item.StandardMark = standard_mark((std::uint64_t{1} << 63) | 5);
+        item.ContactGroupId = std::vector<std::uint64_t>{18446744073709551615u, 0};
+        item.Timestamp = -9223372036854775807 - 1;
+        const std::string expected = "{\"Type\":2,\"To_Account\":" + escaped_reference(*item.To_Account) +
+                                     ",\"StandardMark\":\"1" + std::string(60, '0') + "101\"" +
+                                     ",\"ContactGroupId\":[18446744073709551615,0],\"Timestamp\":-9223372036854775808}";
+        INFO("padding " << pad);
+        REQUIRE(encode(item) == expected);
+    }
+    // A string longer than the buffer, with escapes inside, and encode_to appending to text already there.
+    std::string long_text(3 * buffer + 7, 'x');
+    for (std::size_t at = 0; at < long_text.size(); at += 997) long_text[at] = '"';
+    std::string out = "prefix";
+    encode_to(out, del_contact_group_request{long_text, {long_text, ""}});
+    CHECK(out == "prefix{\"From_Account\":" + escaped_reference(long_text) + ",\"GroupName\":[" +
+                     escaped_reference(long_text) + ",\"\"]}");
 }

@@ -16,10 +16,13 @@
 
 namespace tcchat::detail {
 
-/// The length of `text`'s leading run of bytes that JSON writes as they are (not a control byte, '"' or '\\'):
-/// the whole text, for nearly every account, group name and mark. Eight bytes at a time while no byte of the
-/// word needs escaping (the zero-byte test of Mycroft: below 0x20, or equal to '"' or '\\'). With member_key
-/// it took the encode of the 1,000-item pages from 1.52x and 1.65x serde_json's time to 1.09x (tools/bench.sh).
+/// Whether JSON writes the byte as it is: not a control byte, '"' or '\\'.
+constexpr bool needs_no_escape(unsigned char c) noexcept { return c >= 0x20 && c != '"' && c != '\\'; }
+
+/// The length of `text`'s leading run of bytes that JSON writes as they are: the whole text, for nearly every
+/// account, group name and mark. Eight bytes at a time while no byte of the word needs escaping (the zero-byte
+/// test of Mycroft: below 0x20, or equal to '"' or '\\'), then byte by byte. With member_key it took the encode
+/// of the 1,000-item pages from 1.52x and 1.65x serde_json's time to 1.09x (tools/bench.sh).
 inline std::size_t unescaped_prefix(std::string_view text) noexcept {
     const std::size_t size = text.size();
     std::size_t i = 0;
@@ -27,6 +30,7 @@ inline std::size_t unescaped_prefix(std::string_view text) noexcept {
         const std::uint64_t word = load_word(text.data() + i);
         if (any_byte_below(word, 0x20) || any_byte_equal(word, '"') || any_byte_equal(word, '\\')) break;
     }
+    while (i < size && needs_no_escape(static_cast<unsigned char>(text[i]))) ++i;
     return i;
 }
 
@@ -75,11 +79,20 @@ private:
 
 inline void write_escaped(json_buffer& out, std::string_view text) {
     static constexpr char hex[] = "0123456789abcdef";
+    std::size_t i = unescaped_prefix(text);
+    if (i == text.size() && text.size() <= json_buffer::capacity - 2) { // nothing to escape: one copy
+        char* at = out.room(text.size() + 2);
+        at[0] = '"';
+        std::memcpy(at + 1, text.data(), text.size());
+        at[text.size() + 1] = '"';
+        out.commit(text.size() + 2);
+        return;
+    }
     out.put('"');
     std::size_t run_start = 0;
-    for (std::size_t i = unescaped_prefix(text); i < text.size(); ++i) {
+    for (; i < text.size(); ++i) {
         const auto c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        if (needs_no_escape(c)) continue;
         out.put(text.data() + run_start, i - run_start);
         run_start = i + 1;
         char* escape = out.room(6);

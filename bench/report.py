@@ -341,6 +341,41 @@ def anchors_report(results, table, names):
                      verdict(overheads[worst] <= CLIENT_OVERHEAD_BEFORE + CLIENT_OVERHEAD_NOISE)])
     out.append("\n### Issue 19's targets\n")
     out.append(markdown_table(["target", "measured", "verdict"], rows))
+    out += decode_floor(table, names)
+    return out
+
+
+def decode_floor(table, names):
+    """How close to simdjson a decoder on Boost.JSON's tokenizer can come: the tokenizer alone (a handler that does
+    nothing), and for the pages the tokenizer plus building the result (its strings and vectors allocated, copied
+    and freed), each over simdjson On-Demand's whole decode."""
+    rows, samples = [], []
+    for n in names:
+        m = table[n]
+        simdjson, tokenize = cpu(m.get("anchor_simdjson")), cpu(m.get("tokenize"))
+        if simdjson is None or tokenize is None:
+            continue
+        copy = cpu(m.get("copy_result"))
+        floor = ratio(tokenize + copy, simdjson) if copy is not None else None
+        if ":page" in n:
+            rows.append([n, fmt(ratio(cpu(m.get("decode")), simdjson)), fmt(ratio(tokenize, simdjson)), fmt(floor)])
+        else:
+            samples.append((ratio(cpu(m.get("decode")), simdjson), ratio(tokenize, simdjson), floor))
+    if not rows and not samples:
+        return []
+    if samples:
+        slower = sum(1 for _, alone, _ in samples if alone > 1)
+        rows.append(["**samples: geomean** (the tokenizer alone is slower than simdjson's decode on %d of %d)" % (
+                         slower, len(samples)),
+                     fmt(geomean([d for d, _, _ in samples])), fmt(geomean([t for _, t, _ in samples])),
+                     fmt(geomean([f for _, _, f in samples if f is not None]))])
+    out = ["\n### What Boost.JSON's tokenizer leaves\n",
+           "Each over simdjson On-Demand's time for the whole decode. tokenize: `basic_parser` with a handler that "
+           "does nothing (no decoder on this tokenizer can be faster); + result: plus `copy_result`, which "
+           "allocates, copies and frees the same strings and vectors a decode produces. The decode target "
+           "(%.2f) is out of reach wherever the tokenizer alone is above it.\n" % ANCHOR_TARGET]
+    out.append(markdown_table(["input", "tcchat decode / simdjson", "tokenize / simdjson",
+                               "(tokenize + result) / simdjson"], rows))
     return out
 
 

@@ -1468,8 +1468,8 @@ inline std::size_t unescaped_prefix(std::string_view text) noexcept {
 
 /// Where the encoder writes: a fixed buffer, appended to the string each time it fills. Single characters,
 /// keys and numbers become stores into the buffer instead of calls into std::string, whose push_back and
-/// append libstdc++ compiles out of line. With standard_mark::write_to it took the encode of the 1,000-item
-/// pages from 1.09x serde_json's time to 0.65x and 0.63x (130 to 79 us, 90 to 49 us; tools/bench.sh).
+/// append libstdc++ compiles out of line. With standard_mark::write_to and the one-copy path of write_escaped it
+/// took the encode of the 1,000-item pages from 1.09x serde_json's time to 0.49x and 0.54x (tools/bench.sh).
 class json_buffer {
 public:
     static constexpr std::size_t capacity = 4096;

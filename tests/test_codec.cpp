@@ -229,7 +229,7 @@ TEST_CASE("encode escapes a special byte at every position of the eight-byte sca
     CHECK(encode(del_contact_group_request{plain, {}}) == "{\"From_Account\":\"" + plain + "\",\"GroupName\":[]}");
 }
 
-TEST_CASE("encode is exact wherever its buffer fills: keys, numbers, marks and escapes across the boundary", "[codec][encode]") {
+TEST_CASE("encode is exact wherever its buffer fills: keys and numbers and marks and escapes across the boundary", "[codec][encode]") {
     constexpr std::size_t buffer = detail::json_buffer::capacity;
     // The padding moves every later piece across the point where the buffer is appended to the string.
     for (std::size_t pad = buffer - 90; pad < buffer + 10; ++pad) {

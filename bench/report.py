@@ -212,6 +212,12 @@ def fmt_ratio(value, spread):
     return fmt(value) if spread is None else "%s (%s-%s)" % (fmt(value), fmt(spread[0]), fmt(spread[1]))
 
 
+def client_costs(table):
+    """Per command that has both: the client call's time and the time of its encode + decode alone."""
+    return {n: (cpu(m["client_call"]), cpu(m["encode_decode"])) for n, m in table.items()
+            if "client_call" in m and "encode_decode" in m}
+
+
 def anchors_report(results, table, names):
     """The "Anchors" section: tcchat beside simdjson, RapidJSON and serde_json, and the anchor targets."""
     reps = repetitions(results)
@@ -332,12 +338,8 @@ def anchors_report(results, table, names):
                      "; ".join(over) if over else "no input allocates more"), verdict(not over)])
     # What a call adds, in time: encode and decode themselves got faster, so a ratio over them would rise with
     # every gain in the codec although the client does no more work.
-    added = {}
-    for n, m in table.items():
-        if "client_call" in m and "encode_decode" in m:
-            call, codec = cpu(m["client_call"]), cpu(m["encode_decode"])
-            if call is not None and codec is not None:
-                added[n] = call - codec
+    added = {n: call - codec for n, (call, codec) in client_costs(table).items()
+             if call is not None and codec is not None}
     if added:
         worst = max(added, key=added.get)
         rows.append(["no regression on the small documented messages (what a client call adds to encode + decode)",
@@ -476,10 +478,8 @@ def build_report(results):
     # --- client ---
     rows = []
     client_overheads = {}
-    for n, m in sorted(table.items()):
-        if "client_call" not in m or "encode_decode" not in m:
-            continue
-        call, baseline = cpu(m["client_call"]), cpu(m["encode_decode"])
+    for n, (call, baseline) in sorted(client_costs(table).items()):
+        m = table[n]
         overhead = ratio(call, baseline)
         client_overheads[n] = None if overhead is None else overhead - 1
         transport = cpu(m["transport_send"]) if "transport_send" in m else None

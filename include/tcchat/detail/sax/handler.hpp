@@ -98,7 +98,7 @@ public:
             return skip_depth_ = 1, true;
         }
         BOOST_ASSERT(top_ < frames_.size());
-        frames_[top_++] = frame{s.ops, s.target, nullptr, npos, 0, 0, false};
+        frames_[top_++] = frame{s.ops, s.target, nullptr, npos, 0, false};
         return true;
     }
 
@@ -120,7 +120,7 @@ public:
         void* scratch = scratch_for(s.ops);
         s.ops->clear(scratch); // a failed array may have left items behind
         BOOST_ASSERT(top_ < frames_.size());
-        frames_[top_++] = frame{s.ops, s.target, scratch, 0, 0, 0, false};
+        frames_[top_++] = frame{s.ops, s.target, scratch, 0, 0, false};
         return true;
     }
 
@@ -141,7 +141,7 @@ public:
         std::string_view key(last.data(), last.size());
         if (total != last.size()) { // the key came in parts: the earlier ones are in the buffer
             if (total > key_buffer_.size()) {
-                pending_ = {nullptr, nullptr}; // longer than every member name: unknown
+                frames_[top_ - 1].index = npos; // longer than every member name: unknown
                 return true;
             }
             std::memcpy(key_buffer_.data() + (total - last.size()), last.data(), last.size());
@@ -164,28 +164,11 @@ public:
     bool on_string(boost::json::string_view last, std::size_t total, boost::json::error_code&) {
         if (skip_depth_ != 0) return true;
         if (!in_string_) {
+            if (total <= options_.max_string_bytes && stored_directly(&type_ops::store_text, std::string_view(last.data(), last.size())))
+                return true;
             slot s = next_slot();
             if (s.ops == nullptr) return true;
-            s = engage(s);
-            if (total <= options_.max_string_bytes) { // the common cases: the string in one piece
-                if (s.ops->kind == shape::string) {
-                    static_cast<std::string*>(s.target)->assign(last.data(), last.size());
-                    return true;
-                }
-                if (s.ops->kind == shape::mark) {
-                    const std::string_view text(last.data(), last.size());
-                    std::uint64_t bits = 0;
-                    if (parse_mark_fast(text, bits)) {
-                        *static_cast<standard_mark*>(s.target) = standard_mark(bits);
-                        return true;
-                    }
-                    auto parsed = standard_mark::parse(text);
-                    if (parsed) *static_cast<standard_mark*>(s.target) = *parsed;
-                    else fail_value(code::invalid_parameters, std::move(parsed.error().message));
-                    return true;
-                }
-            }
-            begin_string(s);
+            begin_string(engage(s)); // whole, but past the limit, or left to this path by store_scalar
         }
         in_string_ = false;
         feed_string(last, total);
@@ -195,6 +178,7 @@ public:
 
     bool on_int64(std::int64_t value, boost::json::string_view, boost::json::error_code&) {
         if (skip_depth_ != 0) return true;
+        if (stored_directly(&type_ops::store_int64, value)) return true;
         slot s = next_slot();
         if (s.ops == nullptr) return true;
         s = engage(s);
@@ -205,6 +189,7 @@ public:
 
     bool on_uint64(std::uint64_t value, boost::json::string_view, boost::json::error_code&) {
         if (skip_depth_ != 0) return true;
+        if (stored_directly(&type_ops::store_uint64, value)) return true;
         slot s = next_slot();
         if (s.ops == nullptr) return true;
         s = engage(s);
@@ -248,8 +233,7 @@ private:
         const type_ops* ops;
         void* target;
         void* scratch;      ///< arrays: where the items are decoded before the commit
-        std::size_t index;  ///< objects: the member whose value comes next; arrays: items seen so far
-        std::size_t hint;   ///< objects: where the next key is looked up first (keys usually come in order)
+        std::size_t index;  ///< objects: the member whose value comes next (npos: an unknown key); arrays: items seen so far
         std::uint64_t seen; ///< objects: members present
         bool failed;        ///< arrays: an item failed, the rest are only counted
     };
@@ -285,7 +269,10 @@ private:
     BOOST_FORCEINLINE slot next_slot() {
         if (top_ == 0) return root_;
         frame& f = frames_[top_ - 1];
-        if (f.ops->kind == shape::object) return pending_;
+        if (f.ops->kind == shape::object) {
+            if (f.index == npos) return {nullptr, nullptr};
+            return {f.ops->member_types[f.index], f.ops->member_address(f.target, f.index)};
+        }
         ++f.index;
         if (f.failed || f.index > options_.max_array_items) return {nullptr, nullptr}; // counted, not stored
         return {f.ops->element, f.ops->push(f.scratch)};
@@ -299,33 +286,24 @@ private:
 
     void select_member(std::string_view key) {
         frame& f = frames_[top_ - 1];
-        const type_ops& ops = *f.ops;
-        const std::uint64_t signature = runtime_key_signature(key);
-        const auto matches = [&](std::size_t k) {
-            return ops.signatures[k] == signature && (key.size() <= 7 || same_tail(ops.names[k], key));
-        };
-        std::size_t i = f.hint;
-        if (i >= ops.member_count || !matches(i)) {
-            for (i = 0; i < ops.member_count && !matches(i); ++i) {
-            }
-            if (i == ops.member_count) {
-                pending_ = {nullptr, nullptr};
-                return;
-            }
-        }
+        const std::size_t i = f.ops->find(key);
+        f.index = i == no_member ? npos : i;
+        if (i == no_member) return;
         const std::uint64_t bit = std::uint64_t{1} << i;
         if ((f.seen & bit) != 0) forget_error(top_, i); // a duplicate key: the last occurrence wins
         f.seen |= bit;
-        f.index = i;
-        f.hint = i + 1;
-        pending_ = ops.member(f.target, i);
     }
 
-    /// Bytes 7.. of two keys of the same length (their signatures matched). Names are short: an inline loop
-    /// beats a call to memcmp.
-    static BOOST_FORCEINLINE bool same_tail(std::string_view name, std::string_view key) noexcept {
-        for (std::size_t k = 7; k < key.size(); ++k)
-            if (name[k] != key[k]) return false;
+    /// True when the top frame took the token through its type's store function: an object's member (or nobody,
+    /// after an unknown key), or an array's next item. False sends the token down the general path (next_slot,
+    /// engage...), which serves every other case and words the errors.
+    template <class Token>
+    BOOST_FORCEINLINE bool stored_directly(bool (*type_ops::*store)(void*, std::size_t, Token), Token token) {
+        if (top_ == 0) return false;
+        frame& f = frames_[top_ - 1];
+        if (f.ops->kind == shape::object) return f.index == npos || (f.ops->*store)(f.target, f.index, token);
+        if (f.failed || f.index >= options_.max_array_items || !(f.ops->*store)(f.scratch, f.index, token)) return false;
+        ++f.index;
         return true;
     }
 
@@ -564,7 +542,6 @@ private:
     const decode_limits& options_;
     std::array<frame, frame_capacity> frames_;
     std::size_t top_ = 0;
-    slot pending_{nullptr, nullptr};
     std::size_t skip_depth_ = 0; ///< open containers being skipped (unknown key, wrong type, item past a limit)
     bool in_string_ = false;
     string_state str_;

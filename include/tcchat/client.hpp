@@ -78,7 +78,7 @@ struct client_options {
     std::shared_ptr<rate_limiter> limiter = std::make_shared<token_bucket>();
     std::chrono::milliseconds deadline{30000};        ///< for a whole call, retries included
     std::chrono::milliseconds attempt_timeout{10000}; ///< above the service's own 3 s (docs/protocol.md §1.3)
-    bool split_batches = true;                        ///< mark > 100 and search > 300 items go out in chunks
+    bool split_batches = true;                        ///< oversized mark and search batches go out in chunks the validator accepts
     decode_limits decoding;
 
     // --- hooks ------------------------------------------------------------------------------------------------
@@ -146,7 +146,7 @@ public:
         using endpoint = endpoint_of_t<Request>;
         const auto deadline = deadline_clock() + options_.deadline; // for the whole call, every chunk of a batch
         if constexpr (has_batch<endpoint>::value) {
-            if (options_.split_batches && (request.*endpoint::batch_field).size() > endpoint::batch_limit)
+            if (options_.split_batches && (request.*endpoint::batch_field).size() > chunk_items(request))
                 return call_in_chunks(request, per_call, deadline);
         }
         return call_with_retries(request, random_for(per_call), deadline);
@@ -224,22 +224,32 @@ private:
         });
     }
 
+    /// How many items of a batch one request carries. When the client validates, its validator's limit: a
+    /// lowered limit must not produce chunks the validator refuses, and a raised one is the user's word that the
+    /// server takes more. Otherwise (or when that limit is 0, none) the documented limit.
+    template <class Request>
+    std::size_t chunk_items(const Request& request) const noexcept {
+        const std::size_t configured = options_.validate_requests ? batch_items_max(options_.validation, request) : 0;
+        return configured != 0 ? configured : endpoint_of_t<Request>::batch_limit;
+    }
+
     template <class Request>
     result<response_of<Request>> call_in_chunks(const Request& request, const call_options& per_call,
                                                 std::chrono::steady_clock::time_point deadline) {
         using endpoint = endpoint_of_t<Request>;
         const auto& items = request.*endpoint::batch_field;
+        const std::size_t chunk_size = chunk_items(request);
         response_of<Request> merged;
-        for (std::size_t start = 0; start < items.size(); start += endpoint::batch_limit) {
+        for (std::size_t start = 0; start < items.size(); start += chunk_size) {
             Request chunk = request;
             auto& chunk_items = chunk.*endpoint::batch_field;
-            const std::size_t end = std::min(items.size(), start + endpoint::batch_limit);
+            const std::size_t end = std::min(items.size(), start + chunk_size);
             chunk_items.assign(items.begin() + static_cast<std::ptrdiff_t>(start), items.begin() + static_cast<std::ptrdiff_t>(end));
             auto part = call_with_retries(chunk, random_for(per_call), deadline);
             if (!part) {
                 error e = part.error();
                 e.message += " (chunk of items " + std::to_string(start) + ".." + std::to_string(end - 1) + "; " +
-                             std::to_string(start / endpoint::batch_limit) + " earlier chunks succeeded)";
+                             std::to_string(start / chunk_size) + " earlier chunks succeeded)";
                 return e;
             }
             static_cast<response_envelope&>(merged) = static_cast<const response_envelope&>(*part);

@@ -30,8 +30,8 @@ struct validation_limits {
     std::size_t create_group_name_max_bytes = 32;  ///< §3.1, §6.1
     std::size_t update_group_name_max_bytes = 64;  ///< §3.3 (2026 page); 32 in the strict profile
     std::size_t create_contact_items_max = 0;      ///< 0: no documented limit; 100 in the strict profile (§3.1)
-    std::size_t search_items_max = 300;            ///< §3.4
-    std::size_t mark_items_max = 100;              ///< §3.6
+    std::size_t search_items_max = api::search_contact_group::batch_limit; ///< 300, §3.4
+    std::size_t mark_items_max = api::mark_contact::batch_limit;           ///< 100, §3.6
     std::size_t custom_mark_max_bytes = 256;       ///< §3.6
     bool forbid_set_and_clear_same_bit = false;    ///< strict: a bit both set and cleared is ambiguous (§3.6)
 
@@ -44,6 +44,15 @@ struct validation_limits {
         return strict;
     }
 };
+
+/// The most items of a batch that `limits` lets one request carry (0: no limit). The client splits an oversized
+/// batch into chunks of this size, so that it never sends a chunk its own validator refuses.
+inline std::size_t batch_items_max(const validation_limits& limits, const mark_contact_request&) noexcept {
+    return limits.mark_items_max;
+}
+inline std::size_t batch_items_max(const validation_limits& limits, const search_contact_group_request&) noexcept {
+    return limits.search_items_max;
+}
 
 /// One broken rule of a request: the server's code for it, the rule id, the field and what was found.
 struct violation {

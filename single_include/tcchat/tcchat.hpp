@@ -3144,8 +3144,8 @@ struct validation_limits {
     std::size_t create_group_name_max_bytes = 32;  ///< §3.1, §6.1
     std::size_t update_group_name_max_bytes = 64;  ///< §3.3 (2026 page); 32 in the strict profile
     std::size_t create_contact_items_max = 0;      ///< 0: no documented limit; 100 in the strict profile (§3.1)
-    std::size_t search_items_max = 300;            ///< §3.4
-    std::size_t mark_items_max = 100;              ///< §3.6
+    std::size_t search_items_max = api::search_contact_group::batch_limit; ///< 300, §3.4
+    std::size_t mark_items_max = api::mark_contact::batch_limit;           ///< 100, §3.6
     std::size_t custom_mark_max_bytes = 256;       ///< §3.6
     bool forbid_set_and_clear_same_bit = false;    ///< strict: a bit both set and cleared is ambiguous (§3.6)
 
@@ -3158,6 +3158,15 @@ struct validation_limits {
         return strict;
     }
 };
+
+/// The most items of a batch that `limits` lets one request carry (0: no limit). The client splits an oversized
+/// batch into chunks of this size, so that it never sends a chunk its own validator refuses.
+inline std::size_t batch_items_max(const validation_limits& limits, const mark_contact_request&) noexcept {
+    return limits.mark_items_max;
+}
+inline std::size_t batch_items_max(const validation_limits& limits, const search_contact_group_request&) noexcept {
+    return limits.search_items_max;
+}
 
 /// One broken rule of a request: the server's code for it, the rule id, the field and what was found.
 struct violation {
@@ -4753,7 +4762,7 @@ struct client_options {
     std::shared_ptr<rate_limiter> limiter = std::make_shared<token_bucket>();
     std::chrono::milliseconds deadline{30000};        ///< for a whole call, retries included
     std::chrono::milliseconds attempt_timeout{10000}; ///< above the service's own 3 s (docs/protocol.md §1.3)
-    bool split_batches = true;                        ///< mark > 100 and search > 300 items go out in chunks
+    bool split_batches = true;                        ///< oversized mark and search batches go out in chunks the validator accepts
     decode_limits decoding;
 
     // --- hooks ------------------------------------------------------------------------------------------------
@@ -4821,7 +4830,7 @@ public:
         using endpoint = endpoint_of_t<Request>;
         const auto deadline = deadline_clock() + options_.deadline; // for the whole call, every chunk of a batch
         if constexpr (has_batch<endpoint>::value) {
-            if (options_.split_batches && (request.*endpoint::batch_field).size() > endpoint::batch_limit)
+            if (options_.split_batches && (request.*endpoint::batch_field).size() > chunk_items(request))
                 return call_in_chunks(request, per_call, deadline);
         }
         return call_with_retries(request, random_for(per_call), deadline);
@@ -4899,22 +4908,32 @@ private:
         });
     }
 
+    /// How many items of a batch one request carries. When the client validates, its validator's limit: a
+    /// lowered limit must not produce chunks the validator refuses, and a raised one is the user's word that the
+    /// server takes more. Otherwise (or when that limit is 0, none) the documented limit.
+    template <class Request>
+    std::size_t chunk_items(const Request& request) const noexcept {
+        const std::size_t configured = options_.validate_requests ? batch_items_max(options_.validation, request) : 0;
+        return configured != 0 ? configured : endpoint_of_t<Request>::batch_limit;
+    }
+
     template <class Request>
     result<response_of<Request>> call_in_chunks(const Request& request, const call_options& per_call,
                                                 std::chrono::steady_clock::time_point deadline) {
         using endpoint = endpoint_of_t<Request>;
         const auto& items = request.*endpoint::batch_field;
+        const std::size_t chunk_size = chunk_items(request);
         response_of<Request> merged;
-        for (std::size_t start = 0; start < items.size(); start += endpoint::batch_limit) {
+        for (std::size_t start = 0; start < items.size(); start += chunk_size) {
             Request chunk = request;
             auto& chunk_items = chunk.*endpoint::batch_field;
-            const std::size_t end = std::min(items.size(), start + endpoint::batch_limit);
+            const std::size_t end = std::min(items.size(), start + chunk_size);
             chunk_items.assign(items.begin() + static_cast<std::ptrdiff_t>(start), items.begin() + static_cast<std::ptrdiff_t>(end));
             auto part = call_with_retries(chunk, random_for(per_call), deadline);
             if (!part) {
                 error e = part.error();
                 e.message += " (chunk of items " + std::to_string(start) + ".." + std::to_string(end - 1) + "; " +
-                             std::to_string(start / endpoint::batch_limit) + " earlier chunks succeeded)";
+                             std::to_string(start / chunk_size) + " earlier chunks succeeded)";
                 return e;
             }
             static_cast<response_envelope&>(merged) = static_cast<const response_envelope&>(*part);

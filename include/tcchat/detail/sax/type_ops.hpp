@@ -250,31 +250,28 @@ struct object_access {
     }
     static constexpr std::array<const type_ops*, count> types = make_types(members{});
 
-    static void* address(void* object, std::size_t index) noexcept {
+    /// f(member `index` of the object), the member typed; `none` for a struct without members.
+    template <class R, class F>
+    static R visit_member(void* object, std::size_t index, R none, F f) {
         if constexpr (count == 0) {
-            (void)object, (void)index;
-            return nullptr;
+            (void)object, (void)index, (void)f;
+            return none;
         } else {
             T& out = *static_cast<T*>(object);
-            return boost::mp11::mp_with_index<count>(index, [&](auto i) {
+            return boost::mp11::mp_with_index<count>(index, [&](auto i) -> R {
                 using D = boost::mp11::mp_at_c<members, decltype(i)::value>;
-                return static_cast<void*>(&(out.*D::pointer));
+                return f(out.*D::pointer);
             });
         }
     }
 
+    static void* address(void* object, std::size_t index) noexcept {
+        return visit_member<void*>(object, index, nullptr, [](auto& member) { return static_cast<void*>(&member); });
+    }
+
     template <class Token>
     static bool store(void* object, std::size_t index, Token token) {
-        if constexpr (count == 0) {
-            (void)object, (void)index, (void)token;
-            return false;
-        } else {
-            T& out = *static_cast<T*>(object);
-            return boost::mp11::mp_with_index<count>(index, [&](auto i) {
-                using D = boost::mp11::mp_at_c<members, decltype(i)::value>;
-                return store_scalar(out.*D::pointer, token);
-            });
-        }
+        return visit_member<bool>(object, index, false, [&](auto& member) { return store_scalar(member, token); });
     }
 
     static void reset_absent(void* object, std::uint64_t absent) noexcept {

@@ -8,8 +8,8 @@
 // Anchors, built when their packages are found: simdjson On-Demand, RapidJSON SAX (decode) and Writer
 // (encode), serde_json (decode and encode, a Rust static library), each mapping into the same structs. Every
 // anchor's result is checked against tcchat's (bench/anchor_checksum.hpp, and the encoded bytes) before anything
-// is timed; a mismatch stops the program. A yardstick for get_contact_group answers: a basic_parser handler
-// written by hand for that message alone (bench/hand_written_handler.hpp), also checked first.
+// is timed; a mismatch stops the program. A yardstick for the get_contact_group and get_list answers: basic_parser
+// handlers written by hand for those messages alone (bench/hand_written_handler.hpp), also checked first.
 #include <tcchat/detail/dom_reference.hpp> // decode_dom, decode_value, parse_json: the reference
 #include <tcchat/client.hpp>
 #include <tcchat/codec.hpp>
@@ -743,7 +743,7 @@ void register_type(const input& in) {
             benchmark::DoNotOptimize(r);
         }
     });
-    if constexpr (std::is_same_v<T, get_contact_group_response>) {
+    if constexpr (tcchat_bench::hand_written::exists<T>) {
         T probe{};
         if (!tcchat_bench::hand_written::decode(text, probe)) die(in.name + ": the hand-written handler fails");
         check_decoded(in, "hand-written handler", probe, value, encoded);

@@ -382,10 +382,10 @@ def decode_floor(table, names):
                      fmt(geomean([f for _, _, f in samples if f is not None]))])
     out = ["\n### What Boost.JSON's tokenizer leaves\n",
            "Each over simdjson On-Demand's time for the whole decode. hand-written: a `basic_parser` handler "
-           "written for get_contact_group answers alone (bench/hand_written_handler.hpp: every key and member "
-           "known at compile time, the happy path only, no limits, required keys or error pointers), the "
-           "fastest decode of that message Boost.JSON's tokenizer allows; it grows the result's vectors as it "
-           "goes, as every decoder that cannot count ahead must. tokenize: `basic_parser` with a handler that "
+           "written for one message alone, get_contact_group or get_list (bench/hand_written_handler.hpp: "
+           "every key and member known at compile time, the happy path only, no limits, required keys or error "
+           "pointers), the fastest decode of that message Boost.JSON's tokenizer allows; it grows the result's "
+           "vectors as it goes, as every decoder that cannot count ahead must. tokenize: `basic_parser` with a handler that "
            "does nothing (no decoder on this tokenizer can be faster); + result: plus `copy_result`, which "
            "allocates, copies and frees the same strings and vectors a decode produces, into vectors sized in "
            "advance. The decode target (%.2f) is out of reach wherever the tokenizer alone, or the hand-written "

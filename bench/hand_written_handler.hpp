@@ -22,9 +22,9 @@
 namespace tcchat_bench::hand_written {
 
 /// What both handlers share: the callbacks they ignore, the stack of places, values skipped under keys no member
-/// has, the envelope's keys, and the ContactGroupId list that both messages' items carry. Place is the message's
-/// enum of places, with root first and group_ids among them.
-template <class Place>
+/// has, the envelope's keys, and what both messages' items carry (a StandardMark, a ContactGroupId list). Place is
+/// the message's enum of places, with root first and group_ids among them; Item is the type of its page's items.
+template <class Place, class Item>
 class skeleton {
 public:
     static constexpr std::size_t max_object_size = boost::json::object::max_size();
@@ -38,6 +38,11 @@ public:
     bool on_document_end(boost::json::error_code&) { return true; }
     bool on_object_end(std::size_t, boost::json::error_code&) {
         if (skip_ != 0) return --skip_, true;
+        return --top_, true;
+    }
+    bool on_array_end(std::size_t, boost::json::error_code&) {
+        if (skip_ != 0) return --skip_, true;
+        if (where() == Place::group_ids) item_->ContactGroupId.emplace(group_ids_.begin(), group_ids_.end());
         return --top_, true;
     }
     bool on_key_part(boost::json::string_view, std::size_t, boost::json::error_code&) { return true; }
@@ -62,8 +67,14 @@ protected:
 
     /// A value under a key no member has, or inside one: skipped. Counts the containers it opens.
     bool skipped_container() noexcept { return skip_ != 0 && (++skip_, true); }
-    bool skipped_container_end() noexcept { return skip_ != 0 && (--skip_, true); }
     bool skipped_value() const noexcept { return skip_ != 0; }
+
+    /// The item being filled: a new one at the end of the page's items.
+    bool begin_item(std::vector<Item>& items, Place p) { return item_ = &items.emplace_back(), push(p); }
+    void mark(std::string_view value) {
+        std::uint64_t bits = 0;
+        if (tcchat::detail::sax::parse_mark_fast(value, bits)) item_->StandardMark.emplace(bits);
+    }
 
     /// The envelope's keys, at the root: true when `key` is one of them.
     bool envelope_key(std::string_view key) noexcept {
@@ -83,14 +94,12 @@ protected:
         if (envelope_key_ == envelope_field::ErrorCode) envelope_.ErrorCode = static_cast<std::int32_t>(value);
     }
 
-    /// ContactGroupId: the ids go to a reused list, then into the item in one exact allocation, as tcchat's do.
+    /// ContactGroupId: the ids go to a reused list, then into the item in one exact allocation (on_array_end), as
+    /// tcchat's do.
     bool begin_group_ids() { return group_ids_.clear(), push(Place::group_ids); }
     bool add_group_id(std::int64_t id) { return group_ids_.push_back(static_cast<std::uint64_t>(id)), true; }
-    template <class Item>
-    void end_group_ids(Item& item) {
-        item.ContactGroupId.emplace(group_ids_.begin(), group_ids_.end());
-    }
-    bool pop() noexcept { return --top_, true; }
+
+    Item* item_ = nullptr;
 
 private:
     enum class envelope_field : unsigned char { none, ActionStatus, ErrorCode, ErrorInfo, ErrorDisplay };
@@ -105,7 +114,7 @@ private:
 
 enum class contact_group_place : unsigned char { root, contact_items, contact_item, group_ids, group_items, group_item };
 
-class get_contact_group_handler : public skeleton<contact_group_place> {
+class get_contact_group_handler : public skeleton<contact_group_place, tcchat::contact_mark_item> {
     using place = contact_group_place;
 
 public:
@@ -115,7 +124,7 @@ public:
         if (skipped_container()) return true;
         if (at_document_start()) return push(place::root);
         switch (where()) {
-        case place::contact_items: item_ = &out_.ContactItem->emplace_back(); return push(place::contact_item);
+        case place::contact_items: return begin_item(*out_.ContactItem, place::contact_item);
         case place::group_items: group_ = &out_.GroupItem->emplace_back(); return push(place::group_item);
         default: return skip();
         }
@@ -126,11 +135,6 @@ public:
         if (where() == place::root && key_ == field::GroupItem) return out_.GroupItem.emplace(), push(place::group_items);
         if (where() == place::contact_item && key_ == field::ContactGroupId) return begin_group_ids();
         return skip();
-    }
-    bool on_array_end(std::size_t, boost::json::error_code&) {
-        if (skipped_container_end()) return true;
-        if (where() == place::group_ids) end_group_ids(*item_);
-        return pop();
     }
 
     bool on_key(boost::json::string_view text, std::size_t, boost::json::error_code&) {
@@ -172,11 +176,7 @@ public:
         case field::To_Account: item_->To_Account.emplace(value); break;
         case field::ToGroupId: item_->ToGroupId.emplace(value); break;
         case field::CustomMark: item_->CustomMark.emplace(value); break;
-        case field::StandardMark: {
-            std::uint64_t bits = 0;
-            if (tcchat::detail::sax::parse_mark_fast(value, bits)) item_->StandardMark.emplace(bits);
-            break;
-        }
+        case field::StandardMark: mark(value); break;
         case field::GroupName: group_->GroupName.assign(value); break;
         default: break;
         }
@@ -207,13 +207,12 @@ private:
 
     tcchat::get_contact_group_response& out_;
     field key_ = field::unknown;
-    tcchat::contact_mark_item* item_ = nullptr;
     tcchat::group_item* group_ = nullptr;
 };
 
 enum class session_place : unsigned char { root, session_items, session_item, group_ids };
 
-class get_list_handler : public skeleton<session_place> {
+class get_list_handler : public skeleton<session_place, tcchat::session_item> {
     using place = session_place;
 
 public:
@@ -222,7 +221,7 @@ public:
     bool on_object_begin(boost::json::error_code&) {
         if (skipped_container()) return true;
         if (at_document_start()) return push(place::root);
-        if (where() == place::session_items) return item_ = &out_.SessionItem->emplace_back(), push(place::session_item);
+        if (where() == place::session_items) return begin_item(*out_.SessionItem, place::session_item);
         return skip();
     }
     bool on_array_begin(boost::json::error_code&) {
@@ -230,11 +229,6 @@ public:
         if (where() == place::root && key_ == field::SessionItem) return out_.SessionItem.emplace(), push(place::session_items);
         if (where() == place::session_item && key_ == field::ContactGroupId) return begin_group_ids();
         return skip();
-    }
-    bool on_array_end(std::size_t, boost::json::error_code&) {
-        if (skipped_container_end()) return true;
-        if (where() == place::group_ids) end_group_ids(*item_);
-        return pop();
     }
 
     bool on_key(boost::json::string_view text, std::size_t, boost::json::error_code&) {
@@ -274,11 +268,7 @@ public:
         case field::To_Account: item_->To_Account.emplace(value); break;
         case field::GroupId: item_->GroupId.emplace(value); break;
         case field::CustomMark: item_->CustomMark.emplace(value); break;
-        case field::StandardMark: {
-            std::uint64_t bits = 0;
-            if (tcchat::detail::sax::parse_mark_fast(value, bits)) item_->StandardMark.emplace(bits);
-            break;
-        }
+        case field::StandardMark: mark(value); break;
         default: break;
         }
         return true;
@@ -310,7 +300,6 @@ private:
 
     tcchat::get_list_response& out_;
     field key_ = field::unknown;
-    tcchat::session_item* item_ = nullptr;
 };
 
 template <class Response>

@@ -15,6 +15,7 @@
 #endif
 
 #include <cstdlib>
+#include <utility>
 
 namespace tcchat::cli {
 
@@ -36,8 +37,18 @@ std::optional<usersig_provider> usersig_from_environment(const app_identity& ide
     return std::nullopt;
 }
 
-/// --rate N (calls per second for each budget, with a burst of N), --redis URL (one budget shared through Redis,
-/// failing closed when Redis is down) and --max-attempts N (1: no retries). Returns the usage error, if any.
+/// The Redis URL from --redis, or else from TCCHAT_REDIS_URL, which keeps a password out of the arguments that
+/// every user sees through ps. Also answers the URL's source, for a usage error that must not repeat the URL.
+std::optional<std::pair<std::string, std::string>> redis_url(const parsed_arguments& parsed) {
+    if (const std::string* url = parsed.option("--redis")) return std::make_pair(*url, std::string("--redis"));
+    if (const char* url = std::getenv("TCCHAT_REDIS_URL"); url != nullptr && *url != '\0')
+        return std::make_pair(std::string(url), std::string("TCCHAT_REDIS_URL"));
+    return std::nullopt;
+}
+
+/// --rate N (calls per second for each budget, with a burst of N), --redis URL or TCCHAT_REDIS_URL (one budget
+/// shared through Redis, failing closed when Redis is down) and --max-attempts N (1: no retries). Returns the
+/// usage error, if any.
 std::optional<std::string> configure_limits(const parsed_arguments& parsed, client_options& options) {
     budget_config budget;
     if (const std::string* rate = parsed.option("--rate")) {
@@ -51,16 +62,17 @@ std::optional<std::string> configure_limits(const parsed_arguments& parsed, clie
         if (!count || *count < 1 || *count > 100) return "--max-attempts needs a number from 1 to 100";
         options.retry.max_attempts = static_cast<int>(*count);
     }
-    if (const std::string* url = parsed.option("--redis")) {
+    if (const auto url = redis_url(parsed)) {
+        const auto& [text, source] = *url;
 #if TCCHAT_CLI_WITH_REDIS
-        auto redis = redis_limiter_options::from_url(*url);
-        if (!redis) return "--redis needs redis://[:password@]host[:port][/db] or unix:///path";
+        auto redis = redis_limiter_options::from_url(text);
+        if (!redis) return source + " needs redis://[[user]:password@]host[:port][/db] (an IPv6 host in brackets) or unix:///path";
         redis->budget = budget;
         options.limiter = std::make_shared<redis_limiter>(std::move(*redis));
         return std::nullopt;
 #else
-        (void)url;
-        return "--redis needs a tcchat built with TCCHAT_WITH_REDIS (hiredis)";
+        (void)text;
+        return source + " needs a tcchat built with TCCHAT_WITH_REDIS (hiredis)";
 #endif
     }
     options.limiter = std::make_shared<token_bucket>(budget);

@@ -27,9 +27,11 @@ commands:
                                               generated from TCCHAT_SECRET_KEY
        [--rate N] [--redis URL] [--max-attempts N]
                                               N calls/s per app and command (default 200); shared by every
-                                              process through Redis (redis://[:password@]host:port/db) with
-                                              --redis; --max-attempts 1 turns backoff retries off (an
-                                              expired UserSig is still renewed and retried once)
+                                              process through Redis with --redis URL or TCCHAT_REDIS_URL
+                                              (redis://[[user]:password@]host[:port][/db], an IPv6 host in
+                                              brackets, or unix:///path); put a password in TCCHAT_REDIS_URL,
+                                              out of sight of ps; --max-attempts 1 turns backoff retries off
+                                              (an expired UserSig is still renewed and retried once)
   usersig gen --sdkappid N --identifier ID [--expire SECONDS]
   usersig verify --sdkappid N --identifier ID [--now UNIX_TIME] USERSIG|-
                                               the key is read from TCCHAT_SECRET_KEY, never from arguments;

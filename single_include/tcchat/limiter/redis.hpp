@@ -17,21 +17,45 @@
 // on_state_change, and the limiter tries Redis again after reconnect_backoff (doubling up to its maximum).
 // On a 60007 from the service, the shared state of that budget runs at half rate, with a burst of one, for
 // `slowdown` (2 s by default), in every process.
+//
+// Redis is not trusted further than the script can answer: each exchange (connecting, sending, reading the whole
+// reply) ends by command_timeout or the call's time left, whichever comes first; a reply longer than
+// TCCHAT_REDIS_MAX_REPLY_BYTES, of the wrong shape, or with a wait outside [0, time left] counts as Redis being
+// down; and the server's text reaches error messages without the password and cut to
+// TCCHAT_REDIS_MAX_SERVER_TEXT bytes. Resolving a host name (getaddrinfo) is the one step without a bound: give
+// an address, or a name the local resolver answers at once.
 
 #include "../tcchat.hpp"
 
 #include <hiredis/hiredis.h>
 
+#include <poll.h>
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <climits>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#ifndef TCCHAT_REDIS_MAX_REPLY_BYTES
+// The script answers two integers and SCRIPT LOAD a 40-character digest: a longer reply is refused unread.
+#define TCCHAT_REDIS_MAX_REPLY_BYTES 4096
+#endif
+
+#ifndef TCCHAT_REDIS_MAX_SERVER_TEXT
+// The most bytes of a Redis error's text that an error message quotes.
+#define TCCHAT_REDIS_MAX_SERVER_TEXT 200
+#endif
 
 namespace tcchat {
 
@@ -42,13 +66,14 @@ enum class redis_down_policy : std::uint8_t {
 
 /// Where Redis is, the budgets kept there, and what happens while it cannot be reached.
 struct redis_limiter_options {
-    std::string host = "127.0.0.1";
+    std::string host = "127.0.0.1"; ///< a name, an IPv4 address or an IPv6 one (without brackets)
     int port = 6379;
     std::string unix_socket; ///< used instead of host and port when set
-    std::string password;    ///< AUTH when set; a secret, never logged
+    std::string user;        ///< an ACL user (Redis 6+): AUTH user password; empty: AUTH password
+    std::string password;    ///< AUTH when set; a secret, never logged, removed from the server's text
     int database = 0;
-    std::chrono::milliseconds connect_timeout{200};
-    std::chrono::milliseconds command_timeout{200}; ///< also capped by each call's time left
+    std::chrono::milliseconds connect_timeout{200}; ///< the connect alone; the exchange is bounded by command_timeout
+    std::chrono::milliseconds command_timeout{200}; ///< one whole exchange, connecting included; also capped by each call's time left
     std::chrono::milliseconds reconnect_backoff{100};
     std::chrono::milliseconds max_reconnect_backoff{5000};
     std::size_t pool_size = 4; ///< connections kept for concurrent callers; more callers open more, briefly
@@ -60,7 +85,8 @@ struct redis_limiter_options {
     /// Called once per switch: false with the reason when Redis is lost, true when it answers again.
     std::function<void(bool redis_available, const std::string& why)> on_state_change;
 
-    /// "redis://[:password@]host[:port][/db]" or "unix:///path/to.sock"; nullopt when malformed.
+    /// "redis://[[user]:password@]host[:port][/db]" or "unix:///path/to.sock"; nullopt when malformed. An IPv6
+    /// host is written in brackets (redis://[::1]:6379); credentials without a colon are a password.
     static std::optional<redis_limiter_options> from_url(std::string_view url) {
         redis_limiter_options out;
         if (url.rfind("unix://", 0) == 0) {
@@ -70,9 +96,10 @@ struct redis_limiter_options {
         if (url.rfind("redis://", 0) != 0) return std::nullopt;
         std::string_view rest = url.substr(8);
         if (const auto at = rest.rfind('@'); at != std::string_view::npos) {
-            std::string_view credentials = rest.substr(0, at);
-            if (const auto colon = credentials.find(':'); colon != std::string_view::npos) credentials = credentials.substr(colon + 1);
-            out.password = std::string(credentials);
+            const std::string_view credentials = rest.substr(0, at);
+            const auto colon = credentials.find(':');
+            if (colon != std::string_view::npos) out.user = std::string(credentials.substr(0, colon));
+            out.password = std::string(colon == std::string_view::npos ? credentials : credentials.substr(colon + 1));
             rest = rest.substr(at + 1);
         }
         if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
@@ -83,15 +110,30 @@ struct redis_limiter_options {
             }
             rest = rest.substr(0, slash);
         }
-        if (const auto colon = rest.rfind(':'); colon != std::string_view::npos) {
-            const std::string port(rest.substr(colon + 1));
-            if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-            out.port = std::stoi(port);
-            if (out.port < 1 || out.port > 65535) return std::nullopt;
-            rest = rest.substr(0, colon);
+        // The port follows the host, and an IPv6 host's own colons are inside its brackets.
+        std::string_view host = rest;
+        std::optional<std::string_view> port;
+        if (!rest.empty() && rest.front() == '[') {
+            const auto close = rest.find(']');
+            if (close == std::string_view::npos) return std::nullopt;
+            host = rest.substr(1, close - 1);
+            const std::string_view after = rest.substr(close + 1);
+            if (!after.empty()) {
+                if (after.front() != ':') return std::nullopt;
+                port = after.substr(1);
+            }
+        } else if (const auto colon = rest.rfind(':'); colon != std::string_view::npos) {
+            host = rest.substr(0, colon);
+            port = rest.substr(colon + 1);
+            if (host.find(':') != std::string_view::npos) return std::nullopt; // an IPv6 address without brackets
         }
-        if (rest.empty()) return std::nullopt;
-        out.host = std::string(rest);
+        if (port) {
+            if (port->empty() || port->size() > 5 || port->find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+            out.port = std::stoi(std::string(*port));
+            if (out.port < 1 || out.port > 65535) return std::nullopt;
+        }
+        if (host.empty()) return std::nullopt;
+        out.host = std::string(host);
         return out;
     }
 };
@@ -137,20 +179,159 @@ struct redis_reply_deleter {
 };
 using redis_reply = std::unique_ptr<redisReply, redis_reply_deleter>;
 
-/// One command, its words sent as binary-safe arguments (a key or password may hold any byte).
-inline redis_reply run_command(redisContext* context, const std::vector<std::string_view>& words) {
+/// When one exchange with Redis must be over.
+using redis_deadline = std::chrono::steady_clock::time_point;
+
+/// No answer of ours holds more than two elements; hiredis allocates an array as soon as it reads its header, so
+/// "*2000000000\r\n" (13 bytes, under any byte cap) would ask for 16 GB without this bound.
+inline constexpr int max_reply_elements = 16;
+
+/// hiredis's own reply builders, but an array longer than max_reply_elements is refused before it is allocated
+/// (the reader then fails with REDIS_ERR_OOM, which exchange() reports as an oversized reply).
+inline redisReplyObjectFunctions* bounded_reply_functions() {
+    static const redisReplyObjectFunctions hiredis_functions = [] {
+        redisReader* probe = redisReaderCreate(); // the only public way to reach hiredis's default builders
+        if (probe == nullptr) throw std::bad_alloc();
+        const redisReplyObjectFunctions copy = *probe->fn;
+        redisReaderFree(probe);
+        return copy;
+    }();
+    static redisReplyObjectFunctions bounded = [] {
+        redisReplyObjectFunctions functions = hiredis_functions;
+        functions.createArray = [](const redisReadTask* task, int elements) -> void* {
+            return elements > max_reply_elements ? nullptr : hiredis_functions.createArray(task, elements);
+        };
+        return functions;
+    }();
+    return &bounded;
+}
+
+/// Waits until `fd` is ready for `events`; false once `deadline` passes. An error or a hang-up counts as ready,
+/// for the following read, write or SO_ERROR to report.
+inline bool wait_until_ready(int fd, short events, redis_deadline deadline) {
+    for (;;) {
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return false;
+        pollfd watched{fd, events, 0};
+        const int ready = ::poll(&watched, 1, static_cast<int>(std::min<std::chrono::milliseconds::rep>(left.count(), INT_MAX)));
+        if (ready > 0) return true;
+        if (ready < 0 && errno != EINTR) return false;
+    }
+}
+
+inline std::string system_error_text(std::string_view what, int error_number) { return std::string(what) + ": " + std::strerror(error_number); }
+
+/// A non-blocking connection to the Redis of `options`, established before `deadline`, or nullptr with `why`.
+inline redis_connection connect(const redis_limiter_options& options, redis_deadline deadline, std::string& why) {
+    redis_connection connection(options.unix_socket.empty() ? redisConnectNonBlock(options.host.c_str(), options.port)
+                                                            : redisConnectUnixNonBlock(options.unix_socket.c_str()));
+    if (!connection) {
+        why = "cannot allocate a Redis context";
+        return nullptr;
+    }
+    if (connection->err != 0) {
+        why = connection->errstr;
+        return nullptr;
+    }
+    if (!wait_until_ready(connection->fd, POLLOUT, deadline)) {
+        why = "cannot connect to Redis: timed out";
+        return nullptr;
+    }
+    int failure = 0;
+    socklen_t size = sizeof failure;
+    if (::getsockopt(connection->fd, SOL_SOCKET, SO_ERROR, &failure, &size) != 0) failure = errno;
+    if (failure != 0) {
+        why = system_error_text("cannot connect to Redis", failure);
+        return nullptr;
+    }
+    connection->reader->fn = bounded_reply_functions();
+    return connection;
+}
+
+/// Sends one command (its words binary-safe: a key or password may hold any byte) on a connection from
+/// connect() and reads its complete reply, all before `deadline`: hiredis's own timeout applies to each read, so
+/// a server that trickles one byte at a time would hold a blocking context for ever. A reply longer than
+/// TCCHAT_REDIS_MAX_REPLY_BYTES is refused before the rest is read. nullptr with `why` on failure, after which
+/// the connection may be in any state and is to be dropped.
+inline redis_reply exchange(redisContext* context, const std::vector<std::string_view>& words, redis_deadline deadline, std::string& why) {
     std::vector<const char*> argv;
     std::vector<std::size_t> lengths;
     for (const std::string_view word : words) {
         argv.push_back(word.data());
         lengths.push_back(word.size());
     }
-    return redis_reply(static_cast<redisReply*>(redisCommandArgv(context, static_cast<int>(argv.size()), argv.data(), lengths.data())));
+    char* formatted = nullptr;
+    const int length = redisFormatCommandArgv(&formatted, static_cast<int>(argv.size()), argv.data(), lengths.data());
+    const std::unique_ptr<char, void (*)(char*)> command(formatted, redisFreeCommand);
+    if (length < 0) {
+        why = "cannot format a Redis command";
+        return nullptr;
+    }
+    for (std::size_t sent = 0; sent < static_cast<std::size_t>(length);) {
+        if (!wait_until_ready(context->fd, POLLOUT, deadline)) {
+            why = "Redis did not take the command in time";
+            return nullptr;
+        }
+        const ssize_t written = ::send(context->fd, formatted + sent, static_cast<std::size_t>(length) - sent, MSG_NOSIGNAL);
+        if (written < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+            why = system_error_text("cannot send to Redis", errno);
+            return nullptr;
+        }
+        if (written > 0) sent += static_cast<std::size_t>(written);
+    }
+    const std::size_t oversized = TCCHAT_REDIS_MAX_REPLY_BYTES;
+    const std::string too_long = "Redis sent a reply of more than " + std::to_string(oversized) + " bytes";
+    for (std::size_t received = 0;;) {
+        void* reply = nullptr;
+        if (redisReaderGetReply(context->reader, &reply) != REDIS_OK) {
+            why = context->reader->err == REDIS_ERR_OOM
+                      ? "Redis sent a reply of more than " + std::to_string(max_reply_elements) + " elements (or memory ran out)"
+                      : "Redis sent a malformed reply: " + std::string(context->reader->errstr);
+            return nullptr;
+        }
+        if (reply != nullptr) return redis_reply(static_cast<redisReply*>(reply));
+        if (received > oversized) {
+            why = too_long;
+            return nullptr;
+        }
+        if (!wait_until_ready(context->fd, POLLIN, deadline)) {
+            why = "Redis did not answer in time";
+            return nullptr;
+        }
+        char buffer[1024];
+        const ssize_t got = ::recv(context->fd, buffer, std::min(sizeof buffer, oversized + 1 - received), 0);
+        if (got == 0) {
+            why = "Redis closed the connection";
+            return nullptr;
+        }
+        if (got < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) continue;
+            why = system_error_text("cannot read from Redis", errno);
+            return nullptr;
+        }
+        received += static_cast<std::size_t>(got);
+        if (redisReaderFeed(context->reader, buffer, static_cast<std::size_t>(got)) != REDIS_OK) {
+            why = "cannot buffer Redis's reply";
+            return nullptr;
+        }
+    }
 }
 
-inline timeval to_timeval(std::chrono::microseconds d) {
-    d = std::max(d, std::chrono::microseconds(1000));
-    return timeval{static_cast<decltype(timeval::tv_sec)>(d.count() / 1000000), static_cast<decltype(timeval::tv_usec)>(d.count() % 1000000)};
+/// Text from the Redis server, fit for an error message: without `password` (an AUTH error may quote what it
+/// was given) and at most TCCHAT_REDIS_MAX_SERVER_TEXT bytes, marked when cut (an error reply is as long as the
+/// server likes). Cut on a UTF-8 character boundary.
+inline std::string server_text(std::string_view text, std::string_view password) {
+    std::string out(text);
+    constexpr std::string_view hidden = "(password)";
+    if (!password.empty())
+        for (auto at = out.find(password); at != std::string::npos; at = out.find(password, at + hidden.size()))
+            out.replace(at, password.size(), hidden);
+    constexpr std::size_t longest = TCCHAT_REDIS_MAX_SERVER_TEXT;
+    if (out.size() <= longest) return out;
+    std::size_t cut = longest;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out.resize(cut);
+    return out + "... (cut at " + std::to_string(longest) + " bytes)";
 }
 
 } // namespace detail
@@ -160,25 +341,28 @@ class redis_limiter final : public rate_limiter {
 public:
     /// Connects lazily, on first use; the local fallback runs at fallback_share of `options`' budget.
     explicit redis_limiter(redis_limiter_options options)
-        : options_(std::move(options)), fallback_(scaled(options_.budget, options_.fallback_share)),
+        : options_(with_bounded_times(std::move(options))), fallback_(scaled(options_.budget, options_.fallback_share)),
           backoff_(options_.reconnect_backoff) {}
 
     permit reserve(const budget_key& key, std::chrono::nanoseconds time_left) override {
         if (time_left <= std::chrono::nanoseconds(0)) return detail::permit_after_deadline(std::chrono::nanoseconds(0), time_left);
         const budget_rate rate = options_.budget.rate_of(key);
-        const auto interval_us = static_cast<long long>(1e6 / std::max(rate.per_second, 1e-6));
-        const auto burst = static_cast<long long>(std::max(1.0, rate.burst));
-        const auto max_wait_us = std::chrono::duration_cast<std::chrono::microseconds>(time_left).count();
+        const auto longest_wait = std::chrono::duration_cast<std::chrono::microseconds>(time_left);
         std::string why;
-        auto answer = run_script(key, {std::to_string(interval_us), std::to_string(burst), std::to_string(max_wait_us), "0"},
-                                 std::chrono::duration_cast<std::chrono::microseconds>(time_left), why);
+        const auto answer = run_script(key, {interval_argument(rate), burst_argument(rate), std::to_string(longest_wait.count()), "0"},
+                                       longest_wait, time_left, why);
         if (!answer) return when_down(key, time_left, why);
-        const std::chrono::nanoseconds wait = std::chrono::microseconds(answer->second);
-        if (!answer->first) return detail::permit_after_deadline(wait, time_left);
-        return wait;
+        // A granted wait is at most longest_wait, which came from time_left, so it converts exactly; a refusal's
+        // may be anything from Redis and is only reported, saturated.
+        if (answer->granted) return std::chrono::nanoseconds(answer->wait);
+        const auto wait = answer->wait > std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::nanoseconds::max())
+                              ? std::chrono::nanoseconds::max()
+                              : std::chrono::nanoseconds(answer->wait);
+        return detail::permit_after_deadline(wait, time_left);
     }
 
-    /// From tcchat's timer thread, so that a slow Redis never holds up the caller's thread.
+    /// From tcchat's timer thread, so that a slow Redis never holds up the caller's thread. The timer thread is
+    /// shared, so it is held for at most command_timeout.
     void async_reserve(const budget_key& key, std::chrono::nanoseconds time_left, permit_handler done) override {
         const auto asked = std::chrono::steady_clock::now();
         timer_thread& worker = timer_thread::shared();
@@ -191,7 +375,8 @@ public:
 
     void on_rate_limited(const budget_key& key) override {
         std::string why;
-        (void)run_script(key, {"1", "1", "0", std::to_string(std::max<long long>(1, options_.slowdown.count()))}, options_.command_timeout, why);
+        (void)run_script(key, {"1", "1", "0", std::to_string(options_.slowdown.count())}, std::chrono::microseconds(0),
+                         options_.command_timeout, why);
     }
 
     /// Whether the last exchange with Redis succeeded.
@@ -204,6 +389,36 @@ public:
     std::string redis_key(const budget_key& key) const { return options_.key_prefix + options_.budget.name_of(key); }
 
 private:
+    /// What the script answered, once checked.
+    struct script_answer {
+        bool granted;
+        std::chrono::microseconds wait;
+    };
+
+    /// Times clamped to [1 ms, 1 day], so that no sum of a time point and one of them, and no doubling of the
+    /// backoff, can overflow (milliseconds::max() means "no limit" to many callers).
+    static redis_limiter_options with_bounded_times(redis_limiter_options options) {
+        const auto bounded = [](std::chrono::milliseconds& time) {
+            time = std::clamp<std::chrono::milliseconds>(time, std::chrono::milliseconds(1), std::chrono::hours(24));
+        };
+        for (auto* time : {&options.connect_timeout, &options.command_timeout, &options.reconnect_backoff, &options.max_reconnect_backoff,
+                           &options.slowdown})
+            bounded(*time);
+        return options;
+    }
+
+    /// The script's emission interval, in whole microseconds from 1 (a million permits a second) to 10^12 (one
+    /// in 11.6 days, also for a rate of 0, a negative one or NaN), so that the cast is defined.
+    static std::string interval_argument(const budget_rate& rate) {
+        const double per_second = rate.per_second >= 1e-6 ? std::min(rate.per_second, 1e6) : 1e-6;
+        return std::to_string(static_cast<long long>(1e6 / per_second));
+    }
+
+    /// The burst, in whole permits from 1 to 10^9, whatever the configuration holds.
+    static std::string burst_argument(const budget_rate& rate) {
+        return std::to_string(static_cast<long long>(rate.burst >= 1 ? std::min(rate.burst, 1e9) : 1.0));
+    }
+
     static budget_config scaled(budget_config budget, double share) {
         share = std::clamp(share, 0.0, 1.0);
         budget.rate.per_second *= share;
@@ -220,45 +435,70 @@ private:
         return make_error(code::limiter_unavailable, error_origin::local, "", "the shared rate limit is unavailable: " + why);
     }
 
-    /// The script's {granted, wait in µs}, or nullopt with `why` when Redis did not answer it.
-    std::optional<std::pair<bool, long long>> run_script(const budget_key& key, const std::vector<std::string>& arguments,
-                                                         std::chrono::microseconds time_left, std::string& why) {
-        auto connection = take_connection(time_left, why);
+    std::string server_text(const redisReply& reply) const { return detail::server_text(std::string_view(reply.str, reply.len), options_.password); }
+
+    /// Runs the script with `arguments` in one exchange that ends by command_timeout or `time_left`, whichever
+    /// is first. The checked answer, or nullopt with `why` when Redis did not answer or answered what the script
+    /// cannot (which counts as Redis being down, like no answer).
+    std::optional<script_answer> run_script(const budget_key& key, const std::vector<std::string>& arguments, std::chrono::microseconds longest_wait,
+                                            std::chrono::nanoseconds time_left, std::string& why) {
+        const detail::redis_deadline deadline = std::chrono::steady_clock::now() + std::min<std::chrono::nanoseconds>(options_.command_timeout, time_left);
+        auto connection = take_connection(deadline, why);
         if (!connection) return std::nullopt;
         const std::string tat_key = redis_key(key);
         const std::string slow_key = tat_key + ":slow";
-        redisSetTimeout(connection.get(), detail::to_timeval(std::min<std::chrono::microseconds>(options_.command_timeout, time_left)));
-        std::string sha = script_sha();
-        detail::redis_reply reply = evaluate(connection.get(), sha.empty() ? "EVAL" : "EVALSHA", sha.empty() ? detail::gcra_script : std::string_view(sha),
-                                             tat_key, slow_key, arguments);
+        const auto evaluate = [&](std::string_view verb, std::string_view script_or_sha) {
+            std::vector<std::string_view> words{verb, script_or_sha, "2", tat_key, slow_key};
+            words.insert(words.end(), arguments.begin(), arguments.end());
+            return detail::exchange(connection.get(), words, deadline, why);
+        };
+        const std::string sha = script_sha();
+        detail::redis_reply reply = sha.empty() ? evaluate("EVAL", detail::gcra_script) : evaluate("EVALSHA", sha);
+        // "NOSCRIPT No matching script. Please use EVAL.": the server lost its scripts (a restart, SCRIPT FLUSH).
         if (reply && reply->type == REDIS_REPLY_ERROR && std::string_view(reply->str, reply->len).rfind("NOSCRIPT", 0) == 0)
-            reply = evaluate(connection.get(), "EVAL", detail::gcra_script, tat_key, slow_key, arguments);
-        if (!reply || connection->err) {
-            why = connection->err ? std::string(connection->errstr) : "no reply";
+            reply = evaluate("EVAL", detail::gcra_script);
+        std::optional<script_answer> answer = reply ? checked(*reply, longest_wait, why) : std::nullopt;
+        if (!answer) {
             lost(why);
             return std::nullopt; // the connection is dropped: it may be in any state
         }
-        if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 || reply->element[0]->type != REDIS_REPLY_INTEGER ||
-            reply->element[1]->type != REDIS_REPLY_INTEGER) {
-            why = reply->type == REDIS_REPLY_ERROR ? std::string(reply->str, reply->len) : "unexpected reply to the script";
-            lost(why);
+        give_back(std::move(connection));
+        return answer;
+    }
+
+    /// The script's answer if `reply` can be one: two integers, the first 0 or 1, the second a wait of at least 0,
+    /// and for a permit at most `longest_wait`. Anything else (a grant 27 hours away with 2 s left, a negative
+    /// wait) must not reach the caller.
+    std::optional<script_answer> checked(const redisReply& reply, std::chrono::microseconds longest_wait, std::string& why) const {
+        if (reply.type == REDIS_REPLY_ERROR) {
+            why = "the script failed: " + server_text(reply);
             return std::nullopt;
         }
-        const std::pair<bool, long long> out{reply->element[0]->integer == 1, reply->element[1]->integer};
-        give_back(std::move(connection));
-        return out;
+        if (reply.type != REDIS_REPLY_ARRAY || reply.elements != 2 || reply.element[0]->type != REDIS_REPLY_INTEGER ||
+            reply.element[1]->type != REDIS_REPLY_INTEGER) {
+            why = "Redis answered the script with something else than two integers";
+            return std::nullopt;
+        }
+        const long long granted = reply.element[0]->integer, wait = reply.element[1]->integer;
+        if (granted != 0 && granted != 1) {
+            why = "Redis answered the script with a grant of " + std::to_string(granted) + ", neither 0 nor 1";
+            return std::nullopt;
+        }
+        if (wait < 0) {
+            why = "Redis answered a negative wait (" + std::to_string(wait) + " microseconds)";
+            return std::nullopt;
+        }
+        if (granted == 1 && wait > longest_wait.count()) {
+            why = "Redis granted a permit " + std::to_string(wait) + " microseconds away, with only " + std::to_string(longest_wait.count()) +
+                  " left";
+            return std::nullopt;
+        }
+        return script_answer{granted == 1, std::chrono::microseconds(wait)};
     }
 
-    static detail::redis_reply evaluate(redisContext* context, std::string_view verb, std::string_view script_or_sha, std::string_view tat_key,
-                                        std::string_view slow_key, const std::vector<std::string>& arguments) {
-        std::vector<std::string_view> words{verb, script_or_sha, "2", tat_key, slow_key};
-        words.insert(words.end(), arguments.begin(), arguments.end());
-        return detail::run_command(context, words);
-    }
-
-    /// A pooled connection, or a new one (connected, authenticated, database selected, script loaded) unless the
-    /// reconnect backoff says to wait.
-    detail::redis_connection take_connection(std::chrono::microseconds time_left, std::string& why) {
+    /// A pooled connection, or a new one (connected, authenticated, database selected, script loaded) before
+    /// `deadline`, unless the reconnect backoff says to wait.
+    detail::redis_connection take_connection(detail::redis_deadline deadline, std::string& why) {
         {
             const std::lock_guard<std::mutex> lock(mutex_);
             if (!pool_.empty()) {
@@ -271,31 +511,36 @@ private:
                 return nullptr;
             }
         }
-        const timeval timeout = detail::to_timeval(std::min<std::chrono::microseconds>(options_.connect_timeout, time_left));
-        detail::redis_connection connection(options_.unix_socket.empty()
-                                                ? redisConnectWithTimeout(options_.host.c_str(), options_.port, timeout)
-                                                : redisConnectUnixWithTimeout(options_.unix_socket.c_str(), timeout));
-        if (!connection || connection->err) {
-            why = connection ? std::string(connection->errstr) : "cannot allocate a Redis context";
+        detail::redis_connection connection = detail::connect(options_, std::min(deadline, std::chrono::steady_clock::now() + options_.connect_timeout), why);
+        if (!connection) {
             lost(why);
             return nullptr;
         }
-        redisSetTimeout(connection.get(), timeout);
-        const auto command = [&](const std::vector<std::string_view>& words) { return detail::run_command(connection.get(), words); };
-        const auto refused = [&](const detail::redis_reply& reply, std::string_view what) {
-            if (reply && reply->type != REDIS_REPLY_ERROR) return false;
-            // The server's text, never the password.
-            why = std::string(what) + ": " + (reply ? std::string(reply->str, reply->len) : std::string(connection->errstr));
-            lost(why);
-            return true;
+        // Each step's reply, or why there is none (the exchange's failure or the server's error text).
+        const auto step = [&](std::string_view what, const std::vector<std::string_view>& words) {
+            detail::redis_reply reply = detail::exchange(connection.get(), words, deadline, why);
+            if (reply && reply->type == REDIS_REPLY_ERROR) why = server_text(*reply);
+            if (!reply || reply->type == REDIS_REPLY_ERROR) {
+                why = std::string(what) + " failed: " + why;
+                lost(why);
+                return detail::redis_reply();
+            }
+            return reply;
         };
-        if (!options_.password.empty() && refused(command({"AUTH", options_.password}), "AUTH failed")) return nullptr;
-        if (options_.database != 0 && refused(command({"SELECT", std::to_string(options_.database)}), "SELECT failed")) return nullptr;
-        const detail::redis_reply loaded = command({"SCRIPT", "LOAD", detail::gcra_script});
-        if (refused(loaded, "SCRIPT LOAD failed")) return nullptr;
-        if (loaded->type == REDIS_REPLY_STRING) {
+        if (!options_.user.empty() && !step("AUTH", {"AUTH", options_.user, options_.password})) return nullptr;
+        if (options_.user.empty() && !options_.password.empty() && !step("AUTH", {"AUTH", options_.password})) return nullptr;
+        if (options_.database != 0 && !step("SELECT", {"SELECT", std::to_string(options_.database)})) return nullptr;
+        const detail::redis_reply loaded = step("SCRIPT LOAD", {"SCRIPT", "LOAD", detail::gcra_script});
+        if (!loaded) return nullptr;
+        const std::string_view sha = loaded->type == REDIS_REPLY_STRING ? std::string_view(loaded->str, loaded->len) : std::string_view();
+        if (sha.size() != 40 || sha.find_first_not_of("0123456789abcdef") != std::string_view::npos) {
+            why = "SCRIPT LOAD failed: Redis answered something else than a SHA-1 digest";
+            lost(why);
+            return nullptr;
+        }
+        {
             const std::lock_guard<std::mutex> lock(mutex_);
-            sha_.assign(loaded->str, loaded->len);
+            sha_ = std::string(sha);
         }
         back_again();
         return connection;

@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <vector>
+
 using namespace tcchat;
 
 namespace {
@@ -83,13 +85,29 @@ TEST_CASE("async_call retries on a timer and reports validation errors without s
     emulator service;
     posting_transport transport{&context, &service};
     *transport.failures_left = 2;
-    client<posting_transport> chat(transport, options_for(context));
+    auto options = options_for(context);
+    // Every retry must go through the scheduler, as a timer of this io_context: counted, with its delay.
+    std::vector<std::chrono::milliseconds> timer_delays;
+    options.schedule = [&, on_timer = asio_scheduler(context.get_executor())](std::chrono::milliseconds delay, std::function<void()> resume) {
+        timer_delays.push_back(delay);
+        on_timer(delay, [&, resume = std::move(resume), sent_when_scheduled = *transport.sent] {
+            CHECK(*transport.sent == sent_when_scheduled); // nothing was resent before the timer fired
+            resume();
+        });
+    };
+    client<posting_transport> chat(transport, options);
     std::optional<result<get_list_response>> listed;
     async_call(chat, get_list_request{"u"}, [&](result<get_list_response> r) { listed = std::move(r); });
     context.run();
     REQUIRE(listed.has_value());
     CHECK(listed->has_value());
     CHECK(*transport.sent == 3);
+    // Two retries, two timers: half a backoff step at least (2 ms, then 4 ms, each jittered from its half).
+    REQUIRE(timer_delays.size() == 2);
+    CHECK(timer_delays[0] >= std::chrono::milliseconds(1));
+    CHECK(timer_delays[0] <= std::chrono::milliseconds(2));
+    CHECK(timer_delays[1] >= std::chrono::milliseconds(2));
+    CHECK(timer_delays[1] <= std::chrono::milliseconds(4));
 
     std::optional<result<get_list_response>> rejected;
     async_call(chat, get_list_request{""}, [&](result<get_list_response> r) { rejected = std::move(r); });

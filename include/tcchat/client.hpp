@@ -17,6 +17,7 @@
 #include <tcchat/error.hpp>
 #include <tcchat/pager.hpp>
 #include <tcchat/detail/coarse_clock.hpp>
+#include <tcchat/detail/saturating_time.hpp>
 #include <tcchat/rate_limiter.hpp>
 #include <tcchat/timer_thread.hpp>
 #include <tcchat/transport.hpp>
@@ -25,6 +26,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cassert>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -82,8 +84,14 @@ struct client_options {
     decode_limits decoding;
 
     // --- hooks ------------------------------------------------------------------------------------------------
-    /// Called once per attempt, with the URL's usersig redacted.
+    /// Called once per attempt, with the URL's usersig redacted. If it throws, the call ends with code::hook_failed
+    /// and the exception's text (an exception must not escape onto the thread that completed the attempt, which
+    /// may be tcchat's timer thread or an event loop's).
     std::function<void(const attempt_record&)> on_attempt;
+    /// Told when a transport breaks its contract: an async_send completion handler called a second time, or for
+    /// an attempt that is over. The late completion is dropped either way, so the call's handler still runs once.
+    /// Empty: an assertion in debug builds, nothing in release builds.
+    std::function<void(std::string_view what)> on_contract_violation;
     /// call()'s waits (backoff, rate limit). Empty: std::this_thread::sleep_for on the calling thread.
     std::function<void(std::chrono::milliseconds)> sleep;
     /// Empty: deadlines read the coarse monotonic clock (a few ms of resolution, detail/coarse_clock.hpp) and
@@ -117,6 +125,9 @@ struct async_operation {
     std::uint32_t random;
     std::chrono::steady_clock::time_point deadline;
     int attempt = 0;
+    /// Attempts whose transport completion has been taken: attempt n's completion counts only when this is n - 1,
+    /// so a second or late call of a completion handler is recognised and dropped.
+    std::atomic<int> completed_attempts{0};
     bool renewed_usersig = false;
     error last;
 };
@@ -132,7 +143,7 @@ public:
     /// Takes the transport and options; empty sleep and schedule hooks get defaults (sleep_for, timer thread).
     client(Transport transport, client_options options)
         : transport_(std::move(transport)), options_(std::move(options)), service_root_(service_root(options_.base_url)),
-          usersig_(options_.usersig, options_.usersig_renew_margin) {
+          usersig_(options_.usersig, options_.usersig_renew_margin), base_url_problem_(base_url_problem(options_.base_url)) {
         if (!options_.sleep) options_.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
         if (!options_.schedule)
             options_.schedule = [](std::chrono::milliseconds delay, std::function<void()> resume) {
@@ -144,7 +155,7 @@ public:
     template <class Request>
     result<response_of<Request>> call(const Request& request, const call_options& per_call = {}) {
         using endpoint = endpoint_of_t<Request>;
-        const auto deadline = deadline_clock() + options_.deadline; // for the whole call, every chunk of a batch
+        const auto deadline = deadline_after(deadline_clock()); // for the whole call, every chunk of a batch
         if constexpr (has_batch<endpoint>::value) {
             if (options_.split_batches && (request.*endpoint::batch_field).size() > chunk_items(request))
                 return call_in_chunks(request, per_call, deadline);
@@ -173,7 +184,7 @@ public:
         }
         const auto start = deadline_clock();
         auto op = std::make_shared<detail::async_operation<response, std::decay_t<Handler>>>(
-            std::forward<Handler>(handler), encode(request), random_for(per_call), start + options_.deadline);
+            std::forward<Handler>(handler), encode(request), random_for(per_call), deadline_after(start));
         async_attempt<endpoint>(std::move(op), start);
     }
 
@@ -212,7 +223,12 @@ private:
             return op->handler(outcome_type(std::move(*refused)));
         const auto started = attempt_clock();
         Operation& current = *op;
-        transport_.async_send(current.outgoing, [this, op = std::move(op), started](result<http_response> answer) mutable {
+        const int attempt = current.attempt;
+        transport_.async_send(current.outgoing, [this, op = std::move(op), started, attempt](result<http_response> answer) mutable {
+            int earlier = attempt - 1;
+            if (!op->completed_attempts.compare_exchange_strong(earlier, attempt))
+                return report_contract_violation("the transport completed attempt " + std::to_string(attempt) + " of " +
+                                                 std::string(Endpoint::command) + " again; the late completion was dropped");
             outcome_type outcome;
             interpret(answer, outcome);
             report_attempt(Endpoint::command, op->random, op->attempt, started, answer, outcome, op->outgoing.url);
@@ -316,6 +332,8 @@ private:
     std::optional<error> prepare_attempt(std::string_view command, std::uint32_t random, std::chrono::steady_clock::time_point now,
                                          std::chrono::steady_clock::time_point deadline, int attempt, http_request& outgoing,
                                          detail::url_prefix* prefix) {
+        if (base_url_problem_)
+            return make_error(code::transport_failed, error_origin::local, "", "client_options::base_url: " + *base_url_problem_);
         const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
         if (remaining.count() <= 0)
             return make_error(code::deadline_exceeded, error_origin::local, "",
@@ -348,6 +366,11 @@ private:
     std::uint32_t draw_random() { return options_.random ? options_.random() : random_(); }
     /// The `random` of an attempt: the caller's, or a fresh draw.
     std::uint32_t random_for(const call_options& per_call) { return per_call.random ? *per_call.random : draw_random(); }
+
+    /// The call's deadline when it starts at `start`; milliseconds::max() is no deadline, not an overflow.
+    std::chrono::steady_clock::time_point deadline_after(std::chrono::steady_clock::time_point start) const {
+        return detail::saturating_add(start, options_.deadline);
+    }
 
     std::chrono::steady_clock::time_point deadline_clock() const {
         return options_.clock ? options_.clock() : detail::coarse_steady_now();
@@ -396,13 +419,37 @@ private:
         return std::chrono::milliseconds(step / 2 + static_cast<long long>(draw_random() % static_cast<std::uint32_t>(step / 2 + 1)));
     }
 
+    /// Calls the on_attempt hook. A hook that throws ends the call: `outcome` becomes code::hook_failed.
     template <class Response>
     void report_attempt(std::string_view command, std::uint32_t random, int attempt, std::chrono::steady_clock::time_point started,
-                        const result<http_response>& answer, const result<Response>& outcome, std::string_view url) {
+                        const result<http_response>& answer, result<Response>& outcome, std::string_view url) {
         if (!options_.on_attempt) return;
         const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(latency_clock() - started);
-        options_.on_attempt(attempt_record{command, random, attempt, latency, answer ? answer->status : 0,
-                                           outcome ? 0 : outcome.error().value(), redact_usersig(url)});
+        const std::string redacted_url = redact_usersig(url); // the record views it
+        const attempt_record record{command, random, attempt, latency, answer ? answer->status : 0,
+                                    outcome ? 0 : outcome.error().value(), redacted_url};
+#ifndef BOOST_NO_EXCEPTIONS
+        try {
+            options_.on_attempt(record);
+        } catch (const std::exception& thrown) {
+            outcome = hook_failure(thrown.what());
+        } catch (...) {
+            outcome = hook_failure("an exception that is not a std::exception");
+        }
+#else
+        options_.on_attempt(record);
+#endif
+    }
+
+    error hook_failure(std::string_view what) const {
+        error e = make_error(code::hook_failed, error_origin::local, "", "the on_attempt hook threw: " + std::string(what));
+        redact_signatures(e); // a hook may quote the URL it was given, or a signature it fetched
+        return e;
+    }
+
+    void report_contract_violation(const std::string& what) const {
+        if (options_.on_contract_violation) return options_.on_contract_violation(what);
+        assert(!"tcchat: a transport broke its contract (see client_options::on_contract_violation)");
     }
 
     /// Sets `outcome`, which holds a value-initialized response, to an attempt's outcome: the transport's
@@ -459,6 +506,7 @@ private:
     const std::string service_root_;
     usersig_cache usersig_;
     signed_query_cache signed_query_;
+    const std::optional<std::string> base_url_problem_; ///< checked once; every attempt is refused while it holds
     const std::uint64_t id_ = detail::next_client_id();
     detail::random_source random_;
 };

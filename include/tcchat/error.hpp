@@ -95,6 +95,7 @@ enum class code : int {
     usersig_unavailable = 90007,   ///< the credentials provider produced no signature
     response_mismatch = 90008,     ///< a well-formed answer that cannot belong to the request
     limiter_unavailable = 90009,   ///< the shared rate limiter cannot be reached and its policy is to fail closed
+    hook_failed = 90010,           ///< a hook of the caller's (client_options::on_attempt) threw
 };
 
 /// A row of the code table: the code, its enumerator's name, its documented meaning and how to react to it.
@@ -174,6 +175,7 @@ inline constexpr code_info code_table[] = {
     {code::usersig_unavailable, "usersig_unavailable", "The UserSig provider returned no signature.", retry_class::never},
     {code::response_mismatch, "response_mismatch", "The response does not match the request.", retry_class::never},
     {code::limiter_unavailable, "limiter_unavailable", "The shared rate limiter is unavailable and fails closed.", retry_class::never},
+    {code::hook_failed, "hook_failed", "A hook of the caller's threw; the call ends with its text.", retry_class::never},
 };
 } // namespace detail
 

@@ -7,6 +7,7 @@
 //
 // token_bucket is per process. tcchat/limiter/redis.hpp shares one budget across processes and machines.
 
+#include <tcchat/detail/saturating_time.hpp>
 #include <tcchat/error.hpp>
 
 #include <algorithm>
@@ -84,6 +85,11 @@ public:
 };
 
 namespace detail {
+inline error no_permit_at_rate(double per_second) {
+    return make_error(code::deadline_exceeded, error_origin::local, "",
+                      "the rate limit allows " + std::to_string(per_second) + " calls per second: no further permit is ever granted");
+}
+
 inline error permit_after_deadline(std::chrono::nanoseconds wait, std::chrono::nanoseconds time_left) {
     using ms = std::chrono::milliseconds;
     return make_error(code::deadline_exceeded, error_origin::local, "",
@@ -117,23 +123,37 @@ public:
         const double burst = std::max(1.0, rate.burst);
         const std::lock_guard<std::mutex> lock(mutex_);
         const auto now = clock_();
+        if (buckets_.size() >= next_sweep_) forget_full_buckets(now);
         // Looked up by views, so a call whose bucket exists allocates nothing.
         const std::string_view command = budget_.scope == budget_scope::app ? std::string_view() : key.command;
         auto entry = buckets_.find(std::make_pair(key.sdkappid, command));
         const bool added = entry == buckets_.end();
         if (added) entry = buckets_.emplace(std::make_pair(key.sdkappid, std::string(command)), bucket{burst, now}).first;
         bucket& b = entry->second;
-        if (!added && now > b.last) b.tokens = std::min(burst, b.tokens + std::chrono::duration<double>(now - b.last).count() * rate.per_second);
+        if (!added) b.tokens = refilled(b, now, rate.per_second, burst);
         b.last = std::max(b.last, now);
         std::chrono::nanoseconds wait{0};
         if (b.tokens < 1) {
-            if (rate.per_second <= 0) return detail::permit_after_deadline(std::chrono::nanoseconds::max(), time_left);
-            wait = std::chrono::nanoseconds(static_cast<std::int64_t>((1 - b.tokens) / rate.per_second * 1e9) + 1);
+            if (!(rate.per_second > 0)) return detail::no_permit_at_rate(rate.per_second); // 0, negative or NaN
+            // In double until it is known to fit: a tiny rate's wait overflows any integer count of nanoseconds.
+            const double wait_ns = (1 - b.tokens) / rate.per_second * 1e9;
+            if (!(wait_ns < static_cast<double>(time_left.count())))
+                return detail::permit_after_deadline(detail::saturating_duration_cast<std::chrono::nanoseconds>(
+                                                         std::chrono::duration<double, std::nano>(wait_ns)),
+                                                     time_left);
+            wait = std::chrono::nanoseconds(static_cast<std::int64_t>(wait_ns) + 1);
             if (wait > time_left) return detail::permit_after_deadline(wait, time_left);
         }
         b.tokens -= 1;
         ++granted_;
         return wait;
+    }
+
+    /// How many budgets the bucket holds now. A budget that has refilled to its burst is the same as a new one,
+    /// so it is forgotten once the map grows (made-up commands and app ids would otherwise grow it for ever).
+    std::size_t budgets_held() const {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        return buckets_.size();
     }
 
     /// Permits granted so far, over all keys.
@@ -157,8 +177,30 @@ private:
         }
     };
 
+    /// Below this many budgets no sweep runs; above, a sweep runs each time the map doubles since the last one,
+    /// so sweeping costs O(1) per permit, amortised.
+    static constexpr std::size_t first_sweep = 1024;
+
+    static double refilled(const bucket& b, std::chrono::steady_clock::time_point now, double per_second, double burst) {
+        if (!(now > b.last)) return b.tokens;
+        return std::min(burst, b.tokens + std::chrono::duration<double>(now - b.last).count() * per_second);
+    }
+
+    void forget_full_buckets(std::chrono::steady_clock::time_point now) {
+        for (auto entry = buckets_.begin(); entry != buckets_.end();) {
+            const budget_rate rate = budget_.rate_of({entry->first.first, entry->first.second});
+            const double burst = std::max(1.0, rate.burst);
+            if (refilled(entry->second, now, rate.per_second, burst) >= burst)
+                entry = buckets_.erase(entry);
+            else
+                ++entry;
+        }
+        next_sweep_ = std::max(first_sweep, 2 * buckets_.size());
+    }
+
     const budget_config budget_;
     clock_function clock_;
+    std::size_t next_sweep_ = first_sweep;
     std::map<std::pair<std::uint32_t, std::string>, bucket, key_order> buckets_; ///< command "" for one budget per app
     std::uint64_t granted_ = 0;
     mutable std::mutex mutex_;

@@ -4,6 +4,8 @@
 // that completed the previous attempt (an event loop's thread, most often). Users with an event loop should
 // give the client a scheduler of their own instead (tcchat/asio.hpp: asio_scheduler).
 
+#include <tcchat/detail/saturating_time.hpp>
+
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -38,7 +40,7 @@ public:
     void schedule(std::chrono::nanoseconds delay, std::function<void()> job) {
         {
             const std::lock_guard<std::mutex> lock(mutex_);
-            jobs_.emplace(clock::now() + delay, std::move(job));
+            jobs_.emplace(detail::saturating_add(clock::now(), delay), std::move(job)); // max(): never
         }
         wake_.notify_one();
     }

@@ -53,6 +53,37 @@ inline std::string region_base_url(region r, bool backup = false) {
     return "https://" + std::string(backup ? region_details(r).backup_domain : region_details(r).domain);
 }
 
+/// Why `base_url` cannot be the base of calls ("scheme://host[:port][/path]"), or nullopt when it can. Only
+/// http and https are allowed: libcurl would also take gopher://, dict:// or file:// and deliver the UserSig and
+/// raw bytes to any port. User-info ("user:password@") is refused as well, since it would travel in every
+/// request. The reason never repeats the URL, which may hold a password.
+inline std::optional<std::string> base_url_problem(std::string_view base_url) {
+    const auto scheme_end = base_url.find("://");
+    const auto lowercase_scheme = [&] {
+        std::string scheme(base_url.substr(0, scheme_end));
+        for (char& c : scheme)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        return scheme;
+    };
+    if (scheme_end == std::string_view::npos || (lowercase_scheme() != "http" && lowercase_scheme() != "https"))
+        return std::string("the base URL must start with http:// or https://");
+    const std::string_view authority = base_url.substr(scheme_end + 3, base_url.find_first_of("/?#", scheme_end + 3) - (scheme_end + 3));
+    if (authority.find('@') != std::string_view::npos) return std::string("the base URL must not carry user-info (user:password@)");
+    // A port follows the last ':' that is outside an IPv6 literal's brackets.
+    const auto colon = authority.rfind(':');
+    const bool has_port = colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos;
+    const std::string_view host = has_port ? authority.substr(0, colon) : authority;
+    if (host.empty() || host == "[]") return std::string("the base URL has no host");
+    if (has_port) {
+        const std::string_view digits = authority.substr(colon + 1);
+        unsigned port = 0;
+        const auto [end, failure] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+        if (digits.empty() || failure != std::errc() || end != digits.data() + digits.size() || port == 0 || port > 65535)
+            return std::string("the base URL's port must be a number from 1 to 65535");
+    }
+    return std::nullopt;
+}
+
 /// RFC 3986 percent-encoding of a query value. Unreserved characters and '*' stay as they are: the UserSig
 /// alphabet uses '*', '-' and '_' (docs/protocol.md §5.1), and the official SDKs send it unescaped.
 namespace detail {

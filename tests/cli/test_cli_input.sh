@@ -61,6 +61,24 @@ echo '{"From_Account":"u","TimeStamp":0,"StartIndex":0,"TopTimeStamp":0,"TopStar
 run "$work/ok.json" decode get_list request -
 check "decode from stdin exits 0 (got $status)" [ "$status" = 0 ]
 
+# Both sides of the body limit (TCCHAT_MAX_BODY_BYTES, 8 MiB): a request of exactly the limit, padded with JSON
+# whitespace, is read and decoded; one byte more is refused with 90005.
+limit=$((8 * 1024 * 1024))
+pad_to() { # pad_to SIZE OUT: ok.json preceded by spaces, SIZE bytes in all
+  { head -c $(($1 - $(stat -c %s "$work/ok.json"))) /dev/zero | tr '\0' ' '; cat "$work/ok.json"; } >"$2"
+}
+pad_to "$limit" "$work/exact.json"
+pad_to $((limit + 1)) "$work/over.json"
+check "the exact-limit file is $limit bytes" [ "$(stat -c %s "$work/exact.json")" = "$limit" ]
+for source in file stdin; do
+  if [ $source = file ]; then run /dev/null decode get_list request "$work/exact.json"; else run "$work/exact.json" decode get_list request -; fi
+  check "a $source of exactly $limit bytes exits 0 (got $status): $out" [ "$status" = 0 ]
+  check "a $source of exactly $limit bytes decodes: $out" grep -q '"From_Account":"u"' <<<"$out"
+  if [ $source = file ]; then run /dev/null decode get_list request "$work/over.json"; else run "$work/over.json" decode get_list request -; fi
+  check "a $source of $limit + 1 bytes exits 2 (got $status)" [ "$status" = 2 ]
+  check "a $source of $limit + 1 bytes answers 90005: $out" grep -q '"code":90005' <<<"$out"
+done
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures CLI input checks failed"
   exit 1

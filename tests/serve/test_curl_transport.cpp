@@ -42,3 +42,23 @@ TEST_CASE("curl_transport: a moved transport keeps working, the moved-from one r
     tcchat::curl_transport third(std::move(second));
     CHECK(third.send(get_contact_group_call(url)).has_value());
 }
+
+TEST_CASE("curl_transport: only http and https - gopher dict and file URLs fail without a byte sent", "[serve][curl]") {
+    served_emulator server; // a listener a gopher:// request would reach and write raw CRLF-injected bytes into
+    const std::string port = std::to_string(server.port());
+    tcchat::curl_transport transport;
+    for (const std::string& url : {"gopher://127.0.0.1:" + port + "/_POST%20/x%0D%0A", "dict://127.0.0.1:" + port + "/info",
+                                   std::string("file:///etc/hostname")}) {
+        INFO(url);
+        const auto refused = transport.send(get_contact_group_call(url));
+        REQUIRE_FALSE(refused.has_value());
+        CHECK(refused.error().value() == 90001);
+        const std::string scheme = url.substr(0, url.find(':'));
+        CHECK(refused.error().message.find(scheme) != std::string::npos); // libcurl names the refused protocol
+    }
+    // serve logs every request it reads and every one it rejects: none reached it.
+    CHECK(server.log().find(" -> ") == std::string::npos);
+    CHECK(server.log().find("rejected") == std::string::npos);
+    // The same transport still speaks HTTP.
+    CHECK(transport.send(get_contact_group_call("http://127.0.0.1:" + port + target_of("get_contact_group"))).has_value());
+}

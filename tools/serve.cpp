@@ -19,6 +19,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include <charconv>
+#include <csignal>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -48,9 +49,13 @@ options:
   --seed FILE            preload state and faults from a JSON file (format below)
   --secret-key           verify each usersig with the SecretKey in $TCCHAT_SECRET_KEY
                          (never given on the command line, where ps would show it)
-  --max-body-bytes N     answer 413 to larger bodies without reading them (default TCCHAT_MAX_BODY_BYTES)
+  --max-body-bytes N     answer 413 to larger bodies without reading them (default TCCHAT_MAX_BODY_BYTES);
+                         a chunked body may bring at most 64 KiB of chunk framing on top, a header
+                         8 KiB (431 past it), a chunk-size line or trailer 4 KiB (400 past it)
   --idle-timeout SECONDS close a connection whose next request takes longer to arrive (default 30)
   --threads N            threads serving connections (default 4)
+  --max-connections N    connections served at once; one more is answered 503 and closed
+                         at once (default 512)
   --fixed-time SECONDS   write this Unix time as every Timestamp, for reproducible answers
   --max-users N          users with stored state; a write that would add one more answers 70398
                          (default 100000; reads of unknown users store nothing)
@@ -65,6 +70,7 @@ seed file:
    "faults": [{"command": "get_list", "count": 1, "rate": 0, "error_code": 0, "http_status": 502,
                "truncate_body": false, "latency_ms": 0}]}
   Every member is optional; "sdkappid" (default 1400000000) may also be given per call or conversation.
+  A fault's "http_status" is 0 (none) or 200-599 other than 204 and 304, which carry no body.
   Calls replay through the emulator in order and must all succeed.
 
 exit codes: 0 stopped by SIGINT or SIGTERM, 64 usage error or bad seed file, 69 cannot listen
@@ -86,6 +92,7 @@ struct serve_options {
     std::size_t max_body_bytes = TCCHAT_MAX_BODY_BYTES;
     std::chrono::seconds idle_timeout{30};
     unsigned threads = 4;
+    std::size_t max_connections = http_server_options{}.max_connections;
     std::optional<std::int64_t> fixed_time;
     bool quiet = false;
     std::size_t max_users = emulator_options{}.max_users;
@@ -166,6 +173,10 @@ std::optional<std::string> parse_options(const std::vector<std::string>& args, s
             const auto threads = parse_number<unsigned>(value, 1, 256);
             if (!threads) return bad_value("a number of threads (1-256)");
             options.threads = *threads;
+        } else if (name == "--max-connections") {
+            const auto connections = parse_number<std::size_t>(value, 1, 1000000);
+            if (!connections) return bad_value("a number of connections (1-1000000)");
+            options.max_connections = *connections;
         } else if (name == "--fixed-time") {
             const auto seconds = parse_number<std::int64_t>(value, 0, std::numeric_limits<std::int64_t>::max());
             if (!seconds) return bad_value("a Unix time in seconds");
@@ -209,6 +220,9 @@ std::optional<std::string> configure_usersig_check([[maybe_unused]] emulator_opt
 } // namespace
 
 int run_serve(const std::vector<std::string>& args) {
+    // Every write to a closed pipe or socket then fails with EPIPE instead of killing the server: a log reader
+    // that goes away (`tcchat serve 2>&1 | head -1`) must not take the emulator down with it.
+    std::signal(SIGPIPE, SIG_IGN);
     if (args.size() == 2 && (args[1] == "--help" || args[1] == "-h")) {
         std::cout << serve_usage_text;
         return exit_ok;
@@ -222,6 +236,8 @@ int run_serve(const std::vector<std::string>& args) {
     settings.decoding.max_body_bytes = options.max_body_bytes;
     settings.max_users = options.max_users;
     settings.max_state_bytes = options.max_state_bytes;
+    // Nothing in serve reads the call log, and its entries hold request fields of up to a header's size.
+    settings.call_log_limit = 0;
     if (options.fixed_time) settings.clock = [at = *options.fixed_time] { return at; };
     if (options.verify_usersig)
         if (auto problem = configure_usersig_check(settings)) return serve_usage_error(*problem);
@@ -232,7 +248,7 @@ int run_serve(const std::vector<std::string>& args) {
         if (auto problem = load_seed(service, options.seed_file)) return serve_usage_error(*problem);
 
     return serve_http(service, {options.bind_address, options.port, options.max_body_bytes, options.idle_timeout,
-                                options.threads, options.quiet, openapi_document(false)});
+                                options.threads, options.max_connections, options.quiet, openapi_document(false)});
 }
 
 } // namespace tcchat::cli

@@ -4,6 +4,7 @@
 
 #include <tcchat/emulator.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -16,9 +17,20 @@ struct http_server_options {
     std::size_t max_body_bytes = 0;
     std::chrono::seconds idle_timeout{30};
     unsigned threads = 4;
+    std::size_t max_connections = 512; ///< past it, a new connection is answered 503 and closed
     bool quiet = false;
     std::string openapi_document; ///< the answer to GET /openapi.json (tools/openapi.hpp)
 };
+
+/// How long the server waits before accepting again after `failed_accepts` accepts in a row failed (out of
+/// descriptors, most often): 10 ms after the first, doubling up to 1 s. A failing accept returns at once, so
+/// retrying at once would spin a core and write a log line per try.
+constexpr std::chrono::milliseconds accept_pause(std::uint64_t failed_accepts) {
+    constexpr std::chrono::milliseconds first{10}, longest{1000};
+    std::chrono::milliseconds pause = first;
+    for (std::uint64_t failure = 1; failure < failed_accepts && pause < longest; ++failure) pause *= 2;
+    return std::min(pause, longest);
+}
 
 /// Serves `service` until SIGINT or SIGTERM; prints "listening on http://ADDR:PORT" first. Answers the exit code:
 /// 0 when stopped by a signal, 69 when the address cannot be listened on, 64 when it is no IP address.

@@ -105,6 +105,10 @@ private:
     seed_problems& problems_;
 };
 
+/// Whether an injected http_status can be served with its HTML page: a 1xx is no final answer, 204 and 304 have
+/// no body, and below 100 there is no HTTP status at all (42 went out as "HTTP/1.1 042").
+bool is_servable_status(int status) { return status == 0 || (status >= 200 && status <= 599 && status != 204 && status != 304); }
+
 void apply_seed(emulator& service, const boost::json::value& root, seed_problems& problems) {
     const seed_object seed(root, "", problems);
     seed.allow_only({"sdkappid", "calls", "conversations", "faults"});
@@ -150,6 +154,9 @@ void apply_seed(emulator& service, const boost::json::value& root, seed_problems
         injected.rate = item.number<double>("rate", 0, 0, 1);
         injected.error_code = item.number<int>("error_code", 0, 0, std::numeric_limits<int>::max());
         injected.http_status = item.number<int>("http_status", 0, 0, 599);
+        if (!is_servable_status(injected.http_status))
+            problems.report(item.at("http_status"), "expected 0 (none) or an HTTP status from 200 to 599 other than 204 and 304, "
+                                                    "which carry no body, not " + std::to_string(injected.http_status));
         injected.truncate_body = item.flag("truncate_body");
         injected.latency = std::chrono::milliseconds(item.number<int>("latency_ms", 0, 0, 600000));
         if (problems.any()) return;

@@ -614,6 +614,12 @@ private:
         return std::nullopt;
     }
 
+    static constexpr std::string_view unknown_command = "unknown command";
+
+    static bool is_command(std::string_view command) {
+        return visit_endpoint(command, [](auto) {});
+    }
+
     /// The library's token bucket, asked for a permit that must be available now.
     bool over_qps_cap(std::uint32_t sdkappid, std::string_view command) {
         return qps_cap_ && !qps_cap_->reserve({sdkappid, command}, std::chrono::nanoseconds(0));
@@ -650,6 +656,9 @@ private:
             const int verdict = options_.verify_usersig(call_parameters{*app, *identifier, *usersig, call.random});
             if (verdict != 0) return answer(verdict, "usersig verification failed");
         }
+        // Routed before the QPS cap is asked: the cap keeps a bucket per command, so a made-up command that reached
+        // it would leave one behind for good.
+        if (!is_command(call.command)) return answer(static_cast<int>(code::resource_not_found), std::string(unknown_command));
         if (over_qps_cap(*app, call.command)) return answer(static_cast<int>(code::rest_rate_limited), "REST API call frequency limit exceeded");
         if (injected_code != 0) return answer(injected_code, "injected fault");
         return run_command(call.command, *app, body, call.error_code);
@@ -662,7 +671,7 @@ private:
             using endpoint_type = decltype(endpoint);
             out = run_typed<endpoint_type>(sdkappid, body, error_code);
         });
-        if (!known) return fail(error_code = static_cast<int>(code::resource_not_found), "unknown command");
+        if (!known) return fail(error_code = static_cast<int>(code::resource_not_found), std::string(unknown_command));
         return out;
     }
 

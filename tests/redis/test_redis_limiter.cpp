@@ -52,8 +52,8 @@ bool has_ipv6_loopback() {
 /// redis-server on 127.0.0.1 (or `address`) and a port of its own, without persistence; killed with the object.
 class redis_server {
 public:
-    explicit redis_server(std::string password = "", std::string address = "127.0.0.1")
-        : port_(free_port()), password_(std::move(password)), address_(std::move(address)) {
+    explicit redis_server(std::string password = "", std::string address = "127.0.0.1", std::vector<std::string> more_arguments = {})
+        : port_(free_port()), password_(std::move(password)), address_(std::move(address)), more_arguments_(std::move(more_arguments)) {
         start();
     }
 
@@ -61,6 +61,7 @@ public:
         std::vector<std::string> argv{"/usr/bin/redis-server", "--port", std::to_string(port_), "--bind", address_, "--save", "",
                                       "--appendonly", "no", "--enable-debug-command", "local"};
         if (!password_.empty()) argv.insert(argv.end(), {"--requirepass", password_});
+        argv.insert(argv.end(), more_arguments_.begin(), more_arguments_.end());
         process_ = std::make_unique<child_process>(argv, std::vector<env_change>{}, log_.path());
         const auto deadline = std::chrono::steady_clock::now() + 10s;
         while (!answers_ping()) {
@@ -121,6 +122,7 @@ private:
     unsigned short port_;
     std::string password_;
     std::string address_;
+    std::vector<std::string> more_arguments_;
     scratch_file log_{"redis-log"};
     std::unique_ptr<child_process> process_;
 };
@@ -783,6 +785,25 @@ TEST_CASE("redis limiter: a Redis on the IPv6 loopback from a URL with the addre
     INFO(message_of(permit));
     CHECK(permit.has_value());
     CHECK(redis.command({"EXISTS", limiter.redis_key(key)}) == "1");
+}
+
+TEST_CASE("redis limiter: a Redis on a Unix socket from a unix:// URL", "[redis]") {
+    const std::string socket_path = std::filesystem::temp_directory_path().string() + "/tcchat-redis-" + std::to_string(::getpid()) + ".sock";
+    redis_server redis("", "127.0.0.1", {"--unixsocket", socket_path, "--unixsocketperm", "700"});
+    const auto options = tcchat::redis_limiter_options::from_url("unix://" + socket_path);
+    REQUIRE(options);
+    tcchat::redis_limiter limiter(*options);
+    const auto permit = limiter.reserve(key, 1s);
+    INFO(message_of(permit));
+    CHECK(permit.has_value());
+    CHECK(redis.command({"EXISTS", limiter.redis_key(key)}) == "1");
+    redis.kill();
+    ::unlink(socket_path.c_str());
+    tcchat::redis_limiter no_server(*options); // the path is gone: refused at once, with the system's reason
+    const auto refused = no_server.reserve(key, 1s);
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().code == tcchat::code::limiter_unavailable);
+    CHECK(refused.error().message.find("No such file or directory") != std::string::npos);
 }
 
 TEST_CASE("redis limiter: after SCRIPT FLUSH the next permit comes through EVAL with Redis still up", "[redis]") {

@@ -428,3 +428,61 @@ TEST_CASE("redact_secret: 16 bytes is the length from which a secret is redacted
     redact_secret(alone, fifteen);
     CHECK(alone == "(REDACTED)");
 }
+
+// --- the envelope of a failed answer --------------------------------------------------------------------------
+
+TEST_CASE("a FAIL answer without ErrorInfo keeps the server's code - an OK envelope is never laundered", "[edges][client][envelope]") {
+    const auto outcome_of = [](std::string answer) {
+        scripted_transport transport;
+        transport.answers->push_back(std::move(answer));
+        auto options = emulator_options_for_tests();
+        options.retry.max_attempts = 1;
+        client<scripted_transport> c(transport, options);
+        return c.call(del_contact_group_request{"u", {"g"}});
+    };
+    const auto no_info = outcome_of(R"({"ActionStatus":"FAIL","ErrorCode":51009})");
+    REQUIRE_FALSE(no_info.has_value());
+    CHECK(no_info.error().value() == 51009);
+    CHECK(no_info.error().origin == error_origin::server);
+    CHECK(no_info.error().message.empty());
+
+    const auto info_not_text = outcome_of(R"({"ActionStatus":"FAIL","ErrorCode":50001,"ErrorInfo":5})");
+    REQUIRE_FALSE(info_not_text.has_value());
+    CHECK(info_not_text.error().value() == 50001);
+    CHECK(info_not_text.error().origin == error_origin::server);
+
+    // OK with a code, or FAIL without one, is an error whatever else the answer lacks.
+    const auto ok_with_code = outcome_of(R"({"ActionStatus":"OK","ErrorCode":60004})");
+    REQUIRE_FALSE(ok_with_code.has_value());
+    CHECK(ok_with_code.error().value() == 60004);
+    const auto fail_without_code = outcome_of(R"({"ActionStatus":"FAIL","ErrorCode":0})");
+    REQUIRE_FALSE(fail_without_code.has_value());
+    CHECK(fail_without_code.error().value() == 50004);
+
+    // An OK envelope that does not decode stays a decode error: a malformed success is no success.
+    const auto malformed_success = outcome_of(R"({"ActionStatus":"OK","ErrorCode":0})");
+    REQUIRE_FALSE(malformed_success.has_value());
+    CHECK(malformed_success.error().origin == error_origin::decode);
+    CHECK(malformed_success.error().pointer == "/ErrorInfo");
+    // Without even an ErrorCode there is no server code to keep.
+    const auto no_code = outcome_of(R"({"ActionStatus":"FAIL"})");
+    REQUIRE_FALSE(no_code.has_value());
+    CHECK(no_code.error().origin == error_origin::decode);
+}
+
+TEST_CASE("a 70001 without ErrorInfo still renews the UserSig and retries", "[edges][client][envelope][usersig]") {
+    scripted_transport transport;
+    transport.answers->push_back(R"({"ActionStatus":"FAIL","ErrorCode":70001})");
+    transport.answers->push_back(R"({"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""})");
+    auto options = emulator_options_for_tests();
+    int issued = 0;
+    options.usersig = [&issued]() -> result<signed_usersig> {
+        ++issued;
+        return signed_usersig{"signature-number-" + std::to_string(issued) + "-padded-to-length"};
+    };
+    client<scripted_transport> c(transport, options);
+    const auto deleted = c.call(del_contact_group_request{"u", {"g"}});
+    REQUIRE(deleted.has_value());
+    CHECK(transport.bodies->size() == 2);
+    CHECK(c.usersig_renewals() == 2);
+}

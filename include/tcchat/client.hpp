@@ -24,6 +24,8 @@
 #include <tcchat/url.hpp>
 #include <tcchat/validate.hpp>
 
+#include <boost/describe/class.hpp>
+
 #include <algorithm>
 #include <atomic>
 #include <cassert>
@@ -111,6 +113,15 @@ struct call_options {
 };
 
 namespace detail {
+
+/// The two envelope members that decide whether an answer failed (docs/protocol.md §1.4). Read on their own when
+/// the whole answer does not decode, so that a FAIL answer without ErrorInfo, or with a malformed member the
+/// model needs, still reaches the caller with the server's code (a 70001 must still renew the UserSig).
+struct envelope_status {
+    std::string ActionStatus;
+    std::int32_t ErrorCode = 0;
+};
+BOOST_DESCRIBE_STRUCT(envelope_status, (), (ActionStatus, ErrorCode))
 
 /// One async_call in flight: what every attempt needs, owned by the continuations that are pending.
 template <class Response, class Handler>
@@ -458,8 +469,14 @@ private:
     template <class Response>
     void interpret(const result<http_response>& answer, result<Response>& outcome) const {
         std::optional<error> failure = delivery_failure(answer);
-        if (!failure) failure = decode_into(*outcome, answer->body, options_.decoding);
-        if (!failure && !outcome->ok()) failure = server_error(*outcome);
+        if (!failure) {
+            failure = decode_into(*outcome, answer->body, options_.decoding);
+            if (failure) {
+                if (auto refused = failed_envelope(answer->body)) failure = std::move(refused);
+            } else if (!outcome->ok()) {
+                failure = server_error(*outcome);
+            }
+        }
         if (!failure) return;
         redact_signatures(*failure);
         outcome = std::move(*failure);
@@ -487,6 +504,18 @@ private:
             return e;
         }
         return std::nullopt;
+    }
+
+    /// The server's error of an answer that does not decode as a whole but whose envelope says it failed. An
+    /// answer whose envelope reads OK with ErrorCode 0 keeps its decode error: a malformed success is no success.
+    std::optional<error> failed_envelope(std::string_view body) const {
+        detail::envelope_status status;
+        if (decode_into(status, body, options_.decoding)) return std::nullopt;
+        response_envelope envelope;
+        envelope.ActionStatus = std::move(status.ActionStatus);
+        envelope.ErrorCode = status.ErrorCode;
+        if (envelope.ok()) return std::nullopt;
+        return server_error(envelope);
     }
 
     static error server_error(const response_envelope& envelope) {

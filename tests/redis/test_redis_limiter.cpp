@@ -667,7 +667,7 @@ TEST_CASE("redis limiter: a script answer outside 0 to time left or of the wrong
         const char* why;
     };
     const bad_answer bad_answers[] = {
-        {"*2\r\n:1\r\n:100000000000\r\n", "permit 100000000000 microseconds away, with only 2000000 left"}, // 27.7 hours
+        {"*2\r\n:1\r\n:100000000000\r\n", "permit 100000000000 microseconds away, with only 2000000 microseconds left"}, // 27.7 hours
         {"*2\r\n:1\r\n:9223372036854775807\r\n", "permit 9223372036854775807 microseconds away"},            // * 1000 overflows
         {"*2\r\n:1\r\n:2000001\r\n", "permit 2000001 microseconds away"},
         {"*2\r\n:1\r\n:-5\r\n", "negative wait"},

@@ -490,7 +490,7 @@ private:
         }
         if (granted == 1 && wait > longest_wait.count()) {
             why = "Redis granted a permit " + std::to_string(wait) + " microseconds away, with only " + std::to_string(longest_wait.count()) +
-                  " left";
+                  " microseconds left";
             return std::nullopt;
         }
         return script_answer{granted == 1, std::chrono::microseconds(wait)};

@@ -55,7 +55,7 @@ options:
   --idle-timeout SECONDS close a connection whose next request takes longer to arrive (default 30)
   --threads N            threads serving connections (default 4)
   --max-connections N    connections served at once; one more is answered 503 and closed
-                         at once (default 512)
+                         (default 512)
   --fixed-time SECONDS   write this Unix time as every Timestamp, for reproducible answers
   --max-users N          users with stored state; a write that would add one more answers 70398
                          (default 100000; reads of unknown users store nothing)

@@ -486,3 +486,110 @@ TEST_CASE("a 70001 without ErrorInfo still renews the UserSig and retries", "[ed
     CHECK(transport.bodies->size() == 2);
     CHECK(c.usersig_renewals() == 2);
 }
+
+// --- failover to the backup base URL --------------------------------------------------------------------------
+
+namespace {
+/// Fails every exchange whose URL starts with one of `unreachable` (no HTTP answer: 90001 and 90003 by turn,
+/// starting with 90003 when `timeout_first`) and
+/// answers the others from the emulator; records every URL it was given.
+struct partly_unreachable_transport {
+    emulator* service;
+    std::vector<std::string> unreachable;
+    bool timeout_first = false;
+    int status_instead = 0; ///< not 0: the unreachable hosts answer this HTTP status instead (a gateway's 502)
+    std::shared_ptr<std::vector<std::string>> urls = std::make_shared<std::vector<std::string>>();
+
+    result<http_response> send(const http_request& request) {
+        urls->push_back(request.url);
+        for (const auto& prefix : unreachable)
+            if (request.url.rfind(prefix, 0) == 0 && status_instead != 0) return http_response{status_instead, "<html>bad gateway</html>"};
+            else if (request.url.rfind(prefix, 0) == 0)
+                return make_error((urls->size() + timeout_first) % 2 ? code::transport_failed : code::timeout, error_origin::transport, "", "no route to host");
+        const auto target = request.url.find("/v4/");
+        return service->handle(request.url.substr(target), request.body);
+    }
+    void async_send(const http_request& request, completion_handler handler) { handler(send(request)); }
+};
+
+const std::string primary = "https://adminapisgp.im.qcloud.com";
+const std::string backup = "https://adminapisgp.my-imcloud.com";
+
+/// The base URL of every attempt of one call, sync or async, as on_attempt saw it.
+template <class Request>
+std::vector<std::string> bases_of_call(client_options options, partly_unreachable_transport transport, const Request& request,
+                                       bool async, bool* succeeded = nullptr) {
+    std::vector<std::string> bases;
+    options.on_attempt = [&](const attempt_record& record) { bases.emplace_back(record.base_url); };
+    options.schedule = [](std::chrono::milliseconds, std::function<void()> resume) { resume(); };
+    client<partly_unreachable_transport> c(transport, options);
+    bool ok = false;
+    if (async)
+        c.async_call(request, [&](result<response_of<Request>> r) { ok = r.has_value(); });
+    else
+        ok = c.call(request).has_value();
+    if (succeeded) *succeeded = ok;
+    return bases;
+}
+} // namespace
+
+TEST_CASE("after an attempt with no answer the next goes to the backup base URL and the one after returns", "[edges][client][failover]") {
+    emulator service;
+    auto options = emulator_options_for_tests();
+    options.base_url = primary; // a region's URL: its backup domain is the default backup
+    for (const bool async : {false, true}) {
+        INFO((async ? "async_call" : "call"));
+        bool ok = false;
+        // The primary is down: the second attempt succeeds on the backup.
+        CHECK(bases_of_call(options, {&service, {primary}}, get_list_request{"u"}, async, &ok) == std::vector<std::string>{primary, backup});
+        CHECK(ok);
+        CHECK(bases_of_call(options, {&service, {primary}, true}, get_list_request{"u"}, async, &ok) == std::vector<std::string>{primary, backup});
+        CHECK(ok); // a timeout moves the next attempt as a refused connection does
+        // An answer, even an HTTP error, shows the primary is reachable: the retries stay there.
+        CHECK(bases_of_call(options, {&service, {primary}, false, 502}, get_list_request{"u"}, async) == std::vector<std::string>(4, primary));
+        // Both down: primary, backup, primary, backup (max_attempts 4), then the call fails.
+        CHECK(bases_of_call(options, {&service, {primary, backup}}, get_list_request{"u"}, async, &ok) ==
+              std::vector<std::string>{primary, backup, primary, backup});
+        CHECK_FALSE(ok);
+        // A write is not resent by failover unless writes may be retried.
+        CHECK(bases_of_call(options, {&service, {primary}}, del_contact_group_request{"u", {"g"}}, async) == std::vector<std::string>{primary});
+        auto writes = options;
+        writes.retry.retry_writes = true;
+        CHECK(bases_of_call(writes, {&service, {primary}}, del_contact_group_request{"u", {"g"}}, async) == std::vector<std::string>{primary, backup});
+        // Switched off, or with a base URL that is no region's and no backup given: every attempt on the primary.
+        auto off = options;
+        off.failover = false;
+        CHECK(bases_of_call(off, {&service, {primary}}, get_list_request{"u"}, async) == std::vector<std::string>(4, primary));
+        auto custom = options;
+        custom.base_url = "http://127.0.0.1:1";
+        CHECK(bases_of_call(custom, {&service, {custom.base_url}}, get_list_request{"u"}, async) == std::vector<std::string>(4, custom.base_url));
+        custom.backup_base_url = "http://127.0.0.1:2";
+        CHECK(bases_of_call(custom, {&service, {custom.base_url}}, get_list_request{"u"}, async, &ok) ==
+              std::vector<std::string>{custom.base_url, custom.backup_base_url});
+        CHECK(ok);
+    }
+}
+
+TEST_CASE("a call after a failover sends its URL to the primary again - the reused buffer is not mistaken for it", "[edges][client][failover]") {
+    emulator service;
+    auto options = emulator_options_for_tests();
+    options.base_url = primary;
+    partly_unreachable_transport transport{&service, {primary}};
+    client<partly_unreachable_transport> c(transport, options);
+    REQUIRE(c.call(get_list_request{"u"}).has_value());                   // primary fails, backup answers
+    transport.unreachable.clear();
+    c.transport().unreachable.clear();
+    REQUIRE(c.call(get_list_request{"u"}).has_value());                   // the primary is back
+    const auto& urls = *c.transport().urls;
+    REQUIRE(urls.size() == 3);
+    CHECK(urls[0].rfind(primary + "/v4/recentcontact/get_list?", 0) == 0);
+    CHECK(urls[1].rfind(backup + "/v4/recentcontact/get_list?", 0) == 0);
+    CHECK(urls[2].rfind(primary + "/v4/recentcontact/get_list?", 0) == 0);
+    // A malformed backup is refused like a malformed base URL.
+    auto bad = options;
+    bad.backup_base_url = "ftp://backup";
+    client<partly_unreachable_transport> refused(partly_unreachable_transport{&service, {}}, bad);
+    const auto outcome = refused.call(get_list_request{"u"});
+    REQUIRE_FALSE(outcome.has_value());
+    CHECK(outcome.error().message.find("client_options::backup_base_url") != std::string::npos);
+}

@@ -57,6 +57,7 @@ struct attempt_record {
     int http_status = 0; ///< 0 when the transport failed
     int error_code = 0;  ///< 0 on success
     std::string_view redacted_url;
+    std::string_view base_url; ///< client_options::base_url, or backup_base_url after an attempt that got no answer
 };
 
 /// Everything a client is configured with, in three groups: who calls (identity), how calls behave (policy),
@@ -65,6 +66,11 @@ struct attempt_record {
 struct client_options {
     // --- identity: where calls go and as whom -------------------------------------------------------------
     std::string base_url = region_base_url(region::china);
+    /// Where the attempt after one that got no HTTP answer (90001, 90003) goes; the attempt after that returns to
+    /// base_url. Empty: the backup domain of base_url's region when base_url is a region's URL
+    /// (region_base_url(r) -> region_base_url(r, true)), otherwise none.
+    std::string backup_base_url;
+    bool failover = true; ///< false: every attempt goes to base_url
     app_identity identity;
     usersig_provider usersig;
     /// The one renewal margin: the client asks `usersig` for a new signature this long before the cached one
@@ -140,6 +146,7 @@ struct async_operation {
     /// so a second or late call of a completion handler is recognised and dropped.
     std::atomic<int> completed_attempts{0};
     bool renewed_usersig = false;
+    bool on_backup = false; ///< the current attempt goes to the backup base URL
     error last;
 };
 
@@ -154,7 +161,9 @@ public:
     /// Takes the transport and options; empty sleep and schedule hooks get defaults (sleep_for, timer thread).
     client(Transport transport, client_options options)
         : transport_(std::move(transport)), options_(std::move(options)), service_root_(service_root(options_.base_url)),
-          usersig_(options_.usersig, options_.usersig_renew_margin), base_url_problem_(base_url_problem(options_.base_url)) {
+          usersig_(options_.usersig, options_.usersig_renew_margin), url_problem_(url_problem_of(options_)),
+          backup_base_url_(options_.failover ? backup_base_url_of(options_) : std::string()),
+          backup_root_(backup_base_url_.empty() ? std::string() : service_root(backup_base_url_)) {
         if (!options_.sleep) options_.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
         if (!options_.schedule)
             options_.schedule = [](std::chrono::milliseconds delay, std::function<void()> resume) {
@@ -230,7 +239,8 @@ private:
     template <class Endpoint, class Operation>
     void async_send_attempt(std::shared_ptr<Operation> op) {
         using outcome_type = typename Operation::result_type;
-        if (auto refused = prepare_attempt(Endpoint::command, op->random, deadline_clock(), op->deadline, op->attempt, op->outgoing, nullptr))
+        if (auto refused = prepare_attempt(Endpoint::command, op->random, deadline_clock(), op->deadline, op->attempt, op->on_backup,
+                                           op->outgoing, nullptr))
             return op->handler(outcome_type(std::move(*refused)));
         const auto started = attempt_clock();
         Operation& current = *op;
@@ -242,9 +252,10 @@ private:
                                                  std::string(Endpoint::command) + " again; the late completion was dropped");
             outcome_type outcome;
             interpret(answer, outcome);
-            report_attempt(Endpoint::command, op->random, op->attempt, started, answer, outcome, op->outgoing.url);
+            report_attempt(Endpoint::command, op->random, op->attempt, op->on_backup, started, answer, outcome, op->outgoing.url);
             if (outcome) return op->handler(std::move(outcome));
             op->last = outcome.error();
+            op->on_backup = next_on_backup(op->last, op->on_backup);
             const auto next = next_step(Endpoint::command, op->last, Endpoint::is_read, op->attempt, op->renewed_usersig, op->deadline);
             if (!next) return op->handler(outcome_type(op->last));
             options_.schedule(*next, [this, op]() mutable { async_attempt<Endpoint>(std::move(op), deadline_clock()); });
@@ -304,6 +315,7 @@ private:
         encode_to(outgoing.body, request);
         const auto start = deadline_clock();
         bool renewed_usersig = false;
+        bool on_backup = false;
         for (int attempt = 1;; ++attempt) {
             auto now = attempt == 1 ? start : deadline_clock();
             if (options_.limiter) {
@@ -317,16 +329,17 @@ private:
                     now += *granted;
                 }
             }
-            if (auto refused = prepare_attempt(endpoint::command, random, now, deadline, attempt, outgoing, reused.prefix())) {
+            if (auto refused = prepare_attempt(endpoint::command, random, now, deadline, attempt, on_backup, outgoing, reused.prefix())) {
                 outcome = std::move(*refused);
                 return outcome;
             }
             const auto started = attempt_clock();
             const auto answer = transport_.send(outgoing);
             interpret(answer, outcome);
-            report_attempt(endpoint::command, random, attempt, started, answer, outcome, outgoing.url);
+            report_attempt(endpoint::command, random, attempt, on_backup, started, answer, outcome, outgoing.url);
             if (outcome) return outcome;
             error last = outcome.error();
+            on_backup = next_on_backup(last, on_backup);
             const auto pause = next_step(endpoint::command, last, endpoint::is_read, attempt, renewed_usersig, deadline);
             if (!pause) {
                 outcome = std::move(last);
@@ -337,20 +350,20 @@ private:
         }
     }
 
-    /// Readies `outgoing` for attempt number `attempt` at `now`: the time left and the URL with the current
-    /// UserSig. Answers the error that stops the call instead, if any. `prefix` describes what
-    /// outgoing.url holds (nullptr: nothing reusable).
+    /// Readies `outgoing` for attempt number `attempt` at `now`: the time left and the URL, on the backup base URL
+    /// when `on_backup`, with the current UserSig. Answers the error that stops the call instead, if any. `prefix`
+    /// describes what outgoing.url holds (nullptr: nothing reusable); only primary URLs are kept reusable.
     std::optional<error> prepare_attempt(std::string_view command, std::uint32_t random, std::chrono::steady_clock::time_point now,
-                                         std::chrono::steady_clock::time_point deadline, int attempt, http_request& outgoing,
-                                         detail::url_prefix* prefix) {
-        if (base_url_problem_)
-            return make_error(code::transport_failed, error_origin::local, "", "client_options::base_url: " + *base_url_problem_);
+                                         std::chrono::steady_clock::time_point deadline, int attempt, bool on_backup,
+                                         http_request& outgoing, detail::url_prefix* prefix) {
+        if (url_problem_) return make_error(code::transport_failed, error_origin::local, "", *url_problem_);
         const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
         if (remaining.count() <= 0)
             return make_error(code::deadline_exceeded, error_origin::local, "",
                               "deadline passed after " + std::to_string(attempt - 1) + " attempts");
         outgoing.timeout = std::min(remaining, options_.attempt_timeout);
-        if (prefix && prefix->reusable_for(id_, usersig_.fresh_generation(), command)) { // no lock taken
+        if (on_backup && prefix) *prefix = {}; // the buffer is about to hold the backup's URL
+        if (!on_backup && prefix && prefix->reusable_for(id_, usersig_.fresh_generation(), command)) { // no lock taken
             outgoing.url.resize(prefix->size);
             append_random_tail(outgoing.url, random);
             return std::nullopt;
@@ -361,10 +374,34 @@ private:
                 append_signed_query(signed_query_.text, options_.identity.sdkappid, options_.identity.identifier, usersig.usersig);
                 signed_query_.generation = generation;
             }
-            assemble_url_prefix(outgoing.url, service_root_, command, signed_query_.text);
-            if (prefix) *prefix = {id_, generation, command, outgoing.url.size()};
+            assemble_url_prefix(outgoing.url, on_backup ? backup_root_ : service_root_, command, signed_query_.text);
+            if (prefix && !on_backup) *prefix = {id_, generation, command, outgoing.url.size()};
             append_random_tail(outgoing.url, random);
         });
+    }
+
+    /// What is wrong with the base URL or the backup base URL, named, or nullopt.
+    static std::optional<std::string> url_problem_of(const client_options& options) {
+        if (auto problem = base_url_problem(options.base_url)) return "client_options::base_url: " + *problem;
+        if (options.failover && !options.backup_base_url.empty())
+            if (auto problem = base_url_problem(options.backup_base_url)) return "client_options::backup_base_url: " + *problem;
+        return std::nullopt;
+    }
+
+    /// The backup base URL the options ask for: theirs, or the backup domain of the region whose URL base_url is.
+    static std::string backup_base_url_of(const client_options& options) {
+        if (!options.backup_base_url.empty()) return options.backup_base_url;
+        for (const region_info& row : regions)
+            if (options.base_url == region_base_url(row.id) || options.base_url == region_base_url(row.id) + "/")
+                return region_base_url(row.id, true);
+        return {};
+    }
+
+    /// Whether the attempt after one that ended in `last` goes to the backup base URL: after an attempt on the
+    /// primary that got no HTTP answer at all (the host may be unreachable), and only for that one attempt.
+    bool next_on_backup(const error& last, bool was_on_backup) const noexcept {
+        const bool no_answer = last.origin == error_origin::transport && (last.code == code::transport_failed || last.code == code::timeout);
+        return !was_on_backup && no_answer && !backup_root_.empty();
     }
 
     budget_key budget_of(std::string_view command) const noexcept { return {options_.identity.sdkappid, command}; }
@@ -432,13 +469,15 @@ private:
 
     /// Calls the on_attempt hook. A hook that throws ends the call: `outcome` becomes code::hook_failed.
     template <class Response>
-    void report_attempt(std::string_view command, std::uint32_t random, int attempt, std::chrono::steady_clock::time_point started,
-                        const result<http_response>& answer, result<Response>& outcome, std::string_view url) {
+    void report_attempt(std::string_view command, std::uint32_t random, int attempt, bool on_backup,
+                        std::chrono::steady_clock::time_point started, const result<http_response>& answer, result<Response>& outcome,
+                        std::string_view url) {
         if (!options_.on_attempt) return;
         const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(latency_clock() - started);
         const std::string redacted_url = redact_usersig(url); // the record views it
         const attempt_record record{command, random, attempt, latency, answer ? answer->status : 0,
-                                    outcome ? 0 : outcome.error().value(), redacted_url};
+                                    outcome ? 0 : outcome.error().value(), redacted_url,
+                                    on_backup ? std::string_view(backup_base_url_) : std::string_view(options_.base_url)};
 #ifndef BOOST_NO_EXCEPTIONS
         try {
             options_.on_attempt(record);
@@ -535,7 +574,9 @@ private:
     const std::string service_root_;
     usersig_cache usersig_;
     signed_query_cache signed_query_;
-    const std::optional<std::string> base_url_problem_; ///< checked once; every attempt is refused while it holds
+    const std::optional<std::string> url_problem_; ///< checked once; every attempt is refused while it holds
+    const std::string backup_base_url_;                 ///< empty: no failover
+    const std::string backup_root_;
     const std::uint64_t id_ = detail::next_client_id();
     detail::random_source random_;
 };

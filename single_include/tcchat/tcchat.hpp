@@ -149,6 +149,7 @@ enum class code : int {
     usersig_unavailable = 90007,   ///< the credentials provider produced no signature
     response_mismatch = 90008,     ///< a well-formed answer that cannot belong to the request
     limiter_unavailable = 90009,   ///< the shared rate limiter cannot be reached and its policy is to fail closed
+    hook_failed = 90010,           ///< a hook of the caller's (client_options::on_attempt) threw
 };
 
 /// A row of the code table: the code, its enumerator's name, its documented meaning and how to react to it.
@@ -228,6 +229,7 @@ inline constexpr code_info code_table[] = {
     {code::usersig_unavailable, "usersig_unavailable", "The UserSig provider returned no signature.", retry_class::never},
     {code::response_mismatch, "response_mismatch", "The response does not match the request.", retry_class::never},
     {code::limiter_unavailable, "limiter_unavailable", "The shared rate limiter is unavailable and fails closed.", retry_class::never},
+    {code::hook_failed, "hook_failed", "A hook of the caller's threw; the call ends with its text.", retry_class::never},
 };
 } // namespace detail
 
@@ -3669,6 +3671,37 @@ inline std::string region_base_url(region r, bool backup = false) {
     return "https://" + std::string(backup ? region_details(r).backup_domain : region_details(r).domain);
 }
 
+/// Why `base_url` cannot be the base of calls ("scheme://host[:port][/path]"), or nullopt when it can. Only
+/// http and https are allowed: libcurl would also take gopher://, dict:// or file:// and deliver the UserSig and
+/// raw bytes to any port. User-info ("user:password@") is refused as well, since it would travel in every
+/// request. The reason never repeats the URL, which may hold a password.
+inline std::optional<std::string> base_url_problem(std::string_view base_url) {
+    const auto scheme_end = base_url.find("://");
+    const auto lowercase_scheme = [&] {
+        std::string scheme(base_url.substr(0, scheme_end));
+        for (char& c : scheme)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        return scheme;
+    };
+    if (scheme_end == std::string_view::npos || (lowercase_scheme() != "http" && lowercase_scheme() != "https"))
+        return std::string("the base URL must start with http:// or https://");
+    const std::string_view authority = base_url.substr(scheme_end + 3, base_url.find_first_of("/?#", scheme_end + 3) - (scheme_end + 3));
+    if (authority.find('@') != std::string_view::npos) return std::string("the base URL must not carry user-info (user:password@)");
+    // A port follows the last ':' that is outside an IPv6 literal's brackets.
+    const auto colon = authority.rfind(':');
+    const bool has_port = colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos;
+    const std::string_view host = has_port ? authority.substr(0, colon) : authority;
+    if (host.empty() || host == "[]") return std::string("the base URL has no host");
+    if (has_port) {
+        const std::string_view digits = authority.substr(colon + 1);
+        unsigned port = 0;
+        const auto [end, failure] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+        if (digits.empty() || failure != std::errc() || end != digits.data() + digits.size() || port == 0 || port > 65535)
+            return std::string("the base URL's port must be a number from 1 to 65535");
+    }
+    return std::nullopt;
+}
+
 /// RFC 3986 percent-encoding of a query value. Unreserved characters and '*' stay as they are: the UserSig
 /// alphabet uses '*', '-' and '_' (docs/protocol.md §5.1), and the official SDKs send it unescaped.
 namespace detail {
@@ -4139,6 +4172,44 @@ private:
 //
 // token_bucket is per process. tcchat/limiter/redis.hpp shares one budget across processes and machines.
 
+// begin tcchat/detail/saturating_time.hpp
+// Time arithmetic that saturates instead of overflowing. A user who means "no deadline" writes
+// milliseconds::max(), and a limiter may answer a wait longer than any clock can count (a rate of 1e-10 per
+// second): a plain `now + delay` then wraps to the past (signed overflow, undefined behaviour), and a wait that
+// should be endless runs at once.
+
+#include <chrono>
+#include <type_traits>
+
+namespace tcchat::detail {
+
+/// `delay` as Clock's duration, rounded towards zero, and clamped to what that duration can count.
+template <class Duration, class Rep, class Period>
+constexpr Duration saturating_duration_cast(std::chrono::duration<Rep, Period> delay) noexcept {
+    // Compared in the coarser of the two units, so that neither comparison converts a huge count into a finer one.
+    using coarser = std::conditional_t<std::ratio_greater_equal<Period, typename Duration::period>::value,
+                                       std::chrono::duration<Rep, Period>, Duration>;
+    constexpr auto longest = std::chrono::duration_cast<coarser>(Duration::max());
+    constexpr auto shortest = std::chrono::duration_cast<coarser>(Duration::min());
+    const auto delay_in_coarser = std::chrono::duration_cast<coarser>(delay);
+    if (delay_in_coarser >= longest) return Duration::max();
+    if (delay_in_coarser <= shortest) return Duration::min();
+    return std::chrono::duration_cast<Duration>(delay);
+}
+
+/// `from + delay`, or the clock's last (first) time point when the sum would pass it.
+template <class Clock, class ClockDuration, class Rep, class Period>
+constexpr std::chrono::time_point<Clock, ClockDuration> saturating_add(std::chrono::time_point<Clock, ClockDuration> from,
+                                                                       std::chrono::duration<Rep, Period> delay) noexcept {
+    using time_point = std::chrono::time_point<Clock, ClockDuration>;
+    const ClockDuration step = saturating_duration_cast<ClockDuration>(delay);
+    if (step.count() > 0 && from > time_point::max() - step) return time_point::max();
+    if (step.count() < 0 && from < time_point::min() - step) return time_point::min();
+    return from + step;
+}
+
+} // namespace tcchat::detail
+// end tcchat/detail/saturating_time.hpp
 
 #include <algorithm>
 #include <chrono>
@@ -4215,6 +4286,11 @@ public:
 };
 
 namespace detail {
+inline error no_permit_at_rate(double per_second) {
+    return make_error(code::deadline_exceeded, error_origin::local, "",
+                      "the rate limit allows " + std::to_string(per_second) + " calls per second: no further permit is ever granted");
+}
+
 inline error permit_after_deadline(std::chrono::nanoseconds wait, std::chrono::nanoseconds time_left) {
     using ms = std::chrono::milliseconds;
     return make_error(code::deadline_exceeded, error_origin::local, "",
@@ -4248,23 +4324,37 @@ public:
         const double burst = std::max(1.0, rate.burst);
         const std::lock_guard<std::mutex> lock(mutex_);
         const auto now = clock_();
+        if (buckets_.size() >= next_sweep_) forget_full_buckets(now);
         // Looked up by views, so a call whose bucket exists allocates nothing.
         const std::string_view command = budget_.scope == budget_scope::app ? std::string_view() : key.command;
         auto entry = buckets_.find(std::make_pair(key.sdkappid, command));
         const bool added = entry == buckets_.end();
         if (added) entry = buckets_.emplace(std::make_pair(key.sdkappid, std::string(command)), bucket{burst, now}).first;
         bucket& b = entry->second;
-        if (!added && now > b.last) b.tokens = std::min(burst, b.tokens + std::chrono::duration<double>(now - b.last).count() * rate.per_second);
+        if (!added) b.tokens = refilled(b, now, rate.per_second, burst);
         b.last = std::max(b.last, now);
         std::chrono::nanoseconds wait{0};
         if (b.tokens < 1) {
-            if (rate.per_second <= 0) return detail::permit_after_deadline(std::chrono::nanoseconds::max(), time_left);
-            wait = std::chrono::nanoseconds(static_cast<std::int64_t>((1 - b.tokens) / rate.per_second * 1e9) + 1);
+            if (!(rate.per_second > 0)) return detail::no_permit_at_rate(rate.per_second); // 0, negative or NaN
+            // In double until it is known to fit: a tiny rate's wait overflows any integer count of nanoseconds.
+            const double wait_ns = (1 - b.tokens) / rate.per_second * 1e9;
+            if (!(wait_ns < static_cast<double>(time_left.count())))
+                return detail::permit_after_deadline(detail::saturating_duration_cast<std::chrono::nanoseconds>(
+                                                         std::chrono::duration<double, std::nano>(wait_ns)),
+                                                     time_left);
+            wait = std::chrono::nanoseconds(static_cast<std::int64_t>(wait_ns) + 1);
             if (wait > time_left) return detail::permit_after_deadline(wait, time_left);
         }
         b.tokens -= 1;
         ++granted_;
         return wait;
+    }
+
+    /// How many budgets the bucket holds now. A budget that has refilled to its burst is the same as a new one,
+    /// so it is forgotten once the map grows (made-up commands and app ids would otherwise grow it for ever).
+    std::size_t budgets_held() const {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        return buckets_.size();
     }
 
     /// Permits granted so far, over all keys.
@@ -4288,8 +4378,30 @@ private:
         }
     };
 
+    /// Below this many budgets no sweep runs; above, a sweep runs each time the map doubles since the last one,
+    /// so sweeping costs O(1) per permit, amortised.
+    static constexpr std::size_t first_sweep = 1024;
+
+    static double refilled(const bucket& b, std::chrono::steady_clock::time_point now, double per_second, double burst) {
+        if (!(now > b.last)) return b.tokens;
+        return std::min(burst, b.tokens + std::chrono::duration<double>(now - b.last).count() * per_second);
+    }
+
+    void forget_full_buckets(std::chrono::steady_clock::time_point now) {
+        for (auto entry = buckets_.begin(); entry != buckets_.end();) {
+            const budget_rate rate = budget_.rate_of({entry->first.first, entry->first.second});
+            const double burst = std::max(1.0, rate.burst);
+            if (refilled(entry->second, now, rate.per_second, burst) >= burst)
+                entry = buckets_.erase(entry);
+            else
+                ++entry;
+        }
+        next_sweep_ = std::max(first_sweep, 2 * buckets_.size());
+    }
+
     const budget_config budget_;
     clock_function clock_;
+    std::size_t next_sweep_ = first_sweep;
     std::map<std::pair<std::uint32_t, std::string>, bucket, key_order> buckets_; ///< command "" for one budget per app
     std::uint64_t granted_ = 0;
     mutable std::mutex mutex_;
@@ -4628,6 +4740,7 @@ private:
 // that completed the previous attempt (an event loop's thread, most often). Users with an event loop should
 // give the client a scheduler of their own instead (tcchat/asio.hpp: asio_scheduler).
 
+
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -4662,7 +4775,7 @@ public:
     void schedule(std::chrono::nanoseconds delay, std::function<void()> job) {
         {
             const std::lock_guard<std::mutex> lock(mutex_);
-            jobs_.emplace(clock::now() + delay, std::move(job));
+            jobs_.emplace(detail::saturating_add(clock::now(), delay), std::move(job)); // max(): never
         }
         wake_.notify_one();
     }
@@ -4705,8 +4818,11 @@ private:
 } // namespace tcchat
 // end tcchat/timer_thread.hpp
 
+#include <boost/describe/class.hpp>
+
 #include <algorithm>
 #include <atomic>
+#include <cassert>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -4735,6 +4851,7 @@ struct attempt_record {
     int http_status = 0; ///< 0 when the transport failed
     int error_code = 0;  ///< 0 on success
     std::string_view redacted_url;
+    std::string_view base_url; ///< client_options::base_url, or backup_base_url after an attempt that got no answer
 };
 
 /// Everything a client is configured with, in three groups: who calls (identity), how calls behave (policy),
@@ -4743,6 +4860,11 @@ struct attempt_record {
 struct client_options {
     // --- identity: where calls go and as whom -------------------------------------------------------------
     std::string base_url = region_base_url(region::china);
+    /// Where the attempt after one that got no HTTP answer (90001, 90003) goes; the attempt after that returns to
+    /// base_url. Empty: the backup domain of base_url's region when base_url is a region's URL
+    /// (region_base_url(r) -> region_base_url(r, true)), otherwise none.
+    std::string backup_base_url;
+    bool failover = true; ///< false: every attempt goes to base_url
     app_identity identity;
     usersig_provider usersig;
     /// The one renewal margin: the client asks `usersig` for a new signature this long before the cached one
@@ -4764,8 +4886,14 @@ struct client_options {
     decode_limits decoding;
 
     // --- hooks ------------------------------------------------------------------------------------------------
-    /// Called once per attempt, with the URL's usersig redacted.
+    /// Called once per attempt, with the URL's usersig redacted. If it throws, the call ends with code::hook_failed
+    /// and the exception's text (an exception must not escape onto the thread that completed the attempt, which
+    /// may be tcchat's timer thread or an event loop's).
     std::function<void(const attempt_record&)> on_attempt;
+    /// Told when a transport breaks its contract: an async_send completion handler called a second time, or for
+    /// an attempt that is over. The late completion is dropped either way, so the call's handler still runs once.
+    /// Empty: an assertion in debug builds, nothing in release builds.
+    std::function<void(std::string_view what)> on_contract_violation;
     /// call()'s waits (backoff, rate limit). Empty: std::this_thread::sleep_for on the calling thread.
     std::function<void(std::chrono::milliseconds)> sleep;
     /// Empty: deadlines read the coarse monotonic clock (a few ms of resolution, detail/coarse_clock.hpp) and
@@ -4786,6 +4914,15 @@ struct call_options {
 
 namespace detail {
 
+/// The two envelope members that decide whether an answer failed (docs/protocol.md §1.4). Read on their own when
+/// the whole answer does not decode, so that a FAIL answer without ErrorInfo, or with a malformed member the
+/// model needs, still reaches the caller with the server's code (a 70001 must still renew the UserSig).
+struct envelope_status {
+    std::string ActionStatus;
+    std::int32_t ErrorCode = 0;
+};
+BOOST_DESCRIBE_STRUCT(envelope_status, (), (ActionStatus, ErrorCode))
+
 /// One async_call in flight: what every attempt needs, owned by the continuations that are pending.
 template <class Response, class Handler>
 struct async_operation {
@@ -4799,7 +4936,11 @@ struct async_operation {
     std::uint32_t random;
     std::chrono::steady_clock::time_point deadline;
     int attempt = 0;
+    /// Attempts whose transport completion has been taken: attempt n's completion counts only when this is n - 1,
+    /// so a second or late call of a completion handler is recognised and dropped.
+    std::atomic<int> completed_attempts{0};
     bool renewed_usersig = false;
+    bool on_backup = false; ///< the current attempt goes to the backup base URL
     error last;
 };
 
@@ -4814,7 +4955,9 @@ public:
     /// Takes the transport and options; empty sleep and schedule hooks get defaults (sleep_for, timer thread).
     client(Transport transport, client_options options)
         : transport_(std::move(transport)), options_(std::move(options)), service_root_(service_root(options_.base_url)),
-          usersig_(options_.usersig, options_.usersig_renew_margin) {
+          usersig_(options_.usersig, options_.usersig_renew_margin), url_problem_(url_problem_of(options_)),
+          backup_base_url_(options_.failover ? backup_base_url_of(options_) : std::string()),
+          backup_root_(backup_base_url_.empty() ? std::string() : service_root(backup_base_url_)) {
         if (!options_.sleep) options_.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
         if (!options_.schedule)
             options_.schedule = [](std::chrono::milliseconds delay, std::function<void()> resume) {
@@ -4826,7 +4969,7 @@ public:
     template <class Request>
     result<response_of<Request>> call(const Request& request, const call_options& per_call = {}) {
         using endpoint = endpoint_of_t<Request>;
-        const auto deadline = deadline_clock() + options_.deadline; // for the whole call, every chunk of a batch
+        const auto deadline = deadline_after(deadline_clock()); // for the whole call, every chunk of a batch
         if constexpr (has_batch<endpoint>::value) {
             if (options_.split_batches && (request.*endpoint::batch_field).size() > chunk_items(request))
                 return call_in_chunks(request, per_call, deadline);
@@ -4855,7 +4998,7 @@ public:
         }
         const auto start = deadline_clock();
         auto op = std::make_shared<detail::async_operation<response, std::decay_t<Handler>>>(
-            std::forward<Handler>(handler), encode(request), random_for(per_call), start + options_.deadline);
+            std::forward<Handler>(handler), encode(request), random_for(per_call), deadline_after(start));
         async_attempt<endpoint>(std::move(op), start);
     }
 
@@ -4890,16 +5033,23 @@ private:
     template <class Endpoint, class Operation>
     void async_send_attempt(std::shared_ptr<Operation> op) {
         using outcome_type = typename Operation::result_type;
-        if (auto refused = prepare_attempt(Endpoint::command, op->random, deadline_clock(), op->deadline, op->attempt, op->outgoing, nullptr))
+        if (auto refused = prepare_attempt(Endpoint::command, op->random, deadline_clock(), op->deadline, op->attempt, op->on_backup,
+                                           op->outgoing, nullptr))
             return op->handler(outcome_type(std::move(*refused)));
         const auto started = attempt_clock();
         Operation& current = *op;
-        transport_.async_send(current.outgoing, [this, op = std::move(op), started](result<http_response> answer) mutable {
+        const int attempt = current.attempt;
+        transport_.async_send(current.outgoing, [this, op = std::move(op), started, attempt](result<http_response> answer) mutable {
+            int earlier = attempt - 1;
+            if (!op->completed_attempts.compare_exchange_strong(earlier, attempt))
+                return report_contract_violation("the transport completed attempt " + std::to_string(attempt) + " of " +
+                                                 std::string(Endpoint::command) + " again; the late completion was dropped");
             outcome_type outcome;
             interpret(answer, outcome);
-            report_attempt(Endpoint::command, op->random, op->attempt, started, answer, outcome, op->outgoing.url);
+            report_attempt(Endpoint::command, op->random, op->attempt, op->on_backup, started, answer, outcome, op->outgoing.url);
             if (outcome) return op->handler(std::move(outcome));
             op->last = outcome.error();
+            op->on_backup = next_on_backup(op->last, op->on_backup);
             const auto next = next_step(Endpoint::command, op->last, Endpoint::is_read, op->attempt, op->renewed_usersig, op->deadline);
             if (!next) return op->handler(outcome_type(op->last));
             options_.schedule(*next, [this, op]() mutable { async_attempt<Endpoint>(std::move(op), deadline_clock()); });
@@ -4959,6 +5109,7 @@ private:
         encode_to(outgoing.body, request);
         const auto start = deadline_clock();
         bool renewed_usersig = false;
+        bool on_backup = false;
         for (int attempt = 1;; ++attempt) {
             auto now = attempt == 1 ? start : deadline_clock();
             if (options_.limiter) {
@@ -4972,16 +5123,17 @@ private:
                     now += *granted;
                 }
             }
-            if (auto refused = prepare_attempt(endpoint::command, random, now, deadline, attempt, outgoing, reused.prefix())) {
+            if (auto refused = prepare_attempt(endpoint::command, random, now, deadline, attempt, on_backup, outgoing, reused.prefix())) {
                 outcome = std::move(*refused);
                 return outcome;
             }
             const auto started = attempt_clock();
             const auto answer = transport_.send(outgoing);
             interpret(answer, outcome);
-            report_attempt(endpoint::command, random, attempt, started, answer, outcome, outgoing.url);
+            report_attempt(endpoint::command, random, attempt, on_backup, started, answer, outcome, outgoing.url);
             if (outcome) return outcome;
             error last = outcome.error();
+            on_backup = next_on_backup(last, on_backup);
             const auto pause = next_step(endpoint::command, last, endpoint::is_read, attempt, renewed_usersig, deadline);
             if (!pause) {
                 outcome = std::move(last);
@@ -4992,18 +5144,20 @@ private:
         }
     }
 
-    /// Readies `outgoing` for attempt number `attempt` at `now`: the time left and the URL with the current
-    /// UserSig. Answers the error that stops the call instead, if any. `prefix` describes what
-    /// outgoing.url holds (nullptr: nothing reusable).
+    /// Readies `outgoing` for attempt number `attempt` at `now`: the time left and the URL, on the backup base URL
+    /// when `on_backup`, with the current UserSig. Answers the error that stops the call instead, if any. `prefix`
+    /// describes what outgoing.url holds (nullptr: nothing reusable); only primary URLs are kept reusable.
     std::optional<error> prepare_attempt(std::string_view command, std::uint32_t random, std::chrono::steady_clock::time_point now,
-                                         std::chrono::steady_clock::time_point deadline, int attempt, http_request& outgoing,
-                                         detail::url_prefix* prefix) {
+                                         std::chrono::steady_clock::time_point deadline, int attempt, bool on_backup,
+                                         http_request& outgoing, detail::url_prefix* prefix) {
+        if (url_problem_) return make_error(code::transport_failed, error_origin::local, "", *url_problem_);
         const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
         if (remaining.count() <= 0)
             return make_error(code::deadline_exceeded, error_origin::local, "",
                               "deadline passed after " + std::to_string(attempt - 1) + " attempts");
         outgoing.timeout = std::min(remaining, options_.attempt_timeout);
-        if (prefix && prefix->reusable_for(id_, usersig_.fresh_generation(), command)) { // no lock taken
+        if (on_backup && prefix) *prefix = {}; // the buffer is about to hold the backup's URL
+        if (!on_backup && prefix && prefix->reusable_for(id_, usersig_.fresh_generation(), command)) { // no lock taken
             outgoing.url.resize(prefix->size);
             append_random_tail(outgoing.url, random);
             return std::nullopt;
@@ -5014,10 +5168,34 @@ private:
                 append_signed_query(signed_query_.text, options_.identity.sdkappid, options_.identity.identifier, usersig.usersig);
                 signed_query_.generation = generation;
             }
-            assemble_url_prefix(outgoing.url, service_root_, command, signed_query_.text);
-            if (prefix) *prefix = {id_, generation, command, outgoing.url.size()};
+            assemble_url_prefix(outgoing.url, on_backup ? backup_root_ : service_root_, command, signed_query_.text);
+            if (prefix && !on_backup) *prefix = {id_, generation, command, outgoing.url.size()};
             append_random_tail(outgoing.url, random);
         });
+    }
+
+    /// What is wrong with the base URL or the backup base URL, named, or nullopt.
+    static std::optional<std::string> url_problem_of(const client_options& options) {
+        if (auto problem = base_url_problem(options.base_url)) return "client_options::base_url: " + *problem;
+        if (options.failover && !options.backup_base_url.empty())
+            if (auto problem = base_url_problem(options.backup_base_url)) return "client_options::backup_base_url: " + *problem;
+        return std::nullopt;
+    }
+
+    /// The backup base URL the options ask for: theirs, or the backup domain of the region whose URL base_url is.
+    static std::string backup_base_url_of(const client_options& options) {
+        if (!options.backup_base_url.empty()) return options.backup_base_url;
+        for (const region_info& row : regions)
+            if (options.base_url == region_base_url(row.id) || options.base_url == region_base_url(row.id) + "/")
+                return region_base_url(row.id, true);
+        return {};
+    }
+
+    /// Whether the attempt after one that ended in `last` goes to the backup base URL: after an attempt on the
+    /// primary that got no HTTP answer at all (the host may be unreachable), and only for that one attempt.
+    bool next_on_backup(const error& last, bool was_on_backup) const noexcept {
+        const bool no_answer = last.origin == error_origin::transport && (last.code == code::transport_failed || last.code == code::timeout);
+        return !was_on_backup && no_answer && !backup_root_.empty();
     }
 
     budget_key budget_of(std::string_view command) const noexcept { return {options_.identity.sdkappid, command}; }
@@ -5030,6 +5208,11 @@ private:
     std::uint32_t draw_random() { return options_.random ? options_.random() : random_(); }
     /// The `random` of an attempt: the caller's, or a fresh draw.
     std::uint32_t random_for(const call_options& per_call) { return per_call.random ? *per_call.random : draw_random(); }
+
+    /// The call's deadline when it starts at `start`; milliseconds::max() is no deadline, not an overflow.
+    std::chrono::steady_clock::time_point deadline_after(std::chrono::steady_clock::time_point start) const {
+        return detail::saturating_add(start, options_.deadline);
+    }
 
     std::chrono::steady_clock::time_point deadline_clock() const {
         return options_.clock ? options_.clock() : detail::coarse_steady_now();
@@ -5078,13 +5261,39 @@ private:
         return std::chrono::milliseconds(step / 2 + static_cast<long long>(draw_random() % static_cast<std::uint32_t>(step / 2 + 1)));
     }
 
+    /// Calls the on_attempt hook. A hook that throws ends the call: `outcome` becomes code::hook_failed.
     template <class Response>
-    void report_attempt(std::string_view command, std::uint32_t random, int attempt, std::chrono::steady_clock::time_point started,
-                        const result<http_response>& answer, const result<Response>& outcome, std::string_view url) {
+    void report_attempt(std::string_view command, std::uint32_t random, int attempt, bool on_backup,
+                        std::chrono::steady_clock::time_point started, const result<http_response>& answer, result<Response>& outcome,
+                        std::string_view url) {
         if (!options_.on_attempt) return;
         const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(latency_clock() - started);
-        options_.on_attempt(attempt_record{command, random, attempt, latency, answer ? answer->status : 0,
-                                           outcome ? 0 : outcome.error().value(), redact_usersig(url)});
+        const std::string redacted_url = redact_usersig(url); // the record views it
+        const attempt_record record{command, random, attempt, latency, answer ? answer->status : 0,
+                                    outcome ? 0 : outcome.error().value(), redacted_url,
+                                    on_backup ? std::string_view(backup_base_url_) : std::string_view(options_.base_url)};
+#ifndef BOOST_NO_EXCEPTIONS
+        try {
+            options_.on_attempt(record);
+        } catch (const std::exception& thrown) {
+            outcome = hook_failure(thrown.what());
+        } catch (...) {
+            outcome = hook_failure("an exception that is not a std::exception");
+        }
+#else
+        options_.on_attempt(record);
+#endif
+    }
+
+    error hook_failure(std::string_view what) const {
+        error e = make_error(code::hook_failed, error_origin::local, "", "the on_attempt hook threw: " + std::string(what));
+        redact_signatures(e); // a hook may quote the URL it was given, or a signature it fetched
+        return e;
+    }
+
+    void report_contract_violation(const std::string& what) const {
+        if (options_.on_contract_violation) return options_.on_contract_violation(what);
+        assert(!"tcchat: a transport broke its contract (see client_options::on_contract_violation)");
     }
 
     /// Sets `outcome`, which holds a value-initialized response, to an attempt's outcome: the transport's
@@ -5093,8 +5302,14 @@ private:
     template <class Response>
     void interpret(const result<http_response>& answer, result<Response>& outcome) const {
         std::optional<error> failure = delivery_failure(answer);
-        if (!failure) failure = decode_into(*outcome, answer->body, options_.decoding);
-        if (!failure && !outcome->ok()) failure = server_error(*outcome);
+        if (!failure) {
+            failure = decode_into(*outcome, answer->body, options_.decoding);
+            if (failure) {
+                if (auto refused = failed_envelope(answer->body)) failure = std::move(refused);
+            } else if (!outcome->ok()) {
+                failure = server_error(*outcome);
+            }
+        }
         if (!failure) return;
         redact_signatures(*failure);
         outcome = std::move(*failure);
@@ -5124,6 +5339,18 @@ private:
         return std::nullopt;
     }
 
+    /// The server's error of an answer that does not decode as a whole but whose envelope says it failed. An
+    /// answer whose envelope reads OK with ErrorCode 0 keeps its decode error: a malformed success is no success.
+    std::optional<error> failed_envelope(std::string_view body) const {
+        detail::envelope_status status;
+        if (decode_into(status, body, options_.decoding)) return std::nullopt;
+        response_envelope envelope;
+        envelope.ActionStatus = std::move(status.ActionStatus);
+        envelope.ErrorCode = status.ErrorCode;
+        if (envelope.ok()) return std::nullopt;
+        return server_error(envelope);
+    }
+
     static error server_error(const response_envelope& envelope) {
         const int server_code = envelope.ErrorCode != 0 ? envelope.ErrorCode : static_cast<int>(code::internal_error);
         return error{std::error_code(server_code, error_category()), "", envelope.ErrorInfo, error_origin::server, 200};
@@ -5141,6 +5368,9 @@ private:
     const std::string service_root_;
     usersig_cache usersig_;
     signed_query_cache signed_query_;
+    const std::optional<std::string> url_problem_; ///< checked once; every attempt is refused while it holds
+    const std::string backup_base_url_;                 ///< empty: no failover
+    const std::string backup_root_;
     const std::uint64_t id_ = detail::next_client_id();
     detail::random_source random_;
 };

@@ -76,11 +76,17 @@ private:
         }
         std::string peer = peer_of(socket);
         if (auto slot = connections_.try_open()) {
+            if (refused_connections_ > 0) {
+                context_.log.line("serving again after " + std::to_string(refused_connections_) + " connections refused past --max-connections");
+                refused_connections_ = 0;
+            }
             std::make_shared<tcp_session>(beast::tcp_stream(std::move(socket)), context_, std::move(peer), std::move(*slot))->start();
         } else {
+            // One log line for the first refusal of an episode and one when it ends, however long the flood.
             std::make_shared<tcp_session>(beast::tcp_stream(std::move(socket)), context_, std::move(peer))
                 ->start_refused(http::status::service_unavailable,
-                                std::to_string(connections_.most()) + " connections are open, the most --max-connections allows");
+                                std::to_string(connections_.most()) + " connections are open, the most --max-connections allows",
+                                refused_connections_++ == 0);
         }
         accept();
     }
@@ -101,6 +107,7 @@ private:
     const server_context& context_;
     connection_limit& connections_;
     std::uint64_t failed_accepts_ = 0;
+    std::uint64_t refused_connections_ = 0; ///< since the last connection that got a slot
 };
 
 /// A listening acceptor, or the reason there is none.

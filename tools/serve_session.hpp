@@ -152,10 +152,13 @@ public:
         boost::asio::dispatch(stream_.get_executor(), boost::beast::bind_front_handler(&session::read_header, this->shared_from_this()));
     }
 
-    /// Answers `status` without reading a request, then closes (a connection past --max-connections).
-    void start_refused(boost::beast::http::status status, std::string info) {
-        boost::asio::dispatch(stream_.get_executor(), [self = this->shared_from_this(), status, info = std::move(info)]() mutable {
-            self->reject(status, std::move(info));
+    /// Answers `status` without reading a request, then closes at once (a connection past --max-connections):
+    /// no lingering, which would hold a descriptor for seconds per refused connection in a flood. `logged`:
+    /// whether the refusal gets a log line (the listener logs one per episode, not one per connection).
+    void start_refused(boost::beast::http::status status, std::string info, bool logged) {
+        refused_at_accept_ = true;
+        boost::asio::dispatch(stream_.get_executor(), [self = this->shared_from_this(), status, info = std::move(info), logged]() mutable {
+            self->reject(status, std::move(info), logged);
         });
     }
 
@@ -194,10 +197,11 @@ private:
         });
     }
 
-    // The body in pieces, counting what each costs: the parser's body limit does not see chunk framing.
+    // The body in pieces, counting what each costs: the parser's body limit does not see chunk framing. The timer
+    // set in read_header bounds the whole request: restarted for each piece, a byte every 29 s would hold the
+    // connection (and a --max-connections slot) for ever.
     void read_body() {
         if (parser_->is_done()) return on_request();
-        stream_.expires_after(context_.idle_timeout);
         boost::beast::http::async_read_some(stream_, buffer_, *parser_,
                                             boost::beast::bind_front_handler(&session::on_body_part, this->shared_from_this()));
     }
@@ -268,8 +272,8 @@ private:
     }
 
     /// Answers what cannot be served, then closes: the rest of the connection's bytes cannot be trusted.
-    void reject(http_status code, std::string info) {
-        context_.log.line(peer_ + " rejected with " + std::to_string(static_cast<unsigned>(code)) + ": " + info);
+    void reject(http_status code, std::string info, bool logged = true) {
+        if (logged) context_.log.line(peer_ + " rejected with " + std::to_string(static_cast<unsigned>(code)) + ": " + info);
         response_ = {};
         response_.version(11);
         response_.result(code);
@@ -287,6 +291,7 @@ private:
         boost::beast::http::async_write(stream_, response_, [self = this->shared_from_this(), keep_alive](io_error ec, std::size_t) {
             if (ec) return self->close();
             if (keep_alive) return self->read_header();
+            if (self->refused_at_accept_) return self->close();
             self->close_lingering();
         });
     }
@@ -313,6 +318,7 @@ private:
     const server_context& context_;
     const std::string peer_;
     connection_limit::slot slot_;
+    bool refused_at_accept_ = false;
     boost::beast::flat_buffer buffer_{read_buffer_limit};
     std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_; // one per request
     std::size_t request_bytes_ = 0; ///< read for the current request: header, body and chunk framing

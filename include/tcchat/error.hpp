@@ -96,6 +96,7 @@ enum class code : int {
     response_mismatch = 90008,     ///< a well-formed answer that cannot belong to the request
     limiter_unavailable = 90009,   ///< the shared rate limiter cannot be reached and its policy is to fail closed
     hook_failed = 90010,           ///< a hook of the caller's (client_options::on_attempt) threw
+    invalid_options = 90011,       ///< the client's options cannot make a call (a base URL that is not http or https)
 };
 
 /// A row of the code table: the code, its enumerator's name, its documented meaning and how to react to it.
@@ -176,6 +177,7 @@ inline constexpr code_info code_table[] = {
     {code::response_mismatch, "response_mismatch", "The response does not match the request.", retry_class::never},
     {code::limiter_unavailable, "limiter_unavailable", "The shared rate limiter is unavailable and fails closed.", retry_class::never},
     {code::hook_failed, "hook_failed", "A hook of the caller's threw; the call ends with its text.", retry_class::never},
+    {code::invalid_options, "invalid_options", "The client's options cannot make a call, such as a base URL that is not http or https.", retry_class::never},
 };
 } // namespace detail
 

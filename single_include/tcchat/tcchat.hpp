@@ -150,6 +150,7 @@ enum class code : int {
     response_mismatch = 90008,     ///< a well-formed answer that cannot belong to the request
     limiter_unavailable = 90009,   ///< the shared rate limiter cannot be reached and its policy is to fail closed
     hook_failed = 90010,           ///< a hook of the caller's (client_options::on_attempt) threw
+    invalid_options = 90011,       ///< the client's options cannot make a call (a base URL that is not http or https)
 };
 
 /// A row of the code table: the code, its enumerator's name, its documented meaning and how to react to it.
@@ -230,6 +231,7 @@ inline constexpr code_info code_table[] = {
     {code::response_mismatch, "response_mismatch", "The response does not match the request.", retry_class::never},
     {code::limiter_unavailable, "limiter_unavailable", "The shared rate limiter is unavailable and fails closed.", retry_class::never},
     {code::hook_failed, "hook_failed", "A hook of the caller's threw; the call ends with its text.", retry_class::never},
+    {code::invalid_options, "invalid_options", "The client's options cannot make a call, such as a base URL that is not http or https.", retry_class::never},
 };
 } // namespace detail
 
@@ -4969,6 +4971,7 @@ public:
     template <class Request>
     result<response_of<Request>> call(const Request& request, const call_options& per_call = {}) {
         using endpoint = endpoint_of_t<Request>;
+        if (auto unusable = options_problem()) return std::move(*unusable);
         const auto deadline = deadline_after(deadline_clock()); // for the whole call, every chunk of a batch
         if constexpr (has_batch<endpoint>::value) {
             if (options_.split_batches && (request.*endpoint::batch_field).size() > chunk_items(request))
@@ -4992,6 +4995,7 @@ public:
         static_assert(assert_async_transport<Transport>());
         using endpoint = endpoint_of_t<Request>;
         using response = response_of<Request>;
+        if (auto unusable = options_problem()) return handler(result<response>(std::move(*unusable)));
         if (options_.validate_requests) {
             const report violations = validate(request, options_.validation);
             if (!violations.ok()) return handler(result<response>(violations.first_error()));
@@ -5150,7 +5154,6 @@ private:
     std::optional<error> prepare_attempt(std::string_view command, std::uint32_t random, std::chrono::steady_clock::time_point now,
                                          std::chrono::steady_clock::time_point deadline, int attempt, bool on_backup,
                                          http_request& outgoing, detail::url_prefix* prefix) {
-        if (url_problem_) return make_error(code::transport_failed, error_origin::local, "", *url_problem_);
         const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
         if (remaining.count() <= 0)
             return make_error(code::deadline_exceeded, error_origin::local, "",
@@ -5172,6 +5175,12 @@ private:
             if (prefix && !on_backup) *prefix = {id_, generation, command, outgoing.url.size()};
             append_random_tail(outgoing.url, random);
         });
+    }
+
+    /// The error every call answers at once, before a permit is asked for, when the options cannot make a call.
+    std::optional<error> options_problem() const {
+        if (!url_problem_) return std::nullopt;
+        return make_error(code::invalid_options, error_origin::local, "", *url_problem_);
     }
 
     /// What is wrong with the base URL or the backup base URL, named, or nullopt.
@@ -5272,7 +5281,7 @@ private:
         const attempt_record record{command, random, attempt, latency, answer ? answer->status : 0,
                                     outcome ? 0 : outcome.error().value(), redacted_url,
                                     on_backup ? std::string_view(backup_base_url_) : std::string_view(options_.base_url)};
-#ifndef BOOST_NO_EXCEPTIONS
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND) // not BOOST_NO_EXCEPTIONS: a user may set it with exceptions on
         try {
             options_.on_attempt(record);
         } catch (const std::exception& thrown) {

@@ -117,6 +117,49 @@ TEST_CASE("serve: a connection past --max-connections is answered 503 and closed
     CHECK(served);
 }
 
+TEST_CASE("serve: a body that trickles in is cut off by one deadline for the whole request", "[serve]") {
+    // --idle-timeout 1: a byte every 300 ms keeps the connection busy, but the request as a whole is late at 1 s.
+    served_emulator server({"--idle-timeout", "1", "--max-connections", "1"});
+    raw_client slow(server.port());
+    const auto started = std::chrono::steady_clock::now();
+    REQUIRE(slow.send("POST " + target_of("get_contact_group") + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 40\r\n\r\n"));
+    bool cut_off = false;
+    for (int sent = 0; sent < 12 && !cut_off; ++sent) {
+        cut_off = slow.answered_within(300ms) || !slow.send("{");
+    }
+    const auto held = std::chrono::steady_clock::now() - started;
+    CHECK(cut_off);
+    CHECK(held < 2500ms); // restarted with each byte, the 12 bytes would have held it 3.6 s and more
+    // The one slot is free again for the next client.
+    http_connection next(server.port());
+    CHECK(error_code_of(next.post(target_of("get_contact_group"), R"({"From_Account":"user0","StartIndex":0})").body) == 0);
+}
+
+TEST_CASE("serve: a flood past --max-connections is logged once when it starts and once when it ends", "[serve]") {
+    served_emulator server({"--max-connections", "1"});
+    auto holder = std::make_unique<raw_client>(server.port());
+    for (int i = 0; i < 20; ++i) {
+        raw_client refused(server.port());
+        CHECK(refused.read_until_closed(5000ms).rfind("HTTP/1.1 503", 0) == 0); // answered, then closed at once
+    }
+    holder.reset();
+    bool served = false;
+    for (const auto until = std::chrono::steady_clock::now() + 5s; !served && std::chrono::steady_clock::now() < until;) {
+        http_connection fresh(server.port());
+        http_reply reply;
+        fresh.write_raw("POST " + target_of("get_contact_group") + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 39\r\n\r\n"
+                        R"({"From_Account":"user0","StartIndex":0})");
+        served = !fresh.try_read_reply(reply) && reply.status == 200;
+        if (!served) std::this_thread::sleep_for(50ms);
+    }
+    REQUIRE(served);
+    const std::string log = server.log();
+    std::size_t refusals_logged = 0;
+    for (auto at = log.find("rejected with 503"); at != std::string::npos; at = log.find("rejected with 503", at + 1)) ++refusals_logged;
+    CHECK(refusals_logged == 1);
+    CHECK(log.find("serving again after ") != std::string::npos);
+}
+
 TEST_CASE("serve: a made-up command under --qps is answered unknown and never rate limited", "[serve]") {
     served_emulator server({"--qps", "1"});
     http_connection connection(server.port());

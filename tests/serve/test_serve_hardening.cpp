@@ -2,15 +2,13 @@
 // real binary. Request smuggling through Transfer-Encoding, running out of descriptors, a flood of distinct
 // readers and of huge names, and a UserSig hidden from the log redaction by percent-encoding its key.
 
+#include "raw_client.hpp"
 #include "serve_harness.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
 #include <catch2/catch.hpp>
-
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
@@ -40,25 +38,6 @@ std::string raw_create_group(const std::string& user) {
     return "POST " + target_of("create_contact_group") + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " +
            std::to_string(body.size()) + "\r\n\r\n" + body;
 }
-
-/// A TCP connection that is opened and then left alone.
-class idle_socket {
-public:
-    explicit idle_socket(unsigned short port) : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(port);
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (fd_ < 0 || ::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0)
-            throw std::runtime_error("cannot connect to 127.0.0.1:" + std::to_string(port));
-    }
-    idle_socket(const idle_socket&) = delete;
-    idle_socket& operator=(const idle_socket&) = delete;
-    ~idle_socket() { ::close(fd_); }
-
-private:
-    int fd_;
-};
 
 std::size_t occurrences(const std::string& text, std::string_view what) {
     std::size_t count = 0;
@@ -130,8 +109,8 @@ TEST_CASE("serve: out of descriptors it backs off and logs once and keeps servin
     http_connection first(server.port()); // accepted while descriptors remain
     REQUIRE(error_code_of(first.post(target_of("get_contact_group"), R"({"From_Account":"user0","StartIndex":0})").body) == 0);
 
-    std::vector<std::unique_ptr<idle_socket>> idle;
-    for (int i = 0; i < 80; ++i) idle.push_back(std::make_unique<idle_socket>(server.port()));
+    std::vector<std::unique_ptr<raw_client>> idle; // opened, then left alone
+    for (int i = 0; i < 80; ++i) idle.push_back(std::make_unique<raw_client>(server.port()));
     const auto failing_since = std::chrono::steady_clock::now();
     while (server.log().find("accept failed") == std::string::npos && std::chrono::steady_clock::now() - failing_since < 10s)
         std::this_thread::sleep_for(20ms);

@@ -191,15 +191,16 @@ inline constexpr int max_reply_elements = 16;
 inline redisReplyObjectFunctions* bounded_reply_functions() {
     static const redisReplyObjectFunctions hiredis_functions = [] {
         redisReader* probe = redisReaderCreate(); // the only public way to reach hiredis's default builders
-        if (probe == nullptr) throw std::bad_alloc();
+        if (probe == nullptr) boost::throw_exception(std::bad_alloc()); // as any allocation failing at static set-up
         const redisReplyObjectFunctions copy = *probe->fn;
         redisReaderFree(probe);
         return copy;
     }();
     static redisReplyObjectFunctions bounded = [] {
         redisReplyObjectFunctions functions = hiredis_functions;
-        functions.createArray = [](const redisReadTask* task, int elements) -> void* {
-            return elements > max_reply_elements ? nullptr : hiredis_functions.createArray(task, elements);
+        // The count is an int before hiredis 1.0 and a size_t since: the generic lambda converts to either.
+        functions.createArray = [](const redisReadTask* task, auto elements) -> void* {
+            return elements > static_cast<decltype(elements)>(max_reply_elements) ? nullptr : hiredis_functions.createArray(task, elements);
         };
         return functions;
     }();
@@ -290,10 +291,6 @@ inline redis_reply exchange(redisContext* context, const std::vector<std::string
             return nullptr;
         }
         if (reply != nullptr) return redis_reply(static_cast<redisReply*>(reply));
-        if (received > oversized) {
-            why = too_long;
-            return nullptr;
-        }
         if (!wait_until_ready(context->fd, POLLIN, deadline)) {
             why = "Redis did not answer in time";
             return nullptr;
@@ -310,6 +307,10 @@ inline redis_reply exchange(redisContext* context, const std::vector<std::string
             return nullptr;
         }
         received += static_cast<std::size_t>(got);
+        if (received > oversized) { // refused before hiredis parses it: a reply one byte over the cap is not read
+            why = too_long;
+            return nullptr;
+        }
         if (redisReaderFeed(context->reader, buffer, static_cast<std::size_t>(got)) != REDIS_OK) {
             why = "cannot buffer Redis's reply";
             return nullptr;
@@ -334,6 +335,14 @@ inline std::string server_text(std::string_view text, std::string_view password)
     return out + "... (cut at " + std::to_string(longest) + " bytes)";
 }
 
+/// An AUTH error as an error message may show it: its first word (WRONGPASS, ERR, NOPERM) only. Redis may quote
+/// AUTH's arguments cut at some length ("unknown command 'AUTH', with args beginning with: ..."), and a cut password
+/// is not found by server_text's redaction of the whole one.
+inline std::string auth_error_text(std::string_view text) {
+    const std::string_view first_word = text.substr(0, std::min<std::size_t>(text.find(' '), 32));
+    return std::string(first_word) + " (the rest of Redis's answer is withheld: it may quote the password)";
+}
+
 } // namespace detail
 
 /// A rate_limiter whose budgets live in Redis, shared by every process that uses the same keys.
@@ -355,10 +364,8 @@ public:
         // A granted wait is at most longest_wait, which came from time_left, so it converts exactly; a refusal's
         // may be anything from Redis and is only reported, saturated.
         if (answer->granted) return std::chrono::nanoseconds(answer->wait);
-        const auto wait = answer->wait > std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::nanoseconds::max())
-                              ? std::chrono::nanoseconds::max()
-                              : std::chrono::nanoseconds(answer->wait);
-        return detail::permit_after_deadline(wait, time_left);
+        return detail::permit_after_deadline(
+            detail::saturating_duration_cast<std::chrono::nanoseconds>(answer->wait), time_left);
     }
 
     /// From tcchat's timer thread, so that a slow Redis never holds up the caller's thread. The timer thread is
@@ -519,7 +526,8 @@ private:
         // Each step's reply, or why there is none (the exchange's failure or the server's error text).
         const auto step = [&](std::string_view what, const std::vector<std::string_view>& words) {
             detail::redis_reply reply = detail::exchange(connection.get(), words, deadline, why);
-            if (reply && reply->type == REDIS_REPLY_ERROR) why = server_text(*reply);
+            if (reply && reply->type == REDIS_REPLY_ERROR)
+                why = what == "AUTH" ? detail::auth_error_text(server_text(*reply)) : server_text(*reply);
             if (!reply || reply->type == REDIS_REPLY_ERROR) {
                 why = std::string(what) + " failed: " + why;
                 lost(why);

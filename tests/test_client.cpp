@@ -4,6 +4,8 @@
 #include <tcchat/item_results.hpp>
 #include <tcchat/emulator.hpp>
 
+#include "call_modes.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -20,6 +22,8 @@
 
 using namespace tcchat;
 using namespace std::chrono_literals;
+using tcchat::test::call_in;
+using tcchat::test::call_mode;
 
 namespace {
 
@@ -37,6 +41,7 @@ struct scripted_transport {
         script->pop_front();
         return next;
     }
+    void async_send(const http_request& request, completion_handler done) { done(send(request)); }
     void answer(int status, std::string body) { script->push_back(http_response{status, std::move(body)}); }
     void fail_with(code c, std::string message = "scripted transport failure") {
         script->push_back(make_error(c, error_origin::transport, "", std::move(message)));
@@ -55,6 +60,11 @@ struct fake_time {
         o.sleep = [now = now, sleeps = sleeps](std::chrono::milliseconds d) {
             sleeps->push_back(d);
             *now += d;
+        };
+        o.schedule = [now = now, sleeps = sleeps](std::chrono::milliseconds d, std::function<void()> resume) {
+            sleeps->push_back(d); // async_call's waits, recorded with call()'s: both modes must wait alike
+            *now += d;
+            resume();
         };
     }
 };
@@ -88,6 +98,7 @@ TEST_CASE("transport concept checks", "[client]") {
 }
 
 TEST_CASE("reads retry transient codes with growing capped jittered backoff - random is kept", "[client][retry]") {
+    const call_mode mode = GENERATE(call_mode::sync, call_mode::async);
     fake_time time;
     scripted_transport t;
     t.envelope(60007);
@@ -102,7 +113,7 @@ TEST_CASE("reads retry transient codes with growing capped jittered backoff - ra
         urls.emplace_back(a.redacted_url);
     };
     client<scripted_transport> c(t, options);
-    auto r = c.call(read_request, {12345});
+    auto r = call_in(mode, c, read_request, {12345});
     REQUIRE(r.has_value());
     REQUIRE(t.sent->size() == 4);
     for (const auto& request : *t.sent) {
@@ -218,11 +229,12 @@ TEST_CASE("async retries wait for the scheduler - nothing is resent before its c
 }
 
 TEST_CASE("writes are not retried unless the caller opts in", "[client][retry]") {
+    const call_mode mode = GENERATE(call_mode::sync, call_mode::async);
     fake_time time;
     scripted_transport t;
     t.envelope(70169);
     client<scripted_transport> c(t, test_options(time));
-    auto r = c.call(write_request);
+    auto r = call_in(mode, c, write_request);
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().value() == 70169);
     CHECK(r.error().origin == error_origin::server);
@@ -235,44 +247,47 @@ TEST_CASE("writes are not retried unless the caller opts in", "[client][retry]")
     auto options = test_options(time);
     options.retry.retry_writes = true;
     client<scripted_transport> retrying(opted, options);
-    CHECK(retrying.call(write_request).has_value());
+    CHECK(call_in(mode, retrying, write_request).has_value());
     CHECK(opted.sent->size() == 2);
 }
 
 TEST_CASE("permanent errors are returned at once - attempts are capped", "[client][retry]") {
+    const call_mode mode = GENERATE(call_mode::sync, call_mode::async);
     fake_time time;
     scripted_transport t;
     t.envelope(51013);
     client<scripted_transport> c(t, test_options(time));
-    CHECK(c.call(read_request).error().value() == 51013);
+    CHECK(call_in(mode, c, read_request).error().value() == 51013);
     CHECK(t.sent->size() == 1);
 
     scripted_transport always_busy;
     for (int i = 0; i < 4; ++i) always_busy.envelope(60018);
     client<scripted_transport> busy(always_busy, test_options(time));
-    CHECK(busy.call(read_request).error().value() == 60018);
+    CHECK(call_in(mode, busy, read_request).error().value() == 60018);
     CHECK(always_busy.sent->size() == 4);
 }
 
 TEST_CASE("codes of retry class once are retried a single time", "[client][retry]") {
+    const call_mode mode = GENERATE(call_mode::sync, call_mode::async);
     fake_time time;
     scripted_transport t;
     for (int i = 0; i < 3; ++i) t.envelope(51007); // group_operation_failed: retry once (docs/protocol.md §1.7)
     t.envelope(0);
     client<scripted_transport> c(t, test_options(time));
-    auto r = c.call(read_request);
+    auto r = call_in(mode, c, read_request);
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().value() == 51007);
     CHECK(t.sent->size() == 2); // the first attempt and its one retry, although max_attempts is 4
 }
 
 TEST_CASE("a call whose deadline has already passed sends nothing", "[client][retry]") {
+    const call_mode mode = GENERATE(call_mode::sync, call_mode::async);
     fake_time time;
     scripted_transport t;
     auto options = test_options(time);
     options.deadline = 0ms;
     client<scripted_transport> c(t, options);
-    auto r = c.call(read_request);
+    auto r = call_in(mode, c, read_request);
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == code::deadline_exceeded);
     CHECK(r.error().message == "deadline passed after 0 attempts");
@@ -280,12 +295,13 @@ TEST_CASE("a call whose deadline has already passed sends nothing", "[client][re
 }
 
 TEST_CASE("a transport error that echoes the URL reaches the caller with the usersig redacted", "[client][redact]") {
+    const call_mode mode = GENERATE(call_mode::sync, call_mode::async);
     fake_time time;
     scripted_transport t;
     const std::string url = build_url("https://adminapisgp.im.qcloud.com", "mark_contact", {app, "admin", "secret-usersig", 5});
     t.fail_with(code::transport_failed, "cannot reach " + url);
     client<scripted_transport> c(t, test_options(time));
-    auto r = c.call(write_request, {5}); // a write: not retried
+    auto r = call_in(mode, c, write_request, {5}); // a write: not retried
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().value() == 90001);
     CHECK(r.error().origin == error_origin::transport);
@@ -307,6 +323,7 @@ TEST_CASE("an idle token bucket saves up no more than its burst", "[client][limi
 }
 
 TEST_CASE("70001 renews the UserSig once and retries for writes too", "[client][usersig]") {
+    const call_mode mode = GENERATE(call_mode::sync, call_mode::async);
     fake_time time;
     scripted_transport t;
     t.envelope(70001);
@@ -315,12 +332,12 @@ TEST_CASE("70001 renews the UserSig once and retries for writes too", "[client][
     int generated = 0;
     options.usersig = [&]() -> result<signed_usersig> { return signed_usersig{"sig" + std::to_string(++generated)}; };
     client<scripted_transport> c(t, options);
-    REQUIRE(c.call(delete_request{"u", conversation_type::c2c, "p"}).has_value());
+    REQUIRE(call_in(mode, c, delete_request{"u", conversation_type::c2c, "p"}).has_value());
     REQUIRE(t.sent->size() == 2);
     CHECK(t.sent->at(0).url.find("usersig=sig1&") != std::string::npos);
     CHECK(t.sent->at(1).url.find("usersig=sig2&") != std::string::npos);
     t.envelope(0);
-    REQUIRE(c.call(delete_request{"u", conversation_type::c2c, "p"}).has_value()); // the renewed signature is kept
+    REQUIRE(call_in(mode, c, delete_request{"u", conversation_type::c2c, "p"}).has_value()); // the renewed signature is kept
     CHECK(t.sent->at(2).url.find("usersig=sig2&") != std::string::npos);
     CHECK(generated == 2);
 
@@ -328,7 +345,7 @@ TEST_CASE("70001 renews the UserSig once and retries for writes too", "[client][
     twice.envelope(70052);
     twice.envelope(70052);
     client<scripted_transport> stubborn(twice, options);
-    CHECK(stubborn.call(read_request).error().value() == 70052); // renewed once, not forever
+    CHECK(call_in(mode, stubborn, read_request).error().value() == 70052); // renewed once, not forever
     CHECK(twice.sent->size() == 2);
 }
 
@@ -357,6 +374,7 @@ TEST_CASE("the UserSig is cached and renewed before it expires", "[client][users
 }
 
 TEST_CASE("the overall deadline stops retries", "[client][retry]") {
+    const call_mode mode = GENERATE(call_mode::sync, call_mode::async);
     fake_time time;
     scripted_transport t;
     for (int i = 0; i < 10; ++i) t.envelope(60007);
@@ -364,7 +382,7 @@ TEST_CASE("the overall deadline stops retries", "[client][retry]") {
     options.deadline = 250ms;
     options.retry.max_attempts = 10;
     client<scripted_transport> c(t, options);
-    auto r = c.call(read_request);
+    auto r = call_in(mode, c, read_request);
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == code::deadline_exceeded);
     CHECK(r.error().message.find("last error") != std::string::npos);
@@ -372,6 +390,7 @@ TEST_CASE("the overall deadline stops retries", "[client][retry]") {
 }
 
 TEST_CASE("HTTP statuses truncated bodies and FAIL envelopes become typed errors", "[client]") {
+    const call_mode mode = GENERATE(call_mode::sync, call_mode::async);
     fake_time time;
     scripted_transport t;
     t.answer(404, "not here");
@@ -379,15 +398,15 @@ TEST_CASE("HTTP statuses truncated bodies and FAIL envelopes become typed errors
     t.answer(200, R"({"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","ContactItem":[{"Type":"x"}]})");
     t.answer(200, R"({"ActionStatus":"FAIL","ErrorCode":51013,"ErrorInfo":"edition too low"})");
     client<scripted_transport> c(t, test_options(time));
-    auto not_found = c.call(read_request);
+    auto not_found = call_in(mode, c, read_request);
     CHECK(not_found.error().code == code::http_status);
     CHECK(not_found.error().http_status == 404);
-    auto truncated = c.call(read_request);
+    auto truncated = call_in(mode, c, read_request);
     CHECK(truncated.error().value() == 60003);
-    auto malformed = c.call(read_request);
+    auto malformed = call_in(mode, c, read_request);
     CHECK(malformed.error().value() == 50002);
     CHECK(malformed.error().pointer == "/ContactItem/0/Type");
-    auto failed = c.call(read_request);
+    auto failed = call_in(mode, c, read_request);
     REQUIRE_FALSE(failed.has_value());
     CHECK(failed.error().value() == 51013);
     CHECK(failed.error().origin == error_origin::server);
@@ -396,10 +415,11 @@ TEST_CASE("HTTP statuses truncated bodies and FAIL envelopes become typed errors
 }
 
 TEST_CASE("invalid requests are rejected before anything is sent", "[client]") {
+    const call_mode mode = GENERATE(call_mode::sync, call_mode::async);
     fake_time time;
     scripted_transport t;
     client<scripted_transport> c(t, test_options(time));
-    auto r = c.call(get_contact_group_request{"", -1});
+    auto r = call_in(mode, c, get_contact_group_request{"", -1});
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().origin == error_origin::validation);
     CHECK(r.error().pointer == "/From_Account");
@@ -408,18 +428,20 @@ TEST_CASE("invalid requests are rejected before anything is sent", "[client]") {
 }
 
 TEST_CASE("random is drawn per call unless the caller sets it", "[client]") {
+    const call_mode mode = GENERATE(call_mode::sync, call_mode::async);
     fake_time time;
     emulator service;
     client<in_memory_transport> c(in_memory_transport(service), test_options(time));
     std::set<std::uint32_t> seen;
-    for (int i = 0; i < 20; ++i) REQUIRE(c.call(read_request).has_value());
+    for (int i = 0; i < 20; ++i) REQUIRE(call_in(mode, c, read_request).has_value());
     for (const auto& call : service.calls()) seen.insert(call.random);
     CHECK(seen.size() >= 19);
-    REQUIRE(c.call(read_request, {7}).has_value());
+    REQUIRE(call_in(mode, c, read_request, {7}).has_value());
     CHECK(service.calls().back().random == 7);
 }
 
 TEST_CASE("each call sends exactly its own URL body and JSON header although buffers are reused", "[client]") {
+    const call_mode mode = GENERATE(call_mode::sync, call_mode::async);
     fake_time time;
     scripted_transport t;
     auto options = test_options(time);
@@ -431,14 +453,14 @@ TEST_CASE("each call sends exactly its own URL body and JSON header although buf
     for (int i = 0; i < 3000; ++i) huge.ContactItem.push_back({conversation_type::c2c, "peer-" + std::to_string(i), std::nullopt});
     const delete_request small{"u", conversation_type::c2c, "p"};
     const std::vector<std::string> expected_bodies{encode(big), encode(small), encode(huge), encode(small)};
-    REQUIRE(expected_bodies[2].size() > detail::reused_request::retained_capacity); // this one is released, not kept
+    REQUIRE(expected_bodies[2].size() > detail::retained_capacity); // this one is released, not kept
     options.split_batches = false;
     client<scripted_transport> unsplit(t, options);
     for (int i = 0; i < 4; ++i) t.envelope(0);
-    REQUIRE(c.call(big, {1}).has_value());
-    REQUIRE(c.call(small, {2}).has_value());
-    REQUIRE(unsplit.call(huge, {3}).has_value());
-    REQUIRE(c.call(small, {4}).has_value());
+    REQUIRE(call_in(mode, c, big, {1}).has_value());
+    REQUIRE(call_in(mode, c, small, {2}).has_value());
+    REQUIRE(call_in(mode, unsplit, huge, {3}).has_value());
+    REQUIRE(call_in(mode, c, small, {4}).has_value());
     REQUIRE(t.sent->size() == 4);
     const std::string_view commands[] = {"mark_contact", "delete", "search_contact_group", "delete"};
     for (std::size_t i = 0; i < 4; ++i) {
@@ -453,6 +475,7 @@ TEST_CASE("each call sends exactly its own URL body and JSON header although buf
 }
 
 TEST_CASE("clients sharing a thread never send each other's URL prefix - not even at a reused address", "[client][url]") {
+    const call_mode mode = GENERATE(call_mode::sync, call_mode::async);
     fake_time time;
     scripted_transport t;
     auto a_options = test_options(time);
@@ -466,14 +489,14 @@ TEST_CASE("clients sharing a thread never send each other's URL prefix - not eve
     for (int i = 0; i < 8; ++i) t.envelope(0);
 
     client<scripted_transport> a(t, a_options), b(t, b_options);
-    for (std::uint32_t random = 1; random <= 4; ++random) REQUIRE((random % 2 ? a : b).call(request, {random}).has_value());
+    for (std::uint32_t random = 1; random <= 4; ++random) REQUIRE(call_in(mode, random % 2 ? a : b, request, {random}).has_value());
     // A client destroyed and another built in its place: same address, same generation, another identity.
     std::optional<client<scripted_transport>> slot;
     slot.emplace(t, a_options);
-    REQUIRE(slot->call(request, {5}).has_value());
+    REQUIRE(call_in(mode, *slot, request, {5}).has_value());
     slot.reset();
     slot.emplace(t, b_options);
-    REQUIRE(slot->call(request, {6}).has_value());
+    REQUIRE(call_in(mode, *slot, request, {6}).has_value());
 
     REQUIRE(t.sent->size() == 6);
     for (std::uint32_t random = 1; random <= 6; ++random) {
@@ -527,6 +550,7 @@ TEST_CASE("a call made from inside another call's transport gets buffers of its 
 }
 
 TEST_CASE("a UserSig inside its renewal margin is renewed for every call and each call sends the new one", "[client][usersig]") {
+    const call_mode mode = GENERATE(call_mode::sync, call_mode::async);
     fake_time time;
     scripted_transport t;
     auto options = test_options(time);
@@ -537,7 +561,7 @@ TEST_CASE("a UserSig inside its renewal margin is renewed for every call and eac
     client<scripted_transport> c(t, options);
     for (std::uint32_t random = 1; random <= 3; ++random) {
         t.envelope(0);
-        REQUIRE(c.call(read_request, {random}).has_value());
+        REQUIRE(call_in(mode, c, read_request, {random}).has_value());
         CHECK(t.sent->back().url == build_url("https://adminapisgp.im.qcloud.com", "get_contact_group",
                                               {app, "admin", "sig" + std::to_string(random), random}));
     }
@@ -559,6 +583,7 @@ TEST_CASE("the default random source draws distinct values - on every thread its
 }
 
 TEST_CASE("per-item failures are surfaced never hidden", "[client]") {
+    const call_mode mode = GENERATE(call_mode::sync, call_mode::async);
     fake_time time;
     emulator_options small;
     small.conversation_quota = 2;
@@ -566,7 +591,7 @@ TEST_CASE("per-item failures are surfaced never hidden", "[client]") {
     client<in_memory_transport> c(in_memory_transport(service), test_options(time));
     mark_contact_request marks{"u", {}};
     for (const char* peer : {"a", "b", "c"}) marks.MarkItem.push_back({mark_operation::standard, {conversation_type::c2c, peer}, std::vector<std::int64_t>{0}});
-    auto r = c.call(marks);
+    auto r = call_in(mode, c, marks);
     REQUIRE(r.has_value());
     const auto failures = failed_items(*r);
     REQUIRE(failures.size() == 1);
@@ -576,6 +601,7 @@ TEST_CASE("per-item failures are surfaced never hidden", "[client]") {
 }
 
 TEST_CASE("the chunks of a split batch share the call's one deadline", "[client][batch][retry]") {
+    const call_mode mode = GENERATE(call_mode::sync, call_mode::async);
     fake_time time;
     scripted_transport t;
     // Each chunk's first attempt is answered 60007, then OK. Every backoff is 400..800 ms, so two fit in the
@@ -592,7 +618,7 @@ TEST_CASE("the chunks of a split batch share the call's one deadline", "[client]
     client<scripted_transport> c(t, options);
     mark_contact_request marks{"u", {}};
     for (int i = 0; i < 250; ++i) marks.MarkItem.push_back(mark_item::set(contact_item::c2c("p" + std::to_string(i)), {mark_bit::favorite}));
-    const auto r = c.call(marks);
+    const auto r = call_in(mode, c, marks);
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == code::deadline_exceeded);
     std::chrono::milliseconds slept{0};
@@ -601,22 +627,23 @@ TEST_CASE("the chunks of a split batch share the call's one deadline", "[client]
 }
 
 TEST_CASE("250 marks go out as 3 requests - 301 searches as 2 - results merged in order", "[client][batch]") {
+    const call_mode mode = GENERATE(call_mode::sync, call_mode::async);
     fake_time time;
     emulator service;
     client<in_memory_transport> c(in_memory_transport(service), test_options(time));
     mark_contact_request marks{"u", {}};
     for (int i = 0; i < 250; ++i)
         marks.MarkItem.push_back({mark_operation::standard, {conversation_type::c2c, "p" + std::to_string(i)}, std::vector<std::int64_t>{i % 64}});
-    auto marked = c.call(marks);
+    auto marked = call_in(mode, c, marks);
     REQUIRE(marked.has_value());
     CHECK(service.calls().size() == 3);
     REQUIRE(marked->ResultItem->size() == 250);
     for (int i = 0; i < 250; ++i) CHECK((*marked->ResultItem)[i].ContactItem.To_Account == "p" + std::to_string(i));
 
-    REQUIRE(c.call(create_contact_group_request{"u", {{"g", {{conversation_type::c2c, "p0"}, {conversation_type::c2c, "p50"}}}}}).has_value());
+    REQUIRE(call_in(mode, c, create_contact_group_request{"u", {{"g", {{conversation_type::c2c, "p0"}, {conversation_type::c2c, "p50"}}}}}).has_value());
     search_contact_group_request search{"u", {}};
     for (int i = 0; i < 301; ++i) search.ContactItem.push_back({conversation_type::c2c, "p" + std::to_string(i % 250)});
-    auto found = c.call(search);
+    auto found = call_in(mode, c, search);
     REQUIRE(found.has_value());
     CHECK(service.calls().size() == 6);
     CHECK(found->ContactResultItem->size() == 301);
@@ -625,7 +652,7 @@ TEST_CASE("250 marks go out as 3 requests - 301 searches as 2 - results merged i
     auto options = test_options(time);
     options.split_batches = false;
     client<in_memory_transport> strict(in_memory_transport(service), options);
-    CHECK(strict.call(marks).error().value() == 51006);
+    CHECK(call_in(mode, strict, marks).error().value() == 51006);
 }
 
 /// The emulator behind a transport that keeps the item count of every mark_contact body it carries.
@@ -636,9 +663,11 @@ struct chunk_counting_transport {
         chunks->push_back(decode<mark_contact_request>(request.body).value().MarkItem.size());
         return inner.send(request);
     }
+    void async_send(const http_request& request, completion_handler done) { done(send(request)); }
 };
 
 TEST_CASE("a split batch takes its chunk size from the validation limits", "[client][batch]") {
+    const call_mode mode = GENERATE(call_mode::sync, call_mode::async);
     fake_time time;
     emulator service;
     mark_contact_request marks{"u", {}};
@@ -650,7 +679,7 @@ TEST_CASE("a split batch takes its chunk size from the validation limits", "[cli
         auto lowered = test_options(time);
         lowered.validation.mark_items_max = 40;
         client<chunk_counting_transport> c(t, lowered);
-        auto marked = c.call(marks);
+        auto marked = call_in(mode, c, marks);
         REQUIRE(marked.has_value()); // a chunk of 100 would have been refused before it was sent
         CHECK(*t.chunks == std::vector<std::size_t>{40, 40, 20});
         REQUIRE(marked->ResultItem->size() == 100);
@@ -662,7 +691,7 @@ TEST_CASE("a split batch takes its chunk size from the validation limits", "[cli
         unchecked.validate_requests = false;
         client<chunk_counting_transport> c(t, unchecked);
         marks.MarkItem.push_back(marks.MarkItem.front());
-        REQUIRE(c.call(marks).has_value());
+        REQUIRE(call_in(mode, c, marks).has_value());
         CHECK(*t.chunks == std::vector<std::size_t>{100, 1});
     }
     SECTION("a limit of 0 (none) falls back to the documented 100") {
@@ -670,7 +699,7 @@ TEST_CASE("a split batch takes its chunk size from the validation limits", "[cli
         unlimited.validation.mark_items_max = 0;
         client<chunk_counting_transport> c(t, unlimited);
         marks.MarkItem.push_back(marks.MarkItem.front());
-        REQUIRE(c.call(marks).has_value());
+        REQUIRE(call_in(mode, c, marks).has_value());
         CHECK(*t.chunks == std::vector<std::size_t>{100, 1});
     }
 }

@@ -11,11 +11,15 @@
 //   - Handler signature: void(tcchat::result<Response>), Response = tcchat::response_of<Request>.
 //   - The handler is invoked through its associated executor (never inside async_call itself when the
 //     token is a plain callback bound to an executor); the default associated executor is the system one.
-//   - Ownership: the request is moved into the operation; `client` must outlive it; the transport's
-//     async_send decides the thread that completes each attempt.
+//   - Ownership: the request is moved into the operation; the transport's async_send decides the thread that
+//     completes each attempt. Destroying `client` completes the operation with code::cancelled.
+//   - Per-operation cancellation: a cancellation slot associated with the token (asio::bind_cancellation_slot,
+//     the || operator of awaitables, asio::cancel_after where Boost has it) cancels the call, whatever the
+//     cancellation type; it then completes with code::cancelled (docs/client.md, "Cancelling a call").
 
 #include <tcchat/client.hpp>
 
+#include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -31,13 +35,28 @@ auto async_call(Client& client, Request request, const call_options& per_call, C
     using response = response_of<Request>;
     return boost::asio::async_initiate<CompletionToken, void(result<response>)>(
         [&client, per_call](auto handler, Request owned) {
-            using handler_type = decltype(handler);
-            // std::function needs a copyable callable; Asio handlers may be move-only.
-            auto shared = std::make_shared<handler_type>(std::move(handler));
-            client.async_call(owned, per_call, [shared](result<response> outcome) {
-                auto executor = boost::asio::get_associated_executor(*shared);
-                boost::asio::dispatch(executor, [shared, outcome = std::move(outcome)]() mutable {
-                    (*shared)(std::move(outcome));
+            call_options options = per_call;
+            auto slot = boost::asio::get_associated_cancellation_slot(handler);
+            std::uint64_t linked = 0;
+            // Set while the slot's own handler runs: a call completed from inside it must not clear the slot,
+            // which would destroy the handler that is running.
+            auto emitting = std::make_shared<bool>(false);
+            if (slot.is_connected()) {
+                cancellation_source source;
+                linked = per_call.cancellation.on_cancel([source] { source.cancel(); }); // the caller's token still counts
+                slot.assign([source, emitting](boost::asio::cancellation_type) {
+                    *emitting = true;
+                    source.cancel();
+                    *emitting = false;
+                });
+                options.cancellation = source.token();
+            }
+            client.async_call(owned, options, [handler = std::move(handler), slot, emitting, caller = per_call.cancellation, linked](result<response> outcome) mutable {
+                if (slot.is_connected() && !*emitting) slot.clear(); // as Asio's own operations do before they complete
+                caller.forget(linked);
+                auto executor = boost::asio::get_associated_executor(handler);
+                boost::asio::dispatch(executor, [handler = std::move(handler), outcome = std::move(outcome)]() mutable {
+                    handler(std::move(outcome));
                 });
             });
         },

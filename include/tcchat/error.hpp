@@ -97,6 +97,7 @@ enum class code : int {
     limiter_unavailable = 90009,   ///< the shared rate limiter cannot be reached and its policy is to fail closed
     hook_failed = 90010,           ///< a hook of the caller's (client_options::on_attempt) threw
     invalid_options = 90011,       ///< the client's options cannot make a call (a base URL that is not http or https)
+    cancelled = 90012,             ///< the caller cancelled the call (call_options::cancellation, Asio cancellation)
 };
 
 /// A row of the code table: the code, its enumerator's name, its documented meaning and how to react to it.
@@ -178,6 +179,7 @@ inline constexpr code_info code_table[] = {
     {code::limiter_unavailable, "limiter_unavailable", "The shared rate limiter is unavailable and fails closed.", retry_class::never},
     {code::hook_failed, "hook_failed", "A hook of the caller's threw; the call ends with its text.", retry_class::never},
     {code::invalid_options, "invalid_options", "The client's options cannot make a call, such as a base URL that is not http or https.", retry_class::never},
+    {code::cancelled, "cancelled", "The caller cancelled the call; a write already sent may still take effect.", retry_class::never},
 };
 } // namespace detail
 

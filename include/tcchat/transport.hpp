@@ -7,7 +7,15 @@
 //     void async_send(const tcchat::http_request&, tcchat::completion_handler);
 // which calls the handler exactly once, from any thread. A transport reports only what HTTP could not
 // deliver (code::transport_failed, code::timeout); HTTP statuses and bodies are the client's to judge.
+//
+// Optionally, an asynchronous transport that can abort an exchange in flight also has
+//     void async_send(const tcchat::http_request&, tcchat::completion_handler, tcchat::cancellation_token);
+// which the client then uses instead: when the token is cancelled (the caller cancelled the call, or the client
+// is being destroyed), the transport stops the exchange and still calls the handler once, with any result. The
+// call has already completed with code::cancelled; that late result is dropped. Without it, an exchange in
+// flight runs to its end and its result is dropped the same way.
 
+#include <tcchat/cancellation.hpp>
 #include <tcchat/error.hpp>
 
 #include <boost/core/span.hpp>
@@ -67,6 +75,14 @@ template <class T>
 struct is_async_transport<T, std::void_t<decltype(std::declval<T&>().async_send(std::declval<const http_request&>(),
                                                                                 std::declval<completion_handler>()))>>
     : std::true_type {};
+
+/// Whether T also has the async_send that takes a cancellation_token (see the top of this header).
+template <class T, class = void>
+struct is_cancellable_async_transport : std::false_type {};
+template <class T>
+struct is_cancellable_async_transport<
+    T, std::void_t<decltype(std::declval<T&>().async_send(std::declval<const http_request&>(), std::declval<completion_handler>(),
+                                                          std::declval<cancellation_token>()))>> : std::true_type {};
 
 template <class T>
 inline constexpr bool is_transport_v = is_transport<T>::value;

@@ -151,6 +151,7 @@ enum class code : int {
     limiter_unavailable = 90009,   ///< the shared rate limiter cannot be reached and its policy is to fail closed
     hook_failed = 90010,           ///< a hook of the caller's (client_options::on_attempt) threw
     invalid_options = 90011,       ///< the client's options cannot make a call (a base URL that is not http or https)
+    cancelled = 90012,             ///< the caller cancelled the call (call_options::cancellation, Asio cancellation)
 };
 
 /// A row of the code table: the code, its enumerator's name, its documented meaning and how to react to it.
@@ -232,6 +233,7 @@ inline constexpr code_info code_table[] = {
     {code::limiter_unavailable, "limiter_unavailable", "The shared rate limiter is unavailable and fails closed.", retry_class::never},
     {code::hook_failed, "hook_failed", "A hook of the caller's threw; the call ends with its text.", retry_class::never},
     {code::invalid_options, "invalid_options", "The client's options cannot make a call, such as a base URL that is not http or https.", retry_class::never},
+    {code::cancelled, "cancelled", "The caller cancelled the call; a write already sent may still take effect.", retry_class::never},
 };
 } // namespace detail
 
@@ -4420,7 +4422,149 @@ private:
 //     void async_send(const tcchat::http_request&, tcchat::completion_handler);
 // which calls the handler exactly once, from any thread. A transport reports only what HTTP could not
 // deliver (code::transport_failed, code::timeout); HTTP statuses and bodies are the client's to judge.
+//
+// Optionally, an asynchronous transport that can abort an exchange in flight also has
+//     void async_send(const tcchat::http_request&, tcchat::completion_handler, tcchat::cancellation_token);
+// which the client then uses instead: when the token is cancelled (the caller cancelled the call, or the client
+// is being destroyed), the transport stops the exchange and still calls the handler once, with any result. The
+// call has already completed with code::cancelled; that late result is dropped. Without it, an exchange in
+// flight runs to its end and its result is dropped the same way.
 
+// begin tcchat/cancellation.hpp
+// Cancelling a call. The canceller holds a cancellation_source; the call watches its cancellation_token
+// (call_options::cancellation). cancel() may come from any thread, at any time, any number of times: a call
+// that is still running ends with code::cancelled, one that has already completed is not affected.
+//
+//   tcchat::cancellation_source stop;
+//   tcchat::call_options per_call;
+//   per_call.cancellation = stop.token();
+//   std::thread watchdog([&] { std::this_thread::sleep_for(2s); stop.cancel(); });
+//   auto groups = client.call(request, per_call); // code::cancelled if still waiting after 2 s
+//
+// Which steps a cancellation interrupts, and what it cannot undo, is in docs/client.md ("Cancelling a call").
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace tcchat {
+
+namespace detail {
+
+/// What a source and its tokens share: the flag, the callbacks waiting for it, and a wake-up for sleepers.
+class cancellation_state {
+public:
+    bool cancelled() const noexcept { return cancelled_.load(std::memory_order_acquire); }
+
+    /// Sets the flag once and runs the callbacks registered until then, on this thread, without the lock.
+    void cancel() {
+        std::vector<std::pair<std::uint64_t, std::function<void()>>> callbacks;
+        {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            if (cancelled_.load(std::memory_order_relaxed)) return;
+            cancelled_.store(true, std::memory_order_release);
+            callbacks.swap(callbacks_);
+        }
+        wake_.notify_all();
+        for (auto& [id, callback] : callbacks) callback();
+    }
+
+    /// Runs `callback` once when cancelled: at once, on this thread, if it already is (then the answer is 0).
+    /// Otherwise answers an id for forget().
+    std::uint64_t on_cancel(std::function<void()> callback) {
+        {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            if (!cancelled_.load(std::memory_order_relaxed)) {
+                callbacks_.emplace_back(++last_id_, std::move(callback));
+                return last_id_;
+            }
+        }
+        callback();
+        return 0;
+    }
+
+    /// Drops a callback that has not run, so a long-lived source does not collect those of finished calls.
+    void forget(std::uint64_t id) {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        for (auto at = callbacks_.begin(); at != callbacks_.end(); ++at)
+            if (at->first == id) {
+                callbacks_.erase(at);
+                return;
+            }
+    }
+
+    /// Sleeps for `wait` or until cancelled, whichever comes first; answers whether cancelled.
+    bool sleep_for(std::chrono::milliseconds wait) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        return wake_.wait_for(lock, wait, [this] { return cancelled_.load(std::memory_order_relaxed); });
+    }
+
+private:
+    std::atomic<bool> cancelled_{false};
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::vector<std::pair<std::uint64_t, std::function<void()>>> callbacks_;
+    std::uint64_t last_id_ = 0;
+};
+
+} // namespace detail
+
+/// What a call watches. A default-constructed token is never cancelled.
+class cancellation_token {
+public:
+    cancellation_token() = default;
+
+    bool cancelled() const noexcept { return state_ && state_->cancelled(); }
+    /// Whether a source can cancel it at all.
+    bool can_be_cancelled() const noexcept { return state_ != nullptr; }
+
+    /// For whoever waits on the call's behalf (the client, a transport that can abort an exchange): runs
+    /// `callback` once on cancellation, on the cancelling thread, or at once if already cancelled (answer 0).
+    /// Otherwise the answer is an id for forget(). A token that cannot be cancelled never runs it (answer 0).
+    std::uint64_t on_cancel(std::function<void()> callback) const {
+        return state_ ? state_->on_cancel(std::move(callback)) : 0;
+    }
+    /// Drops a callback registered by on_cancel that has not run.
+    void forget(std::uint64_t id) const {
+        if (state_ && id != 0) state_->forget(id);
+    }
+    /// Sleeps for `wait` or until cancelled; answers whether cancelled.
+    bool sleep_for(std::chrono::milliseconds wait) const {
+        if (state_) return state_->sleep_for(wait);
+        std::this_thread::sleep_for(wait);
+        return false;
+    }
+
+private:
+    friend class cancellation_source;
+    explicit cancellation_token(std::shared_ptr<detail::cancellation_state> state) : state_(std::move(state)) {}
+
+    std::shared_ptr<detail::cancellation_state> state_;
+};
+
+/// What the canceller holds. Copies share one flag: cancelling one cancels them all, and every token they gave.
+class cancellation_source {
+public:
+    cancellation_source() : state_(std::make_shared<detail::cancellation_state>()) {}
+
+    /// Thread-safe; the second and later calls do nothing.
+    void cancel() const { state_->cancel(); }
+    bool cancelled() const noexcept { return state_->cancelled(); }
+    cancellation_token token() const { return cancellation_token(state_); }
+
+private:
+    std::shared_ptr<detail::cancellation_state> state_;
+};
+
+} // namespace tcchat
+// end tcchat/cancellation.hpp
 
 #include <boost/core/span.hpp>
 
@@ -4479,6 +4623,14 @@ template <class T>
 struct is_async_transport<T, std::void_t<decltype(std::declval<T&>().async_send(std::declval<const http_request&>(),
                                                                                 std::declval<completion_handler>()))>>
     : std::true_type {};
+
+/// Whether T also has the async_send that takes a cancellation_token (see the top of this header).
+template <class T, class = void>
+struct is_cancellable_async_transport : std::false_type {};
+template <class T>
+struct is_cancellable_async_transport<
+    T, std::void_t<decltype(std::declval<T&>().async_send(std::declval<const http_request&>(), std::declval<completion_handler>(),
+                                                          std::declval<cancellation_token>()))>> : std::true_type {};
 
 template <class T>
 inline constexpr bool is_transport_v = is_transport<T>::value;
@@ -4614,7 +4766,9 @@ private:
 // end tcchat/pager.hpp
 // begin tcchat/client.hpp
 // The client: validate -> encode -> rate limit -> transport -> decode -> envelope, with retries by retry
-// class, UserSig renewal, an overall deadline, batch splitting and pagination. It never throws.
+// class, UserSig renewal, an overall deadline, batch splitting, cancellation and pagination. It never throws.
+// The pipeline is written once (client::operation, a step machine); call() runs its steps blocking,
+// async_call() through callbacks, so both modes behave alike.
 //
 //   tcchat::client_options options;
 //   options.base_url = tcchat::region_base_url(tcchat::region::singapore);
@@ -4624,20 +4778,101 @@ private:
 //   auto groups = client.call(tcchat::get_contact_group_request{"user0", 0});
 //   for (const auto& page : client.pages(tcchat::get_list_request{"user0"})) { ... }
 
+// begin tcchat/detail/pending_calls.hpp
+// What a client shares with its async calls, which may outlive it: the calls still pending, so that the client's
+// destructor can complete them with code::cancelled, and a gate that keeps a call's continuation out of the
+// client once the destructor has begun (and the destructor waiting until the continuations inside have left).
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace tcchat::detail {
+
+class pending_calls {
+public:
+    /// A continuation about to use the client: false once the client is going away (then it must not).
+    bool enter() {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        if (closed_) return false;
+        inside_.push_back(std::this_thread::get_id());
+        return true;
+    }
+
+    void leave() {
+        {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            inside_.erase(std::find(inside_.begin(), inside_.end(), std::this_thread::get_id()));
+        }
+        left_.notify_all();
+    }
+
+    /// Records a pending call with the function that cancels it; answers the id that remove() takes.
+    std::uint64_t add(std::function<void()> cancel) {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        calls_.emplace_back(++last_id_, std::move(cancel));
+        return last_id_;
+    }
+
+    void remove(std::uint64_t id) {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        const auto at = std::find_if(calls_.begin(), calls_.end(), [id](const auto& call) { return call.first == id; });
+        if (at != calls_.end()) calls_.erase(at);
+    }
+
+    /// For the client's destructor: shuts the gate, waits until no other thread is inside the client (this
+    /// thread may be, when a completion handler destroys the client), then cancels every pending call.
+    void close() {
+        std::vector<std::pair<std::uint64_t, std::function<void()>>> pending;
+        {
+            std::unique_lock<std::mutex> lock(mutex_);
+            closed_ = true;
+            const auto self = std::this_thread::get_id();
+            left_.wait(lock, [&] { return std::all_of(inside_.begin(), inside_.end(), [&](std::thread::id t) { return t == self; }); });
+            pending.swap(calls_);
+        }
+        for (auto& [id, cancel] : pending) cancel();
+    }
+
+    std::size_t size() const {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        return calls_.size();
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::condition_variable left_;
+    std::vector<std::thread::id> inside_;
+    std::vector<std::pair<std::uint64_t, std::function<void()>>> calls_;
+    std::uint64_t last_id_ = 0;
+    bool closed_ = false;
+};
+
+} // namespace tcchat::detail
+// end tcchat/detail/pending_calls.hpp
 // begin tcchat/detail/request_buffers.hpp
-// What a call is written into, kept off the client's pipeline: the thread's reusable request buffers, the
-// record of which URL prefix they hold, and the source of each call's `random`. The client asks for a
-// reused_request, checks its url_prefix, and draws from random_source; nothing else here is its concern.
+// What a call is written into, kept off the client's pipeline: reusable request buffers (the thread's for
+// call(), a client's pool for async_call()), the record of which URL prefix they hold, and the source of each
+// call's `random`. The client asks for buffers, checks their url_prefix, and draws from random_source; nothing
+// else here is its concern.
 
 
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tcchat::detail {
 
@@ -4688,26 +4923,30 @@ inline std::uint64_t next_client_id() noexcept {
     return last.fetch_add(1, std::memory_order_relaxed) + 1;
 }
 
+/// A buffer grown past `retained_capacity` (a rare oversized batch) is released rather than kept for later calls.
+inline constexpr std::size_t retained_capacity = 64 * 1024;
+
+inline void release_oversized(http_request& request, url_prefix& prefix) {
+    if (request.url.capacity() > retained_capacity) {
+        std::string().swap(request.url);
+        prefix = {};
+    }
+    if (request.body.capacity() > retained_capacity) std::string().swap(request.body);
+}
+
 /// A request whose URL and body buffers are the calling thread's, kept from its previous call, so a steady
 /// stream of calls allocates nothing for them, and the URL's prefix is rebuilt only when it differs. A call
 /// made while the thread's buffers are in use (from a transport or a hook, inside another call) gets buffers
-/// of its own. A buffer grown past `retained_capacity` (a rare oversized batch) is released rather than kept
-/// for the thread's lifetime.
+/// of its own.
 class reused_request {
 public:
-    static constexpr std::size_t retained_capacity = 64 * 1024;
-
     reused_request() noexcept : held_(claim()) {
         if (held_) held_->request.body.clear(); // the URL is rewritten, or its prefix reused, by the client
         else own_.emplace();
     }
     ~reused_request() {
         if (!held_) return;
-        if (held_->request.url.capacity() > retained_capacity) {
-            std::string().swap(held_->request.url);
-            held_->prefix = {};
-        }
-        if (held_->request.body.capacity() > retained_capacity) std::string().swap(held_->request.body);
+        release_oversized(held_->request, held_->prefix);
         held_->in_use = false;
     }
     reused_request(const reused_request&) = delete;
@@ -4732,6 +4971,63 @@ private:
 
     thread_buffers* held_;
     std::optional<http_request> own_; ///< only when the thread's buffers are taken
+};
+
+/// Request buffers for async calls, which cross threads and so cannot borrow the thread's: a client keeps those
+/// of its finished calls, URL prefix included, for the next ones. Shared with the calls, which may outlive the
+/// client.
+class request_pool {
+public:
+    static constexpr std::size_t max_kept = 64; ///< more calls at once than this allocate buffers of their own
+
+    struct buffers {
+        http_request request;
+        url_prefix prefix;
+    };
+
+    std::unique_ptr<buffers> take() {
+        {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            if (!kept_.empty()) {
+                std::unique_ptr<buffers> reused = std::move(kept_.back());
+                kept_.pop_back();
+                return reused;
+            }
+        }
+        return std::make_unique<buffers>();
+    }
+
+    void give_back(std::unique_ptr<buffers> returned) {
+        release_oversized(returned->request, returned->prefix);
+        returned->request.body.clear();
+        const std::lock_guard<std::mutex> lock(mutex_);
+        if (kept_.size() < max_kept) kept_.push_back(std::move(returned));
+    }
+
+    std::size_t kept() const {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        return kept_.size();
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::vector<std::unique_ptr<buffers>> kept_;
+};
+
+/// One async call's buffers from its client's pool, given back when the call's state goes.
+class pooled_request {
+public:
+    explicit pooled_request(std::shared_ptr<request_pool> pool) : pool_(std::move(pool)), held_(pool_->take()) {}
+    ~pooled_request() { pool_->give_back(std::move(held_)); }
+    pooled_request(const pooled_request&) = delete;
+    pooled_request& operator=(const pooled_request&) = delete;
+
+    http_request& request() noexcept { return held_->request; }
+    url_prefix* prefix() noexcept { return &held_->prefix; }
+
+private:
+    std::shared_ptr<request_pool> pool_;
+    std::unique_ptr<request_pool::buffers> held_;
 };
 
 } // namespace tcchat::detail
@@ -4828,6 +5124,7 @@ private:
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
@@ -4912,6 +5209,8 @@ struct client_options {
 /// Per-call settings of call() and async_call(), on top of the client's options.
 struct call_options {
     std::optional<std::uint32_t> random; ///< the `random` query value, e.g. for tracing; default: drawn
+    /// Cancels the call from any thread (docs/client.md, "Cancelling a call"): it ends with code::cancelled.
+    cancellation_token cancellation;
 };
 
 namespace detail {
@@ -4924,27 +5223,6 @@ struct envelope_status {
     std::int32_t ErrorCode = 0;
 };
 BOOST_DESCRIBE_STRUCT(envelope_status, (), (ActionStatus, ErrorCode))
-
-/// One async_call in flight: what every attempt needs, owned by the continuations that are pending.
-template <class Response, class Handler>
-struct async_operation {
-    async_operation(Handler h, std::string body, std::uint32_t r, std::chrono::steady_clock::time_point d)
-        : handler(std::move(h)), random(r), deadline(d) {
-        outgoing.body = std::move(body);
-    }
-    using result_type = result<Response>;
-    Handler handler;
-    http_request outgoing;
-    std::uint32_t random;
-    std::chrono::steady_clock::time_point deadline;
-    int attempt = 0;
-    /// Attempts whose transport completion has been taken: attempt n's completion counts only when this is n - 1,
-    /// so a second or late call of a completion handler is recognised and dropped.
-    std::atomic<int> completed_attempts{0};
-    bool renewed_usersig = false;
-    bool on_backup = false; ///< the current attempt goes to the backup base URL
-    error last;
-};
 
 } // namespace detail
 
@@ -4959,7 +5237,8 @@ public:
         : transport_(std::move(transport)), options_(std::move(options)), service_root_(service_root(options_.base_url)),
           usersig_(options_.usersig, options_.usersig_renew_margin), url_problem_(url_problem_of(options_)),
           backup_base_url_(options_.failover ? backup_base_url_of(options_) : std::string()),
-          backup_root_(backup_base_url_.empty() ? std::string() : service_root(backup_base_url_)) {
+          backup_root_(backup_base_url_.empty() ? std::string() : service_root(backup_base_url_)),
+          default_sleep_(!options_.sleep) {
         if (!options_.sleep) options_.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
         if (!options_.schedule)
             options_.schedule = [](std::chrono::milliseconds delay, std::function<void()> resume) {
@@ -4967,43 +5246,52 @@ public:
             };
     }
 
+    /// Completes every async_call still pending with code::cancelled (on this thread), after waiting for any of
+    /// their steps running on other threads to leave the client. Their late transport results, timers and permits
+    /// are dropped without touching the destroyed client.
+    ~client() { pending_->close(); }
+
+    client(const client&) = delete;
+    client& operator=(const client&) = delete;
+
     /// One documented call. Oversized mark/search batches are split into compliant calls and merged.
     template <class Request>
     result<response_of<Request>> call(const Request& request, const call_options& per_call = {}) {
-        using endpoint = endpoint_of_t<Request>;
-        if (auto unusable = options_problem()) return std::move(*unusable);
-        const auto deadline = deadline_after(deadline_clock()); // for the whole call, every chunk of a batch
-        if constexpr (has_batch<endpoint>::value) {
-            if (options_.split_batches && (request.*endpoint::batch_field).size() > chunk_items(request))
-                return call_in_chunks(request, per_call, deadline);
+        operation<Request, detail::reused_request> steps(*this, request, per_call, per_call.cancellation);
+        for (step next = steps.start(nullptr);;) {
+            switch (next) {
+            case step::reserve: next = steps.permitted(options_.limiter->reserve(steps.budget(), steps.time_left())); break;
+            case step::wait:
+                pause(steps.pause(), per_call.cancellation);
+                next = steps.waited();
+                break;
+            case step::send: next = steps.answered(transport_.send(steps.outgoing())); break;
+            case step::complete: return steps.take_result();
+            }
         }
-        return call_with_retries(request, random_for(per_call), deadline);
     }
 
     /// The asynchronous form, for transports with async_send. `handler(result<Response>)` is called exactly
-    /// once, on the thread that completes the last attempt. Retries follow the same rules as call(); batches
-    /// are not split (an oversized batch is a validation error). The client must outlive the operation. As in
-    /// Asio and in tcchat/asio.hpp's free async_call, the completion comes last.
+    /// once: on the thread that completes the last step, or on the thread that cancels the call (its
+    /// call_options::cancellation, or the client's destructor). Everything else is as call(): retries, the
+    /// deadline, batch splitting. As in Asio and in tcchat/asio.hpp's free async_call, the completion comes last.
     template <class Request, class Handler>
     void async_call(const Request& request, Handler&& handler) {
         async_call(request, call_options{}, std::forward<Handler>(handler));
     }
 
-    /// The same with per-call options, e.g. a fixed `random` to trace the call.
+    /// The same with per-call options, e.g. a fixed `random` to trace the call, or a cancellation token.
     template <class Request, class Handler>
     void async_call(const Request& request, const call_options& per_call, Handler&& handler) {
         static_assert(assert_async_transport<Transport>());
-        using endpoint = endpoint_of_t<Request>;
-        using response = response_of<Request>;
-        if (auto unusable = options_problem()) return handler(result<response>(std::move(*unusable)));
-        if (options_.validate_requests) {
-            const report violations = validate(request, options_.validation);
-            if (!violations.ok()) return handler(result<response>(violations.first_error()));
-        }
-        const auto start = deadline_clock();
-        auto op = std::make_shared<detail::async_operation<response, std::decay_t<Handler>>>(
-            std::forward<Handler>(handler), encode(request), random_for(per_call), deadline_after(start));
-        async_attempt<endpoint>(std::move(op), start);
+        using state = async_state<Request, std::decay_t<Handler>>;
+        if (per_call.cancellation.cancelled()) return handler(result<response_of<Request>>(cancelled_error()));
+        auto call = std::make_shared<state>(*this, request, per_call, std::forward<Handler>(handler));
+        call->watch(per_call.cancellation, pending_);
+        if (!pending_->enter()) return; // being destroyed: watch() has been answered with code::cancelled
+        const bool finished = drive(call, call->steps.start(&request));
+        pending_->leave();
+        if (finished) call->deliver(call->steps.take_result());
     }
 
     /// Pages of get_contact_group or get_list, starting from `first`'s cursors.
@@ -5018,46 +5306,329 @@ public:
     const client_options& options() const noexcept { return options_; }
     /// How many UserSigs the client has obtained from its provider so far, the first one included.
     std::uint64_t usersig_renewals() const { return usersig_.renewals(); }
+    /// How many async_calls have not completed yet.
+    std::size_t pending_async_calls() const { return pending_->size(); }
 
 private:
-    /// async_call's attempt number op->attempt + 1, begun at `now`: a permit, waited for through schedule.
-    template <class Endpoint, class Operation>
-    void async_attempt(std::shared_ptr<Operation> op, std::chrono::steady_clock::time_point now) {
-        ++op->attempt;
-        if (!options_.limiter) return async_send_attempt<Endpoint>(std::move(op));
-        const auto time_left = op->deadline - now;
-        options_.limiter->async_reserve(budget_of(Endpoint::command), time_left, [this, op](permit granted) mutable {
-            if (!granted) return op->handler(typename Operation::result_type(granted.error()));
-            if (granted->count() <= 0) return async_send_attempt<Endpoint>(std::move(op));
-            options_.schedule(whole_milliseconds(*granted), [this, op]() mutable { async_send_attempt<Endpoint>(std::move(op)); });
-        });
+    /// What the pipeline asks its driver to do next.
+    enum class step {
+        reserve,  ///< ask the limiter for a permit under budget(), for time_left(); then permitted()
+        wait,     ///< let pause() pass without holding a thread of the caller's; then waited()
+        send,     ///< send outgoing(); then answered()
+        complete, ///< take_result()
+    };
+
+    /// One call from its start to its result, as the steps both drivers run: every decision of the pipeline
+    /// exists here once. It splits an oversized batch into chunks (one deadline for them all, results merged in
+    /// request order), counts attempts, and checks for cancellation between steps. `Buffers` lends the request
+    /// buffers: the thread's for call(), the client's pool for async_call().
+    template <class Request, class Buffers>
+    class operation {
+    public:
+        using response = response_of<Request>;
+        using endpoint = endpoint_of_t<Request>;
+
+        template <class... BufferSource>
+        operation(client& owner, const Request& request, const call_options& per_call, cancellation_token cancellation,
+                  BufferSource&&... buffer_source)
+            : owner_(owner), request_(&request), fixed_random_(per_call.random), cancellation_(std::move(cancellation)),
+              buffers_(std::forward<BufferSource>(buffer_source)...) {}
+
+        /// The first step. `keep`: the request, when it must be copied because it will not outlive the call and
+        /// its later chunks are still to be written (async_call); nullptr when it outlives the call.
+        step start(const Request* keep) {
+            if (auto unusable = owner_.options_problem()) return fail(std::move(*unusable));
+            now_ = owner_.deadline_clock();
+            deadline_ = owner_.deadline_after(now_); // for the whole call, every chunk of a batch
+            if constexpr (has_batch<endpoint>::value) {
+                if (owner_.options_.split_batches && items().size() > owner_.chunk_items(*request_)) {
+                    chunk_size_ = owner_.chunk_items(*request_);
+                    if (keep) request_ = &kept_.emplace(*keep);
+                }
+            }
+            return begin_chunk(true);
+        }
+
+        step permitted(permit granted) {
+            if (!granted) return fail(granted.error());
+            if (granted->count() <= 0) return ready_to_send();
+            pause_ = whole_milliseconds(*granted);
+            now_ += *granted; // the attempt starts when the permit is due: the clock is not read again
+            after_pause_ = step::send;
+            return step::wait;
+        }
+
+        step waited() {
+            if (cancellation_.cancelled()) return fail(cancelled_error());
+            return after_pause_ == step::send ? ready_to_send() : next_attempt(false);
+        }
+
+        step answered(const result<http_response>& answer) {
+            owner_.interpret(answer, outcome_);
+            owner_.report_attempt(endpoint::command, random_, attempt_, on_backup_, started_, answer, outcome_, outgoing().url);
+            if (outcome_) return chunk_done();
+            error last = outcome_.error();
+            on_backup_ = owner_.next_on_backup(last, on_backup_);
+            const auto pause = owner_.next_step(endpoint::command, last, endpoint::is_read, attempt_, renewed_usersig_, deadline_);
+            if (!pause) return fail(std::move(last));
+            if (cancellation_.cancelled()) return fail(cancelled_error()); // no retry after a cancellation
+            outcome_ = result<response>(); // the next attempt decodes into a fresh value
+            if (pause->count() <= 0) return next_attempt(false);
+            pause_ = *pause;
+            after_pause_ = step::reserve;
+            return step::wait;
+        }
+
+        budget_key budget() const noexcept { return owner_.budget_of(endpoint::command); }
+        std::chrono::nanoseconds time_left() const noexcept { return deadline_ - now_; }
+        std::chrono::milliseconds pause() const noexcept { return pause_; }
+        http_request& outgoing() noexcept { return buffers_.request(); }
+        int attempt() const noexcept { return attempt_; }
+        result<response> take_result() { return std::move(outcome_); }
+
+    private:
+        const auto& items() const { return (*request_).*endpoint::batch_field; }
+
+        /// Validates and encodes the next chunk (or the whole request), then its first attempt.
+        step begin_chunk(bool first) {
+            const Request* current = request_;
+            std::optional<Request> chunk;
+            if constexpr (has_batch<endpoint>::value) {
+                if (chunk_size_ != 0) {
+                    chunk.emplace(*request_);
+                    const std::size_t end = std::min(items().size(), chunk_start_ + chunk_size_);
+                    ((*chunk).*endpoint::batch_field)
+                        .assign(items().begin() + static_cast<std::ptrdiff_t>(chunk_start_), items().begin() + static_cast<std::ptrdiff_t>(end));
+                    current = &*chunk;
+                }
+            }
+            if (owner_.options_.validate_requests) {
+                const report violations = validate(*current, owner_.options_.validation);
+                if (!violations.ok()) return fail(violations.first_error());
+            }
+            outgoing().body.clear();
+            encode_to(outgoing().body, *current);
+            random_ = fixed_random_ ? *fixed_random_ : owner_.draw_random(); // each chunk is a request of its own
+            attempt_ = 0;
+            renewed_usersig_ = false;
+            on_backup_ = false;
+            return next_attempt(first);
+        }
+
+        /// The next attempt's permit; `clock_read`: now_ is this moment already (the call has just started).
+        step next_attempt(bool clock_read) {
+            if (cancellation_.cancelled()) return fail(cancelled_error());
+            ++attempt_;
+            if (!clock_read) now_ = owner_.deadline_clock();
+            if (!owner_.options_.limiter) return ready_to_send();
+            return step::reserve;
+        }
+
+        step ready_to_send() {
+            if (auto refused = owner_.prepare_attempt(endpoint::command, random_, now_, deadline_, attempt_, on_backup_, outgoing(),
+                                                      buffers_.prefix()))
+                return fail(std::move(*refused));
+            started_ = owner_.attempt_clock();
+            return step::send;
+        }
+
+        step chunk_done() {
+            if constexpr (has_batch<endpoint>::value) {
+                if (chunk_size_ != 0) {
+                    static_cast<response_envelope&>(merged_) = static_cast<const response_envelope&>(*outcome_);
+                    endpoint::merge(merged_, std::move(*outcome_));
+                    chunk_start_ += chunk_size_;
+                    if (chunk_start_ < items().size()) {
+                        outcome_ = result<response>();
+                        return begin_chunk(false);
+                    }
+                    outcome_ = std::move(merged_);
+                }
+            }
+            return step::complete;
+        }
+
+        step fail(error e) {
+            if constexpr (has_batch<endpoint>::value) {
+                if (chunk_size_ != 0) {
+                    const std::size_t end = std::min(items().size(), chunk_start_ + chunk_size_);
+                    e.message += " (chunk of items " + std::to_string(chunk_start_) + ".." + std::to_string(end - 1) + "; " +
+                                 std::to_string(chunk_start_ / chunk_size_) + " earlier chunks succeeded)";
+                }
+            }
+            outcome_ = std::move(e);
+            return step::complete;
+        }
+
+        client& owner_;
+        const Request* request_;
+        std::optional<Request> kept_; ///< async_call's copy of a batch that goes out in chunks
+        std::optional<std::uint32_t> fixed_random_;
+        std::uint32_t random_ = 0;
+        cancellation_token cancellation_;
+        Buffers buffers_;
+        std::chrono::steady_clock::time_point now_{}, deadline_{}, started_{};
+        std::size_t chunk_size_ = 0; ///< 0: the request goes out whole
+        std::size_t chunk_start_ = 0;
+        int attempt_ = 0;
+        bool renewed_usersig_ = false;
+        bool on_backup_ = false; ///< the current attempt goes to the backup base URL
+        std::chrono::milliseconds pause_{};
+        step after_pause_ = step::send;
+        response merged_;
+        result<response> outcome_;
+    };
+
+    /// call()'s pauses: on the calling thread, cut short by a cancellation unless the caller's own sleep hook
+    /// serves them (then the cancellation is seen when it returns).
+    void pause(std::chrono::milliseconds wait, const cancellation_token& cancellation) {
+        if (wait.count() <= 0) return;
+        if (default_sleep_) (void)cancellation.sleep_for(wait);
+        else options_.sleep(wait);
     }
 
-    /// The send of the current attempt, then the retry decision, shared with call().
-    template <class Endpoint, class Operation>
-    void async_send_attempt(std::shared_ptr<Operation> op) {
-        using outcome_type = typename Operation::result_type;
-        if (auto refused = prepare_attempt(Endpoint::command, op->random, deadline_clock(), op->deadline, op->attempt, op->on_backup,
-                                           op->outgoing, nullptr))
-            return op->handler(outcome_type(std::move(*refused)));
-        const auto started = attempt_clock();
-        Operation& current = *op;
-        const int attempt = current.attempt;
-        transport_.async_send(current.outgoing, [this, op = std::move(op), started, attempt](result<http_response> answer) mutable {
-            int earlier = attempt - 1;
-            if (!op->completed_attempts.compare_exchange_strong(earlier, attempt))
-                return report_contract_violation("the transport completed attempt " + std::to_string(attempt) + " of " +
-                                                 std::string(Endpoint::command) + " again; the late completion was dropped");
-            outcome_type outcome;
-            interpret(answer, outcome);
-            report_attempt(Endpoint::command, op->random, op->attempt, op->on_backup, started, answer, outcome, op->outgoing.url);
-            if (outcome) return op->handler(std::move(outcome));
-            op->last = outcome.error();
-            op->on_backup = next_on_backup(op->last, op->on_backup);
-            const auto next = next_step(Endpoint::command, op->last, Endpoint::is_read, op->attempt, op->renewed_usersig, op->deadline);
-            if (!next) return op->handler(outcome_type(op->last));
-            options_.schedule(*next, [this, op]() mutable { async_attempt<Endpoint>(std::move(op), deadline_clock()); });
-        });
+    /// One async_call in flight: its steps, its handler, and what decides who completes it. Owned by the
+    /// callbacks that are pending (a permit, a timer, a transport), so it outlives the client if they do.
+    template <class Request, class Handler>
+    struct async_state : std::enable_shared_from_this<async_state<Request, Handler>> {
+        static constexpr std::string_view command = endpoint_of_t<Request>::command;
+
+        async_state(client& owner, const Request& request, const call_options& per_call, Handler h)
+            : steps(owner, request, per_call, own_cancellation.token(), owner.request_pool_), handler(std::move(h)),
+              limiter(owner.options_.limiter) {}
+
+        /// Completes the call when `outer` (the caller's token) or the client's destructor cancels it.
+        void watch(const cancellation_token& outer, const std::shared_ptr<detail::pending_calls>& pending) {
+            caller = outer; // first: from here on a cancellation may deliver
+            const std::weak_ptr<async_state> self = this->weak_from_this();
+            own_cancellation.token().on_cancel([self] {
+                if (auto state = self.lock()) state->deliver(result<response_of<Request>>(cancelled_error()));
+            });
+            registry = pending;
+            registration = pending->add([inner = own_cancellation] { inner.cancel(); });
+            const std::uint64_t subscription = outer.on_cancel([inner = own_cancellation] { inner.cancel(); });
+            const std::lock_guard<std::mutex> lock(subscription_mutex);
+            if (finished.load()) caller.forget(subscription); // delivered meanwhile, on another thread
+            else caller_subscription = subscription;
+        }
+
+        /// The handler's one call; whoever comes second (a late step, a cancellation) does nothing.
+        void deliver(result<response_of<Request>> outcome) {
+            if (finished.exchange(true)) return;
+            std::uint64_t subscription = 0;
+            {
+                const std::lock_guard<std::mutex> lock(subscription_mutex);
+                std::swap(subscription, caller_subscription);
+            }
+            caller.forget(subscription);
+            registry->remove(registration);
+            handler(std::move(outcome));
+        }
+
+        cancellation_source own_cancellation; ///< cancelled by the caller's token or the client's destructor
+        operation<Request, detail::pooled_request> steps;
+        Handler handler;
+        std::shared_ptr<rate_limiter> limiter; ///< alive while a permit is awaited, whatever the client does
+        cancellation_token caller;
+        std::mutex subscription_mutex; ///< caller_subscription is written by watch() and taken by deliver()
+        std::uint64_t caller_subscription = 0;
+        std::shared_ptr<detail::pending_calls> registry;
+        std::uint64_t registration = 0;
+        std::atomic<bool> finished{false};
+        int sends = 0; ///< exchanges handed to the transport, every chunk's attempts counted
+        /// Exchanges whose transport completion has been taken: exchange n's completion counts only when this is
+        /// n - 1, so a second or late call of a completion handler is recognised and dropped.
+        std::atomic<int> completed_sends{0};
+        /// Who continues after a callback step: idle, the initiator (the callback came inline, before the
+        /// initiating call returned), or the callback (it came later, from anywhere).
+        std::atomic<int> handoff{0};
+        step awaited = step::complete;
+        permit granted;
+        result<http_response> answer;
+    };
+    static constexpr int handoff_idle = 0, handoff_initiating = 1, handoff_inline = 2;
+
+    /// async_call's driver: runs steps until one must wait for a callback (then that callback resumes), or the
+    /// call is complete (answers true: the caller delivers the result outside the client). A callback that
+    /// comes inline, before its initiating call returns, is taken up by this loop rather than by recursion.
+    /// Runs only between pending_->enter() and leave().
+    template <class State>
+    bool drive(const std::shared_ptr<State>& call, step next) {
+        for (;;) {
+            if (call->finished.load()) return false; // cancelled: what is late is dropped
+            if (next == step::complete) return true;
+            call->awaited = next;
+            call->handoff.store(handoff_initiating);
+            initiate(call, next);
+            int expected = handoff_initiating;
+            if (call->handoff.compare_exchange_strong(expected, handoff_idle)) return false; // the callback resumes
+            call->handoff.store(handoff_idle);
+            next = resumed(*call);
+        }
+    }
+
+    /// Starts the wait of step `next` with a callback that hands its result over to whoever continues.
+    template <class State>
+    void initiate(const std::shared_ptr<State>& call, step next) {
+        auto hand_over = [this](const std::shared_ptr<State>& state) {
+            if (state->handoff.exchange(handoff_inline) == handoff_initiating) return; // drive() continues
+            state->handoff.store(handoff_idle);
+            if (!state->registry->enter()) return; // the client is going away and has cancelled the call
+            const bool finished = !state->finished.load() && drive(state, resumed(*state));
+            state->registry->leave();
+            if (finished) state->deliver(state->steps.take_result());
+        };
+        switch (next) {
+        case step::reserve:
+            call->limiter->async_reserve(call->steps.budget(), call->steps.time_left(), [call, hand_over](permit granted) {
+                call->granted = std::move(granted);
+                hand_over(call);
+            });
+            return;
+        case step::wait:
+            options_.schedule(call->steps.pause(), [call, hand_over] { hand_over(call); });
+            return;
+        case step::send: {
+            const int attempt = call->steps.attempt();
+            const int sent = ++call->sends;
+            auto completion = [this, call, hand_over, attempt, sent](result<http_response> answer) {
+                int earlier = sent - 1;
+                if (!call->completed_sends.compare_exchange_strong(earlier, sent)) {
+                    if (call->registry->enter()) {
+                        report_contract_violation("the transport completed attempt " + std::to_string(attempt) + " of " +
+                                                  std::string(State::command) + " again; the late completion was dropped");
+                        call->registry->leave();
+                    }
+                    return;
+                }
+                call->answer = std::move(answer);
+                hand_over(call);
+            };
+            if constexpr (is_cancellable_async_transport<Transport>::value)
+                transport_.async_send(call->steps.outgoing(), std::move(completion), call->own_cancellation.token());
+            else
+                transport_.async_send(call->steps.outgoing(), std::move(completion));
+            return;
+        }
+        case step::complete:
+            return;
+        }
+    }
+
+    /// The step after the one a callback has just completed.
+    template <class State>
+    step resumed(State& call) {
+        switch (call.awaited) {
+        case step::reserve: return call.steps.permitted(std::move(call.granted));
+        case step::wait: return call.steps.waited();
+        case step::send: return call.steps.answered(call.answer);
+        case step::complete: break;
+        }
+        return step::complete;
+    }
+
+    static error cancelled_error() {
+        return make_error(code::cancelled, error_origin::local, "", "the call was cancelled by its caller");
     }
 
     /// How many items of a batch one request carries. When the client validates, its validator's limit: a
@@ -5067,85 +5638,6 @@ private:
     std::size_t chunk_items(const Request& request) const noexcept {
         const std::size_t configured = options_.validate_requests ? batch_items_max(options_.validation, request) : 0;
         return configured != 0 ? configured : endpoint_of_t<Request>::batch_limit;
-    }
-
-    template <class Request>
-    result<response_of<Request>> call_in_chunks(const Request& request, const call_options& per_call,
-                                                std::chrono::steady_clock::time_point deadline) {
-        using endpoint = endpoint_of_t<Request>;
-        const auto& items = request.*endpoint::batch_field;
-        const std::size_t chunk_size = chunk_items(request);
-        response_of<Request> merged;
-        for (std::size_t start = 0; start < items.size(); start += chunk_size) {
-            Request chunk = request;
-            auto& chunk_items = chunk.*endpoint::batch_field;
-            const std::size_t end = std::min(items.size(), start + chunk_size);
-            chunk_items.assign(items.begin() + static_cast<std::ptrdiff_t>(start), items.begin() + static_cast<std::ptrdiff_t>(end));
-            auto part = call_with_retries(chunk, random_for(per_call), deadline);
-            if (!part) {
-                error e = part.error();
-                e.message += " (chunk of items " + std::to_string(start) + ".." + std::to_string(end - 1) + "; " +
-                             std::to_string(start / chunk_size) + " earlier chunks succeeded)";
-                return e;
-            }
-            static_cast<response_envelope&>(merged) = static_cast<const response_envelope&>(*part);
-            endpoint::merge(merged, std::move(*part));
-        }
-        return merged;
-    }
-
-    template <class Request>
-    result<response_of<Request>> call_with_retries(const Request& request, std::uint32_t random,
-                                                   std::chrono::steady_clock::time_point deadline) {
-        using endpoint = endpoint_of_t<Request>;
-        using response = response_of<Request>;
-        // Every return names `outcome`, so the response is decoded where the caller receives it: never moved.
-        result<response> outcome;
-        if (options_.validate_requests) {
-            const report violations = validate(request, options_.validation);
-            if (!violations.ok()) {
-                outcome = violations.first_error();
-                return outcome;
-            }
-        }
-        detail::reused_request reused;
-        http_request& outgoing = reused.request();
-        encode_to(outgoing.body, request);
-        const auto start = deadline_clock();
-        bool renewed_usersig = false;
-        bool on_backup = false;
-        for (int attempt = 1;; ++attempt) {
-            auto now = attempt == 1 ? start : deadline_clock();
-            if (options_.limiter) {
-                const permit granted = options_.limiter->reserve(budget_of(endpoint::command), deadline - now);
-                if (!granted) {
-                    outcome = granted.error();
-                    return outcome;
-                }
-                if (granted->count() > 0) {
-                    options_.sleep(whole_milliseconds(*granted));
-                    now += *granted;
-                }
-            }
-            if (auto refused = prepare_attempt(endpoint::command, random, now, deadline, attempt, on_backup, outgoing, reused.prefix())) {
-                outcome = std::move(*refused);
-                return outcome;
-            }
-            const auto started = attempt_clock();
-            const auto answer = transport_.send(outgoing);
-            interpret(answer, outcome);
-            report_attempt(endpoint::command, random, attempt, on_backup, started, answer, outcome, outgoing.url);
-            if (outcome) return outcome;
-            error last = outcome.error();
-            on_backup = next_on_backup(last, on_backup);
-            const auto pause = next_step(endpoint::command, last, endpoint::is_read, attempt, renewed_usersig, deadline);
-            if (!pause) {
-                outcome = std::move(last);
-                return outcome;
-            }
-            if (pause->count() > 0) options_.sleep(*pause);
-            outcome = result<response>(); // the next attempt decodes into a fresh value
-        }
     }
 
     /// Readies `outgoing` for attempt number `attempt` at `now`: the time left and the URL, on the backup base URL
@@ -5215,8 +5707,6 @@ private:
     }
 
     std::uint32_t draw_random() { return options_.random ? options_.random() : random_(); }
-    /// The `random` of an attempt: the caller's, or a fresh draw.
-    std::uint32_t random_for(const call_options& per_call) { return per_call.random ? *per_call.random : draw_random(); }
 
     /// The call's deadline when it starts at `start`; milliseconds::max() is no deadline, not an overflow.
     std::chrono::steady_clock::time_point deadline_after(std::chrono::steady_clock::time_point start) const {
@@ -5266,8 +5756,8 @@ private:
     /// Exponential backoff with jitter: half of the exponential step plus a random share of the other half.
     std::chrono::milliseconds backoff(int attempt) {
         const auto cap = options_.retry.max_backoff.count();
-        const long long step = std::min<long long>(cap, options_.retry.initial_backoff.count() << std::min(attempt - 1, 20));
-        return std::chrono::milliseconds(step / 2 + static_cast<long long>(draw_random() % static_cast<std::uint32_t>(step / 2 + 1)));
+        const long long doubled = std::min<long long>(cap, options_.retry.initial_backoff.count() << std::min(attempt - 1, 20));
+        return std::chrono::milliseconds(doubled / 2 + static_cast<long long>(draw_random() % static_cast<std::uint32_t>(doubled / 2 + 1)));
     }
 
     /// Calls the on_attempt hook. A hook that throws ends the call: `outcome` becomes code::hook_failed.
@@ -5380,8 +5870,11 @@ private:
     const std::optional<std::string> url_problem_; ///< checked once; every attempt is refused while it holds
     const std::string backup_base_url_;                 ///< empty: no failover
     const std::string backup_root_;
+    const bool default_sleep_; ///< options.sleep was empty: call()'s pauses can be cut short by a cancellation
     const std::uint64_t id_ = detail::next_client_id();
     detail::random_source random_;
+    std::shared_ptr<detail::request_pool> request_pool_ = std::make_shared<detail::request_pool>(); ///< async_call's buffers
+    std::shared_ptr<detail::pending_calls> pending_ = std::make_shared<detail::pending_calls>();
 };
 
 } // namespace tcchat

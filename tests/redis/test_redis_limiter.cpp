@@ -5,10 +5,15 @@
 
 #include "../serve/serve_harness.hpp"
 
+#include <tcchat/asio.hpp>
 #include <tcchat/client.hpp>
+#include <tcchat/emulator.hpp>
 #include <tcchat/limiter/redis.hpp>
 #include <tcchat/timer_thread.hpp>
 #include <tcchat/transport/curl.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -898,3 +903,93 @@ TEST_CASE("redis limiter: tcchat call against a Redis that trickles its reply en
     CHECK(took < 5s);
 }
 #endif
+
+namespace {
+/// A job every 5 ms that records how late it ran, until `until`: on an io_context, or on tcchat's timer thread.
+struct tick_log {
+    std::mutex mutex;
+    std::chrono::steady_clock::duration latest{};
+    int ticks = 0;
+    void record(std::chrono::steady_clock::time_point due) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        latest = std::max(latest, std::chrono::steady_clock::now() - due);
+        ++ticks;
+    }
+    long long latest_ms() {
+        const std::lock_guard<std::mutex> lock(mutex);
+        return static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(latest).count());
+    }
+};
+
+void tick_on_timer_thread(std::shared_ptr<tick_log> log, std::chrono::steady_clock::time_point until) {
+    const auto due = std::chrono::steady_clock::now() + 5ms;
+    tcchat::timer_thread::shared().schedule(5ms, [log, until, due] {
+        log->record(due);
+        if (std::chrono::steady_clock::now() < until) tick_on_timer_thread(log, until);
+    });
+}
+
+void tick_on_context(boost::asio::io_context& context, std::shared_ptr<tick_log> log, std::chrono::steady_clock::time_point until) {
+    const auto due = std::chrono::steady_clock::now() + 5ms;
+    auto timer = std::make_shared<boost::asio::steady_timer>(context, due);
+    timer->async_wait([&context, log, until, due, timer](const boost::system::error_code&) {
+        log->record(due);
+        if (std::chrono::steady_clock::now() < until) tick_on_context(context, log, until);
+    });
+}
+} // namespace
+
+TEST_CASE("redis limiter: 100 async calls waiting on a Redis in DEBUG SLEEP hold up neither an io_context nor the timer thread", "[redis]") {
+    redis_server redis;
+    auto limiter_options = redis.options(1000, 1000);
+    limiter_options.when_down = tcchat::redis_down_policy::local_fallback; // permits from the local share meanwhile
+    auto limiter = std::make_shared<tcchat::redis_limiter>(limiter_options);
+    REQUIRE(limiter->reserve(key, 1s).has_value()); // connected and the script loaded
+    std::thread sleeper([&] { redis.command({"DEBUG", "SLEEP", "1"}, 5000ms); });
+    std::this_thread::sleep_for(50ms);
+
+    boost::asio::io_context context;
+    tcchat::emulator service;
+    tcchat::client_options options;
+    options.base_url = "http://127.0.0.1:9";
+    options.identity = {1400000000, "admin"};
+    options.usersig = tcchat::fixed_usersig("s");
+    options.limiter = limiter;
+    options.deadline = 3s;
+    options.schedule = tcchat::asio_scheduler(context.get_executor());
+    tcchat::client<tcchat::in_memory_transport> chat(tcchat::in_memory_transport(service), options);
+
+    const auto started = std::chrono::steady_clock::now();
+    const auto until = started + 1500ms;
+    auto context_ticks = std::make_shared<tick_log>();
+    auto timer_ticks = std::make_shared<tick_log>();
+    tick_on_context(context, context_ticks, until);
+    tick_on_timer_thread(timer_ticks, until);
+    struct answer {
+        std::chrono::steady_clock::duration after;
+        std::optional<tcchat::error> failure;
+    };
+    auto answers = std::make_shared<std::vector<answer>>();
+    for (int i = 0; i < 100; ++i)
+        tcchat::async_call(chat, tcchat::get_contact_group_request{"u", 0},
+                           boost::asio::bind_executor(context, [answers, started](tcchat::result<tcchat::get_contact_group_response> r) {
+                               answers->push_back({std::chrono::steady_clock::now() - started,
+                                                   r ? std::nullopt : std::optional<tcchat::error>(r.error())});
+                           }));
+    context.run(); // until the ticks have stopped and every call has completed
+    sleeper.join();
+    while (timer_ticks->ticks == 0 || std::chrono::steady_clock::now() < until + 50ms) std::this_thread::sleep_for(10ms);
+
+    std::printf("DEBUG SLEEP 1 with 100 async calls: io_context tick at most %lld ms late over %d ticks, timer thread %lld ms over %d\n",
+                context_ticks->latest_ms(), context_ticks->ticks, timer_ticks->latest_ms(), timer_ticks->ticks);
+    CHECK(context_ticks->latest_ms() <= 50);
+    CHECK(timer_ticks->latest_ms() <= 50);
+    REQUIRE(answers->size() == 100);
+    int granted = 0;
+    for (const auto& a : *answers) {
+        CHECK(a.after <= options.deadline + 100ms);
+        if (!a.failure) ++granted;
+        else CHECK((a.failure->code == tcchat::code::limiter_unavailable || a.failure->code == tcchat::code::deadline_exceeded));
+    }
+    std::printf("  %d of 100 calls got a permit; the others a clear error within their deadline\n", granted);
+}

@@ -1,7 +1,8 @@
 #pragma once
-// What a call is written into, kept off the client's pipeline: the thread's reusable request buffers, the
-// record of which URL prefix they hold, and the source of each call's `random`. The client asks for a
-// reused_request, checks its url_prefix, and draws from random_source; nothing else here is its concern.
+// What a call is written into, kept off the client's pipeline: reusable request buffers (the thread's for
+// call(), a client's pool for async_call()), the record of which URL prefix they hold, and the source of each
+// call's `random`. The client asks for buffers, checks their url_prefix, and draws from random_source; nothing
+// else here is its concern.
 
 #include <tcchat/transport.hpp>
 
@@ -9,10 +10,13 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tcchat::detail {
 
@@ -63,26 +67,30 @@ inline std::uint64_t next_client_id() noexcept {
     return last.fetch_add(1, std::memory_order_relaxed) + 1;
 }
 
+/// A buffer grown past `retained_capacity` (a rare oversized batch) is released rather than kept for later calls.
+inline constexpr std::size_t retained_capacity = 64 * 1024;
+
+inline void release_oversized(http_request& request, url_prefix& prefix) {
+    if (request.url.capacity() > retained_capacity) {
+        std::string().swap(request.url);
+        prefix = {};
+    }
+    if (request.body.capacity() > retained_capacity) std::string().swap(request.body);
+}
+
 /// A request whose URL and body buffers are the calling thread's, kept from its previous call, so a steady
 /// stream of calls allocates nothing for them, and the URL's prefix is rebuilt only when it differs. A call
 /// made while the thread's buffers are in use (from a transport or a hook, inside another call) gets buffers
-/// of its own. A buffer grown past `retained_capacity` (a rare oversized batch) is released rather than kept
-/// for the thread's lifetime.
+/// of its own.
 class reused_request {
 public:
-    static constexpr std::size_t retained_capacity = 64 * 1024;
-
     reused_request() noexcept : held_(claim()) {
         if (held_) held_->request.body.clear(); // the URL is rewritten, or its prefix reused, by the client
         else own_.emplace();
     }
     ~reused_request() {
         if (!held_) return;
-        if (held_->request.url.capacity() > retained_capacity) {
-            std::string().swap(held_->request.url);
-            held_->prefix = {};
-        }
-        if (held_->request.body.capacity() > retained_capacity) std::string().swap(held_->request.body);
+        release_oversized(held_->request, held_->prefix);
         held_->in_use = false;
     }
     reused_request(const reused_request&) = delete;
@@ -107,6 +115,63 @@ private:
 
     thread_buffers* held_;
     std::optional<http_request> own_; ///< only when the thread's buffers are taken
+};
+
+/// Request buffers for async calls, which cross threads and so cannot borrow the thread's: a client keeps those
+/// of its finished calls, URL prefix included, for the next ones. Shared with the calls, which may outlive the
+/// client.
+class request_pool {
+public:
+    static constexpr std::size_t max_kept = 64; ///< more calls at once than this allocate buffers of their own
+
+    struct buffers {
+        http_request request;
+        url_prefix prefix;
+    };
+
+    std::unique_ptr<buffers> take() {
+        {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            if (!kept_.empty()) {
+                std::unique_ptr<buffers> reused = std::move(kept_.back());
+                kept_.pop_back();
+                return reused;
+            }
+        }
+        return std::make_unique<buffers>();
+    }
+
+    void give_back(std::unique_ptr<buffers> returned) {
+        release_oversized(returned->request, returned->prefix);
+        returned->request.body.clear();
+        const std::lock_guard<std::mutex> lock(mutex_);
+        if (kept_.size() < max_kept) kept_.push_back(std::move(returned));
+    }
+
+    std::size_t kept() const {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        return kept_.size();
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::vector<std::unique_ptr<buffers>> kept_;
+};
+
+/// One async call's buffers from its client's pool, given back when the call's state goes.
+class pooled_request {
+public:
+    explicit pooled_request(std::shared_ptr<request_pool> pool) : pool_(std::move(pool)), held_(pool_->take()) {}
+    ~pooled_request() { pool_->give_back(std::move(held_)); }
+    pooled_request(const pooled_request&) = delete;
+    pooled_request& operator=(const pooled_request&) = delete;
+
+    http_request& request() noexcept { return held_->request; }
+    url_prefix* prefix() noexcept { return &held_->prefix; }
+
+private:
+    std::shared_ptr<request_pool> pool_;
+    std::unique_ptr<request_pool::buffers> held_;
 };
 
 } // namespace tcchat::detail

@@ -368,12 +368,13 @@ public:
             detail::saturating_duration_cast<std::chrono::nanoseconds>(answer->wait), time_left);
     }
 
-    /// From tcchat's timer thread, so that a slow Redis never holds up the caller's thread. The timer thread is
-    /// shared, so it is held for at most command_timeout.
+    /// From the limiter's own worker thread, started on first use: a slow Redis (up to command_timeout per
+    /// exchange) holds up neither the caller's thread, nor an event loop, nor tcchat's shared timer thread that
+    /// resumes every async call's waits. Requests are answered in the order they came.
     void async_reserve(const budget_key& key, std::chrono::nanoseconds time_left, permit_handler done) override {
         const auto asked = std::chrono::steady_clock::now();
-        timer_thread& worker = timer_thread::shared();
-        worker.schedule(std::chrono::nanoseconds(0), [this, sdkappid = key.sdkappid, command = std::string(key.command), time_left, asked,
+        std::call_once(worker_started_, [this] { worker_ = std::make_unique<timer_thread>(); });
+        worker_->schedule(std::chrono::nanoseconds(0), [this, sdkappid = key.sdkappid, command = std::string(key.command), time_left, asked,
                                                       done = std::move(done)] {
             const auto spent = std::chrono::steady_clock::now() - asked;
             done(reserve({sdkappid, command}, time_left - spent));
@@ -599,6 +600,9 @@ private:
     std::string last_failure_;
     std::chrono::steady_clock::time_point next_attempt_{};
     std::chrono::milliseconds backoff_;
+    std::once_flag worker_started_;
+    /// async_reserve's thread. Last, so it is joined first: its jobs use the members above.
+    std::unique_ptr<timer_thread> worker_;
 };
 
 } // namespace tcchat

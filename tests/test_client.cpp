@@ -18,6 +18,7 @@
 #include <random>
 #include <set>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 using namespace tcchat;
@@ -653,6 +654,104 @@ TEST_CASE("250 marks go out as 3 requests - 301 searches as 2 - results merged i
     options.split_batches = false;
     client<in_memory_transport> strict(in_memory_transport(service), options);
     CHECK(call_in(mode, strict, marks).error().value() == 51006);
+}
+
+/// Completes each exchange later, when the test says so, through the emulator: a transport whose answers come
+/// after async_call has returned, as a socket's would.
+struct deferred_transport {
+    emulator* service;
+    std::shared_ptr<std::deque<std::function<void()>>> queued = std::make_shared<std::deque<std::function<void()>>>();
+    result<http_response> send(const http_request& request) { return service->handle(request.url, request.body); }
+    void async_send(const http_request& request, completion_handler done) {
+        queued->push_back([this, url = request.url, body = request.body, done = std::move(done)] { done(service->handle(url, body)); });
+    }
+    void complete_all() {
+        while (!queued->empty()) {
+            auto next = std::move(queued->front());
+            queued->pop_front();
+            next();
+        }
+    }
+};
+
+TEST_CASE("an async split batch goes on after its request is gone - chunks from the call's own copy", "[client][batch][async]") {
+    fake_time time;
+    emulator service;
+    deferred_transport t{&service};
+    client<deferred_transport> c(t, test_options(time));
+    std::optional<result<mark_contact_response>> outcome;
+    {
+        mark_contact_request marks{"u", {}}; // destroyed before the second chunk is written
+        for (int i = 0; i < 250; ++i)
+            marks.MarkItem.push_back({mark_operation::standard, {conversation_type::c2c, "p" + std::to_string(i)}, std::vector<std::int64_t>{1}});
+        c.async_call(marks, [&](result<mark_contact_response> r) { outcome = std::move(r); });
+    }
+    t.complete_all();
+    REQUIRE(outcome.has_value());
+    REQUIRE(outcome->has_value());
+    CHECK(service.calls().size() == 3);
+    REQUIRE((*outcome)->ResultItem->size() == 250);
+    for (int i = 0; i < 250; ++i) CHECK((*(*outcome)->ResultItem)[i].ContactItem.To_Account == "p" + std::to_string(i));
+}
+
+TEST_CASE("after a permit wait the attempt's time left counts the wait - both modes", "[client][limiter]") {
+    const call_mode mode = GENERATE(call_mode::sync, call_mode::async);
+    fake_time time;
+    scripted_transport t;
+    t.envelope(0);
+    t.envelope(0);
+    auto options = test_options(time);
+    options.deadline = 1500ms;
+    options.limiter = std::make_shared<token_bucket>(1.0, 1.0, [now = time.now] { return *now; });
+    client<scripted_transport> c(t, options);
+    REQUIRE(call_in(mode, c, read_request).has_value()); // the burst of one is spent
+    REQUIRE(call_in(mode, c, read_request).has_value()); // waits 1 s for its permit
+    REQUIRE(time.sleeps->size() == 1);
+    CHECK(time.sleeps->front() >= 1000ms); // the bucket's wait, rounded up to whole milliseconds
+    CHECK(time.sleeps->front() <= 1001ms);
+    REQUIRE(t.sent->size() == 2);
+    CHECK(t.sent->at(0).timeout == 1500ms);
+    CHECK(t.sent->at(1).timeout >= 499ms); // the deadline's 1.5 s less the second spent waiting
+    CHECK(t.sent->at(1).timeout <= 500ms);
+}
+
+TEST_CASE("call and async_call make the same attempts with the same codes and waits", "[client][retry][batch]") {
+    // One scenario through both drivers: a renewed UserSig, backoff retries, a failover, and a split batch.
+    const auto run = [](call_mode mode) {
+        fake_time time;
+        scripted_transport t;
+        t.envelope(70001);                  // renew the UserSig, retry at once
+        t.fail_with(code::timeout);         // no answer: the next attempt goes to the backup
+        t.envelope(60007);                  // back on the primary, busy: backoff
+        t.envelope(0);
+        for (int i = 0; i < 3; ++i) t.answer(200, R"({"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","ContactResultItem":[]})");
+        auto options = test_options(time);
+        options.base_url = region_base_url(region::singapore);
+        options.random = [n = std::uint32_t{0}]() mutable { return n += 7; };
+        int renewals = 0;
+        options.usersig = [&renewals]() -> result<signed_usersig> { return signed_usersig{"sig-" + std::to_string(++renewals)}; };
+        std::vector<std::string> records;
+        options.on_attempt = [&](const attempt_record& a) {
+            records.push_back(std::string(a.command) + " #" + std::to_string(a.attempt) + " code " + std::to_string(a.error_code) + " on " +
+                              std::string(a.base_url) + " random " + std::to_string(a.random));
+        };
+        client<scripted_transport> c(t, options);
+        REQUIRE(call_in(mode, c, read_request).has_value());
+        search_contact_group_request search{"u", {}};
+        for (int i = 0; i < 700; ++i) search.ContactItem.push_back({conversation_type::c2c, "p" + std::to_string(i)});
+        REQUIRE(call_in(mode, c, search).has_value());
+        std::vector<std::string> timeouts;
+        for (const auto& sent : *t.sent) timeouts.push_back(std::to_string(sent.timeout.count()));
+        return std::make_tuple(records, *time.sleeps, timeouts, renewals);
+    };
+    const auto sync = run(call_mode::sync);
+    const auto async = run(call_mode::async);
+    CHECK(std::get<0>(sync).size() == 7);
+    CHECK(std::get<0>(sync) == std::get<0>(async));
+    CHECK(std::get<1>(sync) == std::get<1>(async));
+    CHECK(std::get<2>(sync) == std::get<2>(async));
+    CHECK(std::get<3>(sync) == 2);
+    CHECK(std::get<3>(async) == 2);
 }
 
 /// The emulator behind a transport that keeps the item count of every mark_contact body it carries.

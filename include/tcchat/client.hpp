@@ -300,6 +300,7 @@ private:
 
     private:
         const auto& items() const { return (*request_).*endpoint::batch_field; }
+        std::size_t chunk_end() const { return std::min(items().size(), chunk_start_ + chunk_size_); }
 
         /// Validates and encodes the next chunk (or the whole request), then its first attempt.
         step begin_chunk(bool first) {
@@ -308,9 +309,9 @@ private:
             if constexpr (has_batch<endpoint>::value) {
                 if (chunk_size_ != 0) {
                     chunk.emplace(*request_);
-                    const std::size_t end = std::min(items().size(), chunk_start_ + chunk_size_);
                     ((*chunk).*endpoint::batch_field)
-                        .assign(items().begin() + static_cast<std::ptrdiff_t>(chunk_start_), items().begin() + static_cast<std::ptrdiff_t>(end));
+                        .assign(items().begin() + static_cast<std::ptrdiff_t>(chunk_start_),
+                                items().begin() + static_cast<std::ptrdiff_t>(chunk_end()));
                     current = &*chunk;
                 }
             }
@@ -363,8 +364,7 @@ private:
         step fail(error e) {
             if constexpr (has_batch<endpoint>::value) {
                 if (chunk_size_ != 0) {
-                    const std::size_t end = std::min(items().size(), chunk_start_ + chunk_size_);
-                    e.message += " (chunk of items " + std::to_string(chunk_start_) + ".." + std::to_string(end - 1) + "; " +
+                    e.message += " (chunk of items " + std::to_string(chunk_start_) + ".." + std::to_string(chunk_end() - 1) + "; " +
                                  std::to_string(chunk_start_ / chunk_size_) + " earlier chunks succeeded)";
                 }
             }

@@ -1,12 +1,15 @@
 // tcchat::curl_transport against a real `tcchat serve`: what its lifetime promises, with libcurl for real.
 #include "serve_harness.hpp"
 
+#include <tcchat/client.hpp>
 #include <tcchat/transport/curl.hpp>
 
 #include <catch2/catch.hpp>
 
+#include <csignal>
 #include <string>
 #include <utility>
+#include <vector>
 
 using namespace tcchat::test;
 
@@ -61,4 +64,63 @@ TEST_CASE("curl_transport: only http and https - gopher dict and file URLs fail 
     CHECK(server.log().find("rejected") == std::string::npos);
     // The same transport still speaks HTTP.
     CHECK(transport.send(get_contact_group_call("http://127.0.0.1:" + port + target_of("get_contact_group"))).has_value());
+}
+
+namespace {
+/// How many requests for `command` a serve log shows (one line per request read).
+std::size_t requests_logged(const std::string& log, const std::string& command) {
+    std::size_t count = 0;
+    for (auto at = log.find("/v4/recentcontact/" + command + "?"); at != std::string::npos; at = log.find("/v4/recentcontact/" + command + "?", at + 1))
+        ++count;
+    return count;
+}
+} // namespace
+
+TEST_CASE("failover: with the primary serve killed mid-run, reads go on at the backup and writes follow the retry rules", "[serve][curl]") {
+    served_emulator primary;
+    served_emulator backup;
+    tcchat::client_options options;
+    options.base_url = "http://127.0.0.1:" + std::to_string(primary.port());
+    options.backup_base_url = "http://127.0.0.1:" + std::to_string(backup.port());
+    options.identity = {1400000000, "admin"};
+    options.usersig = tcchat::fixed_usersig(logged_usersig);
+    options.retry.initial_backoff = std::chrono::milliseconds(1);
+    std::vector<std::pair<int, std::string>> attempts; // error code, base URL
+    options.on_attempt = [&](const tcchat::attempt_record& a) { attempts.emplace_back(a.error_code, std::string(a.base_url)); };
+    tcchat::client<tcchat::curl_transport> reads(tcchat::curl_transport{}, options);
+
+    for (int i = 0; i < 3; ++i) REQUIRE(reads.call(tcchat::get_contact_group_request{"user0", 0}).has_value());
+    CHECK(attempts.size() == 3);
+    for (const auto& [code, base] : attempts) CHECK(base == options.base_url);
+
+    primary.process().send_signal(SIGKILL);
+    REQUIRE(primary.process().wait_exit(std::chrono::seconds(10)).has_value());
+    attempts.clear();
+    for (int i = 0; i < 3; ++i) {
+        INFO("read " << i << " after the kill");
+        REQUIRE(reads.call(tcchat::get_contact_group_request{"user0", 0}).has_value());
+    }
+    // Each read: the primary refuses the connection (90001), the next attempt goes to the backup and succeeds.
+    REQUIRE(attempts.size() == 6);
+    for (std::size_t i = 0; i < attempts.size(); i += 2) {
+        CHECK(attempts[i].first == 90001);
+        CHECK(attempts[i].second == options.base_url);
+        CHECK(attempts[i + 1].first == 0);
+        CHECK(attempts[i + 1].second == options.backup_base_url);
+    }
+    CHECK(requests_logged(backup.log(), "get_contact_group") == 3);
+
+    const tcchat::create_contact_group_request write{"user0", {{"g", {{tcchat::conversation_type::c2c, "peer1"}}}}};
+    attempts.clear();
+    const auto not_resent = reads.call(write); // writes are not retried by default: the refused attempt is the last
+    REQUIRE_FALSE(not_resent.has_value());
+    CHECK(not_resent.error().value() == 90001);
+    CHECK(attempts.size() == 1);
+    CHECK(requests_logged(backup.log(), "create_contact_group") == 0);
+
+    auto opted_in = options;
+    opted_in.retry.retry_writes = true;
+    tcchat::client<tcchat::curl_transport> writes(tcchat::curl_transport{}, opted_in);
+    REQUIRE(writes.call(write).has_value()); // opted in: resent, to the backup, once
+    CHECK(requests_logged(backup.log(), "create_contact_group") == 1);
 }

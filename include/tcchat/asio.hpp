@@ -17,6 +17,7 @@
 //     the || operator of awaitables, asio::cancel_after where Boost has it) cancels the call, whatever the
 //     cancellation type; it then completes with code::cancelled (docs/client.md, "Cancelling a call").
 
+#include <tcchat/version.hpp>
 #include <tcchat/client.hpp>
 
 #include <boost/asio/associated_cancellation_slot.hpp>
@@ -28,7 +29,7 @@
 
 #include <memory>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 template <class Client, class Request, class CompletionToken>
 auto async_call(Client& client, Request request, const call_options& per_call, CompletionToken&& token) {
@@ -78,4 +79,4 @@ auto asio_scheduler(Executor executor) {
     };
 }
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

@@ -11,6 +11,7 @@
 //
 // Which steps a cancellation interrupts, and what it cannot undo, is in docs/client.md ("Cancelling a call").
 
+#include <tcchat/version.hpp>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -22,7 +23,7 @@
 #include <utility>
 #include <vector>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 namespace detail {
 
@@ -89,6 +90,7 @@ class cancellation_token {
 public:
     cancellation_token() = default;
 
+    /// Whether the source has cancelled: the call stops at its next step.
     bool cancelled() const noexcept { return state_ && state_->cancelled(); }
     /// Whether a source can cancel it at all.
     bool can_be_cancelled() const noexcept { return state_ != nullptr; }
@@ -124,11 +126,13 @@ public:
 
     /// Thread-safe; the second and later calls do nothing.
     void cancel() const { state_->cancel(); }
+    /// Whether cancel() has been called.
     bool cancelled() const noexcept { return state_->cancelled(); }
+    /// What a call watches (call_options::cancellation); any number of calls may watch tokens of one source.
     cancellation_token token() const { return cancellation_token(state_); }
 
 private:
     std::shared_ptr<detail::cancellation_state> state_;
 };
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

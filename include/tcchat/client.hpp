@@ -12,6 +12,7 @@
 //   auto groups = client.call(tcchat::get_contact_group_request{"user0", 0});
 //   for (const auto& page : client.pages(tcchat::get_list_request{"user0"})) { ... }
 
+#include <tcchat/version.hpp>
 #include <tcchat/cancellation.hpp>
 #include <tcchat/codec.hpp>
 #include <tcchat/credentials.hpp>
@@ -42,7 +43,7 @@
 #include <string>
 #include <thread>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// When a failed attempt is tried again: the attempt count, the backoff's bounds, and whether writes are too.
 struct retry_policy {
@@ -789,4 +790,4 @@ private:
     std::shared_ptr<detail::pending_calls> pending_ = std::make_shared<detail::pending_calls>();
 };
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

@@ -8,6 +8,7 @@
 // Decode errors: 60003 for text that is not JSON, 50002 for a wrong shape or type (with the JSON Pointer of
 // the field), 90005 when a TCCHAT_MAX_* limit is hit. Nothing here throws except decode_or_throw.
 
+#include <tcchat/version.hpp>
 #include <tcchat/config.hpp>
 #include <tcchat/detail/json_writer.hpp>
 #include <tcchat/detail/sax_decoder.hpp>
@@ -19,7 +20,7 @@
 #include <string>
 #include <string_view>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// Appends the JSON encoding of `value` to `out`.
 template <class T>
@@ -57,4 +58,4 @@ T decode_or_throw(std::string_view text, const decode_limits& options = {}) {
     return std::move(*decoded);
 }
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

@@ -2,6 +2,7 @@
 // Credentials: what the client needs to sign a call. A provider is any callable returning
 // result<signed_usersig>; tcchat/usersig.hpp ships one that generates signatures from the SecretKey.
 
+#include <tcchat/version.hpp>
 #include <tcchat/detail/coarse_clock.hpp>
 #include <tcchat/error.hpp>
 
@@ -15,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// A UserSig and the moment it stops being accepted. `usersig` is a secret: never log it.
 struct signed_usersig {
@@ -147,4 +148,4 @@ private:
     std::atomic<ticks> renew_from_{never_renew};
 };
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

@@ -8,12 +8,13 @@
 //                                   to the chunks of an oversized batch join into one
 //   cursor, advance                 a paged endpoint: what tells its pages apart, and how to ask for the next
 
+#include <tcchat/version.hpp>
 #include <cstddef>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// Maps a request type to its endpoint tag; specialised next to each request.
 template <class Request>
@@ -47,7 +48,7 @@ struct has_paging<Endpoint, std::void_t<decltype(Endpoint::cursor(std::declval<c
 /// The full REST path of a command (docs/protocol.md §1.1): "v4/recentcontact/<command>".
 inline constexpr std::string_view service_path = "v4/recentcontact/";
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 
 /// Declares the traits that tie a request and a response to their endpoint tag.
 #define TCCHAT_BIND_ENDPOINT(Endpoint)                                                                      \

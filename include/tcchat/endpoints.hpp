@@ -1,6 +1,7 @@
 #pragma once
 // All eight endpoints, as a type list to iterate over (tests, CLI, emulator) and a lookup by command.
 
+#include <tcchat/version.hpp>
 #include <tcchat/api/create_contact_group.hpp>
 #include <tcchat/api/del_contact_group.hpp>
 #include <tcchat/api/delete.hpp>
@@ -13,7 +14,7 @@
 #include <boost/mp11/algorithm.hpp>
 #include <boost/mp11/list.hpp>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 using all_endpoints = boost::mp11::mp_list<api::get_list, api::delete_conversation, api::create_contact_group,
                                            api::del_contact_group, api::update_contact_group,
@@ -42,4 +43,4 @@ bool visit_endpoint(std::string_view command, Visitor&& visit) {
     return found;
 }
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

@@ -2,6 +2,7 @@
 // Error model: every documented service and public code (docs/protocol.md §1.6, §1.7), the client-side codes
 // tcchat adds, a std::error_category, retry classes, and the error value carried by results.
 
+#include <tcchat/version.hpp>
 #include <boost/system/result.hpp>
 #include <boost/throw_exception.hpp>
 
@@ -11,7 +12,7 @@
 #include <string_view>
 #include <system_error>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// How a caller should react to a code (docs/protocol.md §1.6, §1.7: inferred from each code's wording).
 enum class retry_class : std::uint8_t {
@@ -274,7 +275,7 @@ private:
 template <class T>
 using result = boost::system::result<T, error>;
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 
 namespace std {
 template <>

@@ -2,12 +2,13 @@
 // Per-item outcomes of the batch commands (create, update type 2, mark): an "OK" envelope can still carry
 // items that failed (docs/protocol.md §1.4, §7). failed_items() lists them so they are never silently dropped.
 
+#include <tcchat/version.hpp>
 #include <tcchat/endpoints.hpp>
 
 #include <string>
 #include <vector>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// One item an OK answer reports as failed: its JSON Pointer, its conversation, ResultCode and ResultInfo.
 struct item_failure {
@@ -53,4 +54,4 @@ std::vector<item_failure> failed_items(const Response&) {
     return {};
 }
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

@@ -7,6 +7,7 @@
 // - Wire enums are open: any integer of the underlying type survives a decode/encode round trip, so a
 //   value the server adds tomorrow is kept, not lost.
 
+#include <tcchat/version.hpp>
 #include <tcchat/standard_mark.hpp>
 
 #include <boost/describe/class.hpp>
@@ -19,7 +20,7 @@
 #include <utility>
 #include <vector>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// `Type` (docs/protocol.md §2.1): an integer on the wire; numeric strings are accepted when decoding (§6.2).
 enum class conversation_type : std::int32_t {
@@ -124,4 +125,4 @@ struct contact_result {
 };
 BOOST_DESCRIBE_STRUCT(contact_result, (), (ContactItem, ResultCode, ResultInfo))
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

@@ -2,6 +2,7 @@
 // Paging: a pager walks the pages of get_contact_group or get_list through any client, moving the request's
 // cursors with the endpoint's traits (cursor, advance). client::pages() makes one.
 
+#include <tcchat/version.hpp>
 #include <tcchat/endpoint.hpp>
 #include <tcchat/error.hpp>
 
@@ -12,7 +13,7 @@
 #include <string>
 #include <utility>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// Walks the pages of get_contact_group or get_list. next() answers nullopt at the end; an error ends the
 /// walk after it is returned. A cursor state seen before is an error (code::cursor_not_advancing), never a
@@ -93,4 +94,4 @@ private:
     bool finished_ = false;
 };
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

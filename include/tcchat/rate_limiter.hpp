@@ -7,6 +7,7 @@
 //
 // token_bucket is per process. tcchat/limiter/redis.hpp shares one budget across processes and machines.
 
+#include <tcchat/version.hpp>
 #include <tcchat/detail/saturating_time.hpp>
 #include <tcchat/error.hpp>
 
@@ -21,7 +22,7 @@
 #include <utility>
 #include <vector>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// What a permit is counted against: the app and the command of one call.
 struct budget_key {
@@ -206,4 +207,4 @@ private:
     mutable std::mutex mutex_;
 };
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

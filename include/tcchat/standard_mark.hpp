@@ -3,6 +3,7 @@
 // rightmost character is bit 0, of any length, leading zeros allowed, "" meaning no marks (§4.2).
 // Compare values, never strings: "11111110" and "011111110" are the same mark.
 
+#include <tcchat/version.hpp>
 #include <tcchat/error.hpp>
 
 #include <cstddef>
@@ -10,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// Named bits (docs/protocol.md §4.1). Bits 4..31 are Chat-internal; 32..63 belong to the customer.
 enum class mark_bit : unsigned {
@@ -127,4 +128,4 @@ private:
     std::uint64_t bits_ = 0;
 };
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

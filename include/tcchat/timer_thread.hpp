@@ -4,6 +4,7 @@
 // that completed the previous attempt (an event loop's thread, most often). Users with an event loop should
 // give the client a scheduler of their own instead (tcchat/asio.hpp: asio_scheduler).
 
+#include <tcchat/version.hpp>
 #include <tcchat/detail/saturating_time.hpp>
 
 #include <chrono>
@@ -14,7 +15,7 @@
 #include <thread>
 #include <utility>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// A thread that runs scheduled jobs once their delay has passed; shared() is async_call's default scheduler.
 class timer_thread {
@@ -22,7 +23,10 @@ public:
     /// The monotonic clock that due times are taken from, so a change of wall-clock time moves no job.
     using clock = std::chrono::steady_clock;
 
-    timer_thread() : worker_([this] { run(); }) {}
+    // The thread runs a plain function on a void*: std::thread's state type is named after what it runs, and
+    // libstdc++ exports its vtable whatever the visibility, so a lambda or a tcchat type there would put a
+    // tcchat name in the dynamic symbols of an SDK built with -fvisibility=hidden.
+    timer_thread() : worker_(&timer_thread::thread_main, static_cast<void*>(this)) {}
     timer_thread(const timer_thread&) = delete;
     timer_thread& operator=(const timer_thread&) = delete;
 
@@ -53,6 +57,8 @@ public:
     }
 
 private:
+    static void thread_main(void* self) { static_cast<timer_thread*>(self)->run(); }
+
     void run() {
         std::unique_lock<std::mutex> lock(mutex_);
         while (!stopping_) {
@@ -80,4 +86,4 @@ private:
     std::thread worker_; // last: starts once the rest exists
 };
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

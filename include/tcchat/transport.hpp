@@ -15,6 +15,7 @@
 // call has already completed with code::cancelled; that late result is dropped. Without it, an exchange in
 // flight runs to its end and its result is dropped the same way.
 
+#include <tcchat/version.hpp>
 #include <tcchat/cancellation.hpp>
 #include <tcchat/error.hpp>
 
@@ -34,7 +35,7 @@
 #define TCCHAT_DETAIL_CONCEPTS 0
 #endif
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// Views: a header's text lives in static storage or in the client, which outlives every exchange it starts.
 struct http_header {
@@ -117,6 +118,6 @@ constexpr bool assert_async_transport() {
     return true;
 }
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 
 #undef TCCHAT_DETAIL_CONCEPTS

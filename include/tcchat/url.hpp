@@ -2,6 +2,7 @@
 // Request URLs (docs/protocol.md §1.1, §1.2): region domains, percent-encoding, the query every call carries, and the
 // reverse (parsing a request target), which the emulator and the tests use.
 
+#include <tcchat/version.hpp>
 #include <tcchat/endpoint.hpp>
 #include <tcchat/error.hpp>
 
@@ -15,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 enum class region : std::uint8_t { china, singapore, seoul, tokyo, frankfurt, silicon_valley, jakarta, mumbai_legacy };
 
@@ -356,4 +357,4 @@ inline std::optional<std::uint32_t> parse_uint32(std::string_view text) noexcept
     return value;
 }
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

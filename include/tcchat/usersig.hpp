@@ -6,6 +6,7 @@
 // Every function reports failures as a tcchat::result and never throws on its own (it compiles with
 // -fno-exceptions). Error messages never contain a UserSig, a signature or a SecretKey: they end up in logs.
 
+#include <tcchat/version.hpp>
 #include <tcchat/credentials.hpp>
 #include <tcchat/error.hpp>
 
@@ -41,7 +42,12 @@
 #define TCCHAT_MAX_USERSIG_INFLATED_BYTES 65536
 #endif
 
-namespace tcchat::usersig {
+#if !defined(TCCHAT_ABI_TAG) && TCCHAT_MAX_USERSIG_INFLATED_BYTES != 65536
+#error "tcchat: TCCHAT_MAX_USERSIG_INFLATED_BYTES differs from its default: also define TCCHAT_ABI_TAG (docs/architecture.md, Two copies in one program)"
+#endif
+
+TCCHAT_NAMESPACE_BEGIN
+namespace usersig {
 
 static_assert(TCCHAT_MAX_USERSIG_INFLATED_BYTES > 0 && TCCHAT_MAX_USERSIG_INFLATED_BYTES < UINT_MAX / 2,
               "zlib counts buffer sizes in unsigned int");
@@ -463,4 +469,5 @@ inline usersig_provider generated_usersig(app_identity identity, secret_key key,
     return [signer] { return (*signer)(); };
 }
 
-} // namespace tcchat::usersig
+} // namespace usersig
+TCCHAT_NAMESPACE_END

@@ -7,6 +7,7 @@
 //   tcchat::report s = tcchat::validate(request, tcchat::validation_limits::strict_profile());
 //   for (const auto& v : r.violations) log(v.code.value(), v.rule, v.pointer, v.message);
 
+#include <tcchat/version.hpp>
 #include <tcchat/detail/json_pointer.hpp>
 #include <tcchat/detail/utf8.hpp>
 #include <tcchat/endpoints.hpp>
@@ -22,7 +23,7 @@
 #include <string_view>
 #include <vector>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// Limits the validator applies. Defaults follow the newest page of each endpoint and are never stricter
 /// than it (docs/design-decisions.md §4); strict_profile() adds the rules docs/protocol.md marks as inferred.
@@ -379,4 +380,4 @@ report validate(const Request& request, const validation_limits& limits = {}) {
     return detail::run_rules(request, limits);
 }
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

@@ -29,7 +29,7 @@
 
 #include <memory>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 template <class Client, class Request, class CompletionToken>
 auto async_call(Client& client, Request request, const call_options& per_call, CompletionToken&& token) {
@@ -79,4 +79,4 @@ auto asio_scheduler(Executor executor) {
     };
 }
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

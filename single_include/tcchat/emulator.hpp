@@ -28,7 +28,8 @@
 #include <utility>
 #include <vector>
 
-namespace tcchat::emulation {
+TCCHAT_NAMESPACE_BEGIN
+namespace emulation {
 
 /// A conversation as the group and mark commands name it: Type plus To_Account or the group ID.
 struct conversation_key {
@@ -407,7 +408,8 @@ inline boost::json::value state_image(const user_store& user) {
     return boost::json::object{{"groups", std::move(groups)}, {"conversations", std::move(conversations)}, {"sessions", std::move(sessions)}};
 }
 
-} // namespace tcchat::emulation
+} // namespace emulation
+TCCHAT_NAMESPACE_END
 // end tcchat/emulator/store.hpp
 
 #include <boost/json/serialize.hpp>
@@ -421,7 +423,7 @@ inline boost::json::value state_image(const user_store& user) {
 #include <string>
 #include <thread>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// How the emulator behaves: page size, quotas, edition, validation, usersig check, fault seed, memory caps.
 struct emulator_options {
@@ -758,5 +760,5 @@ private:
     emulator* service_;
 };
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 // end tcchat/emulator/emulator.hpp

@@ -8,13 +8,50 @@
 // (tcchat/emulator.hpp), a test tool that production code need not compile.
 
 // begin tcchat/version.hpp
-// Library version. TCCHAT_VERSION is MAJOR * 10000 + MINOR * 100 + PATCH.
+// Library version, and the versioned inline namespace that every tcchat name lives in.
+// TCCHAT_VERSION is MAJOR * 10000 + MINOR * 100 + PATCH.
 
 #define TCCHAT_VERSION_MAJOR 0
 #define TCCHAT_VERSION_MINOR 1
 #define TCCHAT_VERSION_PATCH 0
 #define TCCHAT_VERSION (TCCHAT_VERSION_MAJOR * 10000 + TCCHAT_VERSION_MINOR * 100 + TCCHAT_VERSION_PATCH)
 #define TCCHAT_VERSION_STRING "0.1.0"
+
+// Two copies of tcchat in one program (two SDKs that each embed their own) must not share a mangled name,
+// or the linker keeps one copy's inline code for both. So every name is declared in an inline namespace
+// built from the version and the settings that change what the code does: tcchat::client is really
+// tcchat::v0_1_0_e::client (docs/architecture.md, "Two copies in one program").
+//   - _e / _ne: exceptions on or off (the code differs: hooks are caught, Boost throws or calls a handler).
+//   - TCCHAT_ABI_TAG, when defined: appended as _<tag>. Required when a TCCHAT_MAX_* or TCCHAT_REDIS_MAX_*
+//     limit differs from its default (the headers refuse to compile otherwise), and open to an SDK that wants
+//     its copy to be its own whatever the version.
+// TCCHAT_SEPARATE_COMPILATION is not part of the name: it changes where the code is compiled, not what it is.
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
+#define TCCHAT_DETAIL_ABI_EXCEPTIONS _e
+#else
+#define TCCHAT_DETAIL_ABI_EXCEPTIONS _ne
+#endif
+#ifdef TCCHAT_ABI_TAG
+#define TCCHAT_DETAIL_ABI_TAG TCCHAT_DETAIL_PASTE2(_, TCCHAT_ABI_TAG)
+#else
+#define TCCHAT_DETAIL_ABI_TAG
+#endif
+#define TCCHAT_DETAIL_PASTE2_(a, b) a##b
+#define TCCHAT_DETAIL_PASTE2(a, b) TCCHAT_DETAIL_PASTE2_(a, b)
+#define TCCHAT_DETAIL_ABI_NAME_(major, minor, patch, exceptions, tag) v##major##_##minor##_##patch##exceptions##tag
+#define TCCHAT_DETAIL_ABI_NAME(major, minor, patch, exceptions, tag) TCCHAT_DETAIL_ABI_NAME_(major, minor, patch, exceptions, tag)
+
+/// The inline namespace's name, e.g. v0_1_0_e.
+#define TCCHAT_ABI_NAMESPACE                                                                                        \
+    TCCHAT_DETAIL_ABI_NAME(TCCHAT_VERSION_MAJOR, TCCHAT_VERSION_MINOR, TCCHAT_VERSION_PATCH, TCCHAT_DETAIL_ABI_EXCEPTIONS, \
+                           TCCHAT_DETAIL_ABI_TAG)
+/// Opens namespace tcchat and its versioned inline namespace; TCCHAT_NAMESPACE_END closes both.
+#define TCCHAT_NAMESPACE_BEGIN                                                                                      \
+    namespace tcchat {                                                                                              \
+    inline namespace TCCHAT_ABI_NAMESPACE {
+#define TCCHAT_NAMESPACE_END                                                                                        \
+    }                                                                                                               \
+    }
 // end tcchat/version.hpp
 // begin tcchat/config.hpp
 // Safety limits, overridable at compile time (define before including any tcchat header) and at run time
@@ -40,7 +77,13 @@
 #define TCCHAT_MAX_STRING_BYTES (64u * 1024u)
 #endif
 
-namespace tcchat {
+// Code built with other limits is other code: it must not share names with the default (version.hpp).
+#if !defined(TCCHAT_ABI_TAG) && (TCCHAT_MAX_BODY_BYTES != 8u * 1024u * 1024u || TCCHAT_MAX_DEPTH != 32 ||                   \
+                                 TCCHAT_MAX_ARRAY_ITEMS != 100000 || TCCHAT_MAX_STRING_BYTES != 64u * 1024u)
+#error "tcchat: a TCCHAT_MAX_* limit differs from its default: also define TCCHAT_ABI_TAG (docs/architecture.md, Two copies in one program)"
+#endif
+
+TCCHAT_NAMESPACE_BEGIN
 
 /// Run-time caps on what a body may make the decoder allocate; the defaults are the TCCHAT_MAX_* macros.
 struct decode_limits {
@@ -50,7 +93,7 @@ struct decode_limits {
     std::size_t max_string_bytes = TCCHAT_MAX_STRING_BYTES;
 };
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 // end tcchat/config.hpp
 // begin tcchat/error.hpp
 // Error model: every documented service and public code (docs/protocol.md §1.6, §1.7), the client-side codes
@@ -65,7 +108,7 @@ struct decode_limits {
 #include <string_view>
 #include <system_error>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// How a caller should react to a code (docs/protocol.md §1.6, §1.7: inferred from each code's wording).
 enum class retry_class : std::uint8_t {
@@ -328,7 +371,7 @@ private:
 template <class T>
 using result = boost::system::result<T, error>;
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 
 namespace std {
 template <>
@@ -346,7 +389,7 @@ struct is_error_code_enum<tcchat::code> : true_type {};
 #include <string>
 #include <string_view>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// Named bits (docs/protocol.md §4.1). Bits 4..31 are Chat-internal; 32..63 belong to the customer.
 enum class mark_bit : unsigned {
@@ -463,7 +506,7 @@ private:
     std::uint64_t bits_ = 0;
 };
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 // end tcchat/standard_mark.hpp
 // begin tcchat/model.hpp
 // Objects shared by several endpoints (docs/protocol.md §1.4, §2). Member names are the wire keys, letter for letter;
@@ -485,7 +528,7 @@ private:
 #include <utility>
 #include <vector>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// `Type` (docs/protocol.md §2.1): an integer on the wire; numeric strings are accepted when decoding (§6.2).
 enum class conversation_type : std::int32_t {
@@ -590,7 +633,7 @@ struct contact_result {
 };
 BOOST_DESCRIBE_STRUCT(contact_result, (), (ContactItem, ResultCode, ResultInfo))
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 // end tcchat/model.hpp
 // begin tcchat/endpoints.hpp
 // All eight endpoints, as a type list to iterate over (tests, CLI, emulator) and a lookup by command.
@@ -613,7 +656,7 @@ BOOST_DESCRIBE_STRUCT(contact_result, (), (ContactItem, ResultCode, ResultInfo))
 #include <type_traits>
 #include <utility>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// Maps a request type to its endpoint tag; specialised next to each request.
 template <class Request>
@@ -647,7 +690,7 @@ struct has_paging<Endpoint, std::void_t<decltype(Endpoint::cursor(std::declval<c
 /// The full REST path of a command (docs/protocol.md §1.1): "v4/recentcontact/<command>".
 inline constexpr std::string_view service_path = "v4/recentcontact/";
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 
 /// Declares the traits that tie a request and a response to their endpoint tag.
 #define TCCHAT_BIND_ENDPOINT(Endpoint)                                                                      \
@@ -665,7 +708,7 @@ inline constexpr std::string_view service_path = "v4/recentcontact/";
 
 #include <utility>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// The group to create: its name (at most 32 bytes) and its conversations (docs/protocol.md §3.1).
 struct group_contact_item {
@@ -716,7 +759,7 @@ struct create_contact_group {
 
 TCCHAT_BIND_ENDPOINT(api::create_contact_group)
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 // end tcchat/api/create_contact_group.hpp
 // begin tcchat/api/del_contact_group.hpp
 // v4/recentcontact/del_contact_group (docs/protocol.md §3.2): delete one conversation group by name.
@@ -726,7 +769,7 @@ TCCHAT_BIND_ENDPOINT(api::create_contact_group)
 
 #include <utility>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// The body of v4/recentcontact/del_contact_group: `From_Account` deletes the one group named in GroupName.
 struct del_contact_group_request {
@@ -763,7 +806,7 @@ struct del_contact_group {
 
 TCCHAT_BIND_ENDPOINT(api::del_contact_group)
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 // end tcchat/api/del_contact_group.hpp
 // begin tcchat/api/delete.hpp
 // v4/recentcontact/delete (docs/protocol.md §3.8): delete one conversation, optionally clearing roaming messages.
@@ -773,7 +816,7 @@ TCCHAT_BIND_ENDPOINT(api::del_contact_group)
 
 #include <utility>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// What `delete` does with the conversation's roaming messages (the `ClearRamble` key).
 enum class roaming_messages {
@@ -828,7 +871,7 @@ struct delete_conversation {
 
 TCCHAT_BIND_ENDPOINT(api::delete_conversation)
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 // end tcchat/api/delete.hpp
 // begin tcchat/api/get_contact_group.hpp
 // v4/recentcontact/get_contact_group (docs/protocol.md §3.5): one page of a user's group and mark data.
@@ -838,7 +881,7 @@ TCCHAT_BIND_ENDPOINT(api::delete_conversation)
 
 #include <tuple>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// The body of v4/recentcontact/get_contact_group: one page of a user's groups and marks, from StartIndex.
 struct get_contact_group_request {
@@ -887,7 +930,7 @@ struct get_contact_group {
 
 TCCHAT_BIND_ENDPOINT(api::get_contact_group)
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 // end tcchat/api/get_contact_group.hpp
 // begin tcchat/api/get_list.hpp
 // v4/recentcontact/get_list (docs/protocol.md §3.7): one page of the conversation list, with four cursors.
@@ -898,7 +941,7 @@ TCCHAT_BIND_ENDPOINT(api::get_contact_group)
 #include <array>
 #include <tuple>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// `TopFlag`: 0 general, 1 pinned.
 enum class top_flag : std::int32_t {
@@ -990,7 +1033,7 @@ struct get_list {
 
 TCCHAT_BIND_ENDPOINT(api::get_list)
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 // end tcchat/api/get_list.hpp
 // begin tcchat/api/mark_contact.hpp
 // v4/recentcontact/mark_contact (docs/protocol.md §3.6): set or clear standard mark bits and custom marks.
@@ -1003,7 +1046,7 @@ TCCHAT_BIND_ENDPOINT(api::get_list)
 #include <initializer_list>
 #include <utility>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// `OptType`.
 enum class mark_operation : std::int32_t {
@@ -1113,7 +1156,7 @@ struct mark_contact {
 
 TCCHAT_BIND_ENDPOINT(api::mark_contact)
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 // end tcchat/api/mark_contact.hpp
 // begin tcchat/api/search_contact_group.hpp
 // v4/recentcontact/search_contact_group (docs/protocol.md §3.4): the group and mark data of up to 300 conversations.
@@ -1123,7 +1166,7 @@ TCCHAT_BIND_ENDPOINT(api::mark_contact)
 
 #include <algorithm>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// The body of v4/recentcontact/search_contact_group: the group and mark data of 1 to 300 conversations.
 struct search_contact_group_request {
@@ -1173,7 +1216,7 @@ struct search_contact_group {
 
 TCCHAT_BIND_ENDPOINT(api::search_contact_group)
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 // end tcchat/api/search_contact_group.hpp
 // begin tcchat/api/update_contact_group.hpp
 // v4/recentcontact/update_contact_group (docs/protocol.md §3.3): rename a group, or add/remove its conversations.
@@ -1185,7 +1228,7 @@ TCCHAT_BIND_ENDPOINT(api::search_contact_group)
 
 #include <utility>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// `UpdateType`: 1 is the only documented value.
 enum class update_type : std::int32_t {
@@ -1307,13 +1350,13 @@ struct update_contact_group {
 
 TCCHAT_BIND_ENDPOINT(api::update_contact_group)
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 // end tcchat/api/update_contact_group.hpp
 
 #include <boost/mp11/algorithm.hpp>
 #include <boost/mp11/list.hpp>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 using all_endpoints = boost::mp11::mp_list<api::get_list, api::delete_conversation, api::create_contact_group,
                                            api::del_contact_group, api::update_contact_group,
@@ -1342,7 +1385,7 @@ bool visit_endpoint(std::string_view command, Visitor&& visit) {
     return found;
 }
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 // end tcchat/endpoints.hpp
 // begin tcchat/codec.hpp
 // Codec (sans-I/O): encode any request or response to JSON text, decode JSON text into one.
@@ -1365,7 +1408,8 @@ bool visit_endpoint(std::string_view command, Visitor&& visit) {
 #include <cstdint>
 #include <cstring>
 
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 
 /// A word whose eight bytes are all `byte`.
 constexpr std::uint64_t every_byte(unsigned char byte) noexcept { return 0x0101010101010101u * byte; }
@@ -1390,7 +1434,8 @@ inline std::uint64_t load_word(const void* bytes) noexcept {
     return word;
 }
 
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END
 // end tcchat/detail/byte_scan.hpp
 // begin tcchat/detail/reflect.hpp
 // Type classification for the reflected codec and validator: which wire shape a C++ member type has.
@@ -1405,7 +1450,8 @@ inline std::uint64_t load_word(const void* bytes) noexcept {
 #include <type_traits>
 #include <vector>
 
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 
 template <class T>
 using remove_cvref_t = std::remove_cv_t<std::remove_reference_t<T>>;
@@ -1439,7 +1485,8 @@ void for_each_member(T& object, F&& f) {
         [&](auto member) { f(std::string_view(member.name), object.*member.pointer); });
 }
 
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END
 // end tcchat/detail/reflect.hpp
 
 #include <boost/mp11/algorithm.hpp>
@@ -1452,7 +1499,8 @@ void for_each_member(T& object, F&& f) {
 #include <string>
 #include <string_view>
 
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 
 /// Whether JSON writes the byte as it is: not a control byte, '"' or '\\'.
 constexpr bool needs_no_escape(unsigned char c) noexcept { return c >= 0x20 && c != '"' && c != '\\'; }
@@ -1640,7 +1688,8 @@ void write_json(std::string& out, const T& value) {
     buffer.flush();
 }
 
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END
 // end tcchat/detail/json_writer.hpp
 // begin tcchat/detail/sax_decoder.hpp
 // Decoding of described structs straight from Boost.JSON's SAX parser (basic_parser): no DOM is built.
@@ -1686,7 +1735,8 @@ void write_json(std::string& out, const T& value) {
 #include <string>
 #include <string_view>
 
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 
 /// The error for a body longer than max_body_bytes, found before anything is parsed or allocated.
 inline error body_too_large(std::size_t size, const decode_limits& options) {
@@ -1732,7 +1782,8 @@ inline std::string out_of_range_message(std::string_view found, std::string_view
     return std::string(found) + " is out of range for " + std::string(integer_type);
 }
 
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END
 // end tcchat/detail/decode_errors.hpp
 // begin tcchat/detail/sax/handler.hpp
 // The Boost.JSON basic_parser handler of the SAX decoder (see sax_decoder.hpp for the semantics it keeps).
@@ -1747,7 +1798,8 @@ inline std::string out_of_range_message(std::string_view found, std::string_view
 #include <string>
 #include <string_view>
 
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 
 class path {
 public:
@@ -1787,7 +1839,8 @@ private:
     bool is_index_ = false;
 };
 
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END
 // end tcchat/detail/json_pointer.hpp
 // begin tcchat/detail/sax/type_ops.hpp
 // What the SAX handler knows of a type: its wire shape and the operations that fill a value of it, built at
@@ -1804,7 +1857,8 @@ private:
 #include <system_error>
 #include <type_traits>
 
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 
 template <class Int>
 constexpr std::string_view integer_type_name() noexcept {
@@ -1838,7 +1892,8 @@ bool parse_numeric_string(std::string_view text, Int& out) noexcept {
     return ec == std::errc() && end == text.data() + text.size();
 }
 
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END
 // end tcchat/detail/integers.hpp
 // begin tcchat/detail/sax/keys.hpp
 // Member lookup for the SAX decoder: a key is compared only with the names of its length, each at a length known
@@ -1853,7 +1908,8 @@ bool parse_numeric_string(std::string_view text, Int& out) noexcept {
 #include <string_view>
 #include <utility>
 
-namespace tcchat::detail::sax {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail::sax {
 
 inline constexpr std::size_t no_member = static_cast<std::size_t>(-1);
 
@@ -1892,7 +1948,8 @@ inline std::size_t find_member(std::string_view key, boost::mp11::mp_list<D...>,
     return found;
 }
 
-} // namespace tcchat::detail::sax
+} // namespace detail::sax
+TCCHAT_NAMESPACE_END
 // end tcchat/detail/sax/keys.hpp
 // begin tcchat/detail/sax/scratch.hpp
 // The scratch memory of the SAX decoder: where an array's items are decoded before they move into the member
@@ -1904,7 +1961,8 @@ inline std::size_t find_member(std::string_view key, boost::mp11::mp_list<D...>,
 #include <utility>
 #include <vector>
 
-namespace tcchat::detail::sax {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail::sax {
 
 /// Where the items of an array of type V are decoded before they move into the member. The first few live in
 /// inline storage (no allocation for the short arrays most bodies carry); more spill into a vector that is
@@ -1969,7 +2027,8 @@ private:
     V spill_;
 };
 
-} // namespace tcchat::detail::sax
+} // namespace detail::sax
+TCCHAT_NAMESPACE_END
 // end tcchat/detail/sax/scratch.hpp
 
 #include <boost/endian/conversion.hpp>
@@ -1990,7 +2049,8 @@ private:
 #include <utility>
 #include <vector>
 
-namespace tcchat::detail::sax {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail::sax {
 
 
 /// The wire shape of a member type, as dom_decoder::decode classifies it.
@@ -2356,7 +2416,8 @@ constexpr std::size_t longest_key() {
     else return longest_member_key<T>(member_list<T>{});
 }
 
-} // namespace tcchat::detail::sax
+} // namespace detail::sax
+TCCHAT_NAMESPACE_END
 // end tcchat/detail/sax/type_ops.hpp
 
 #include <boost/assert.hpp>
@@ -2378,7 +2439,8 @@ constexpr std::size_t longest_key() {
 #include <utility>
 #include <vector>
 
-namespace tcchat::detail::sax {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail::sax {
 
 /// The incremental state of the string being received (a string may arrive in several parts).
 struct string_state {
@@ -2903,7 +2965,8 @@ private:
     alignas(std::max_align_t) unsigned char arena_[arena_bytes];
 };
 
-} // namespace tcchat::detail::sax
+} // namespace detail::sax
+TCCHAT_NAMESPACE_END
 // end tcchat/detail/sax/handler.hpp
 
 #include <boost/json/basic_parser_impl.hpp>
@@ -2913,7 +2976,8 @@ private:
 #include <optional>
 #include <string_view>
 
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 
 /// Decodes a T from JSON text given in one piece or in several (a body streamed from the network).
 ///
@@ -2997,7 +3061,8 @@ std::optional<error> sax_decode_into(T& out, std::string_view text, const decode
     return std::nullopt;
 }
 
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END
 // end tcchat/detail/sax_decoder.hpp
 
 #include <boost/throw_exception.hpp>
@@ -3006,7 +3071,7 @@ std::optional<error> sax_decode_into(T& out, std::string_view text, const decode
 #include <string>
 #include <string_view>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// Appends the JSON encoding of `value` to `out`.
 template <class T>
@@ -3044,7 +3109,7 @@ T decode_or_throw(std::string_view text, const decode_limits& options = {}) {
     return std::move(*decoded);
 }
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 // end tcchat/codec.hpp
 // begin tcchat/validate.hpp
 // The validator: the documented constraints of every request, checked client-side and reported with the
@@ -3063,7 +3128,8 @@ T decode_or_throw(std::string_view text, const decode_limits& options = {}) {
 #include <cstdint>
 #include <string_view>
 
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 
 /// What one pass over a string finds: the first NUL byte and the first byte that breaks UTF-8 (npos: none).
 struct text_scan {
@@ -3127,7 +3193,8 @@ inline text_scan scan_text(std::string_view text) noexcept {
 /// The offset of the first byte that breaks UTF-8, or npos when the text is well formed.
 inline std::size_t find_invalid_utf8(std::string_view text) noexcept { return scan_text(text).first_invalid; }
 
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END
 // end tcchat/detail/utf8.hpp
 
 #include <boost/config.hpp>
@@ -3140,7 +3207,7 @@ inline std::size_t find_invalid_utf8(std::string_view text) noexcept { return sc
 #include <string_view>
 #include <vector>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// Limits the validator applies. Defaults follow the newest page of each endpoint and are never stricter
 /// than it (docs/design-decisions.md §4); strict_profile() adds the rules docs/protocol.md marks as inferred.
@@ -3497,7 +3564,7 @@ report validate(const Request& request, const validation_limits& limits = {}) {
     return detail::run_rules(request, limits);
 }
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 // end tcchat/validate.hpp
 // With TCCHAT_SEPARATE_COMPILATION, the documented messages' encoders, decoders and validators are only
 // declared here and compiled once, in the .cpp file that includes <tcchat/src.hpp>. The declarations come
@@ -3535,7 +3602,8 @@ report validate(const Request& request, const validation_limits& limits = {}) {
 // The lists above name the messages of every endpoint in all_endpoints, in its order: checked here, so that an
 // endpoint added to all_endpoints and not to the lists (or the other way round) fails to compile.
 #define TCCHAT_DETAIL_LISTED(T) , T
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 static_assert(std::is_same_v<boost::mp11::mp_pop_front<boost::mp11::mp_list<void TCCHAT_DETAIL_DOCUMENTED_MESSAGES(
                                  TCCHAT_DETAIL_LISTED)>>,
                              messages_of_all_endpoints>,
@@ -3544,7 +3612,8 @@ static_assert(std::is_same_v<boost::mp11::mp_pop_front<boost::mp11::mp_list<void
                                  TCCHAT_DETAIL_LISTED)>>,
                              requests_of_all_endpoints>,
               "the documented requests must list every endpoint's request, in all_endpoints' order");
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END
 
 #ifdef TCCHAT_DETAIL_EXPLICIT
 #define TCCHAT_DETAIL_CODEC_OF(T)                                                                               \
@@ -3553,10 +3622,10 @@ static_assert(std::is_same_v<boost::mp11::mp_pop_front<boost::mp11::mp_list<void
     TCCHAT_DETAIL_EXPLICIT std::optional<error> decode_into<T>(T&, std::string_view, const decode_limits&);   \
     TCCHAT_DETAIL_EXPLICIT result<T> decode<T>(std::string_view, const decode_limits&);
 #define TCCHAT_DETAIL_VALIDATE_OF(T) TCCHAT_DETAIL_EXPLICIT report validate<T>(const T&, const validation_limits&);
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 TCCHAT_DETAIL_DOCUMENTED_MESSAGES(TCCHAT_DETAIL_CODEC_OF)
 TCCHAT_DETAIL_DOCUMENTED_REQUESTS(TCCHAT_DETAIL_VALIDATE_OF)
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 #undef TCCHAT_DETAIL_CODEC_OF
 #undef TCCHAT_DETAIL_VALIDATE_OF
 #endif
@@ -3574,7 +3643,7 @@ TCCHAT_DETAIL_DOCUMENTED_REQUESTS(TCCHAT_DETAIL_VALIDATE_OF)
 #include <string>
 #include <vector>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// One item an OK answer reports as failed: its JSON Pointer, its conversation, ResultCode and ResultInfo.
 struct item_failure {
@@ -3620,7 +3689,7 @@ std::vector<item_failure> failed_items(const Response&) {
     return {};
 }
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 // end tcchat/item_results.hpp
 // begin tcchat/url.hpp
 // Request URLs (docs/protocol.md §1.1, §1.2): region domains, percent-encoding, the query every call carries, and the
@@ -3637,7 +3706,7 @@ std::vector<item_failure> failed_items(const Response&) {
 #include <utility>
 #include <vector>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 enum class region : std::uint8_t { china, singapore, seoul, tokyo, frankfurt, silicon_valley, jakarta, mumbai_legacy };
 
@@ -3978,7 +4047,7 @@ inline std::optional<std::uint32_t> parse_uint32(std::string_view text) noexcept
     return value;
 }
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 // end tcchat/url.hpp
 // begin tcchat/credentials.hpp
 // Credentials: what the client needs to sign a call. A provider is any callable returning
@@ -3996,7 +4065,8 @@ inline std::optional<std::uint32_t> parse_uint32(std::string_view text) noexcept
 #include <time.h>
 #endif
 
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 
 #if defined(__linux__) && defined(CLOCK_MONOTONIC_COARSE) && defined(CLOCK_REALTIME_COARSE)
 template <class Clock>
@@ -4020,7 +4090,8 @@ inline std::chrono::steady_clock::time_point coarse_steady_now() noexcept { retu
 inline std::chrono::system_clock::time_point coarse_system_now() noexcept { return std::chrono::system_clock::now(); }
 #endif
 
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END
 // end tcchat/detail/coarse_clock.hpp
 
 #include <atomic>
@@ -4033,7 +4104,7 @@ inline std::chrono::system_clock::time_point coarse_system_now() noexcept { retu
 #include <string>
 #include <string_view>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// A UserSig and the moment it stops being accepted. `usersig` is a secret: never log it.
 struct signed_usersig {
@@ -4165,7 +4236,7 @@ private:
     std::atomic<ticks> renew_from_{never_renew};
 };
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 // end tcchat/credentials.hpp
 // begin tcchat/rate_limiter.hpp
 // Rate limiting: each endpoint page states 200 calls per second, counted by the service per app (SDKAppID) across
@@ -4185,7 +4256,8 @@ private:
 #include <chrono>
 #include <type_traits>
 
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 
 /// `delay` as Clock's duration, rounded towards zero, and clamped to what that duration can count.
 template <class Duration, class Rep, class Period>
@@ -4212,7 +4284,8 @@ constexpr std::chrono::time_point<Clock, ClockDuration> saturating_add(std::chro
     return from + step;
 }
 
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END
 // end tcchat/detail/saturating_time.hpp
 
 #include <algorithm>
@@ -4226,7 +4299,7 @@ constexpr std::chrono::time_point<Clock, ClockDuration> saturating_add(std::chro
 #include <utility>
 #include <vector>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// What a permit is counted against: the app and the command of one call.
 struct budget_key {
@@ -4411,7 +4484,7 @@ private:
     mutable std::mutex mutex_;
 };
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 // end tcchat/rate_limiter.hpp
 // begin tcchat/transport.hpp
 // The transport concept: how tcchat hands an HTTP exchange to whatever HTTP stack the user has.
@@ -4454,7 +4527,7 @@ private:
 #include <utility>
 #include <vector>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 namespace detail {
 
@@ -4521,6 +4594,7 @@ class cancellation_token {
 public:
     cancellation_token() = default;
 
+    /// Whether the source has cancelled: the call stops at its next step.
     bool cancelled() const noexcept { return state_ && state_->cancelled(); }
     /// Whether a source can cancel it at all.
     bool can_be_cancelled() const noexcept { return state_ != nullptr; }
@@ -4556,14 +4630,16 @@ public:
 
     /// Thread-safe; the second and later calls do nothing.
     void cancel() const { state_->cancel(); }
+    /// Whether cancel() has been called.
     bool cancelled() const noexcept { return state_->cancelled(); }
+    /// What a call watches (call_options::cancellation); any number of calls may watch tokens of one source.
     cancellation_token token() const { return cancellation_token(state_); }
 
 private:
     std::shared_ptr<detail::cancellation_state> state_;
 };
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 // end tcchat/cancellation.hpp
 
 #include <boost/core/span.hpp>
@@ -4582,7 +4658,7 @@ private:
 #define TCCHAT_DETAIL_CONCEPTS 0
 #endif
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// Views: a header's text lives in static storage or in the client, which outlives every exchange it starts.
 struct http_header {
@@ -4665,7 +4741,7 @@ constexpr bool assert_async_transport() {
     return true;
 }
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 
 #undef TCCHAT_DETAIL_CONCEPTS
 // end tcchat/transport.hpp
@@ -4681,7 +4757,7 @@ constexpr bool assert_async_transport() {
 #include <string>
 #include <utility>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// Walks the pages of get_contact_group or get_list. next() answers nullopt at the end; an error ends the
 /// walk after it is returned. A cursor state seen before is an error (code::cursor_not_advancing), never a
@@ -4762,7 +4838,7 @@ private:
     bool finished_ = false;
 };
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 // end tcchat/pager.hpp
 // begin tcchat/client.hpp
 // The client: validate -> encode -> rate limit -> transport -> decode -> envelope, with retries by retry
@@ -4792,7 +4868,8 @@ private:
 #include <utility>
 #include <vector>
 
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 
 class pending_calls {
 public:
@@ -4853,7 +4930,8 @@ private:
     bool closed_ = false;
 };
 
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END
 // end tcchat/detail/pending_calls.hpp
 // begin tcchat/detail/request_buffers.hpp
 // What a call is written into, kept off the client's pipeline: reusable request buffers (the thread's for
@@ -4874,7 +4952,8 @@ private:
 #include <string_view>
 #include <vector>
 
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 
 /// A well-seeded source for `random` (protocol.md §1.1: a uint32). SplitMix64 (Steele, Lea and Flood, 2014) over a
 /// per-thread state: a draw is an add and a mix, with neither a lock nor an atomic read-modify-write. Each
@@ -5030,7 +5109,8 @@ private:
     std::unique_ptr<request_pool::buffers> held_;
 };
 
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END
 // end tcchat/detail/request_buffers.hpp
 // begin tcchat/timer_thread.hpp
 // tcchat's own timer thread: the default client_options::schedule of async_call. Each scheduled job runs on
@@ -5047,7 +5127,7 @@ private:
 #include <thread>
 #include <utility>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// A thread that runs scheduled jobs once their delay has passed; shared() is async_call's default scheduler.
 class timer_thread {
@@ -5055,7 +5135,10 @@ public:
     /// The monotonic clock that due times are taken from, so a change of wall-clock time moves no job.
     using clock = std::chrono::steady_clock;
 
-    timer_thread() : worker_([this] { run(); }) {}
+    // The thread runs a plain function on a void*: std::thread's state type is named after what it runs, and
+    // libstdc++ exports its vtable whatever the visibility, so a lambda or a tcchat type there would put a
+    // tcchat name in the dynamic symbols of an SDK built with -fvisibility=hidden.
+    timer_thread() : worker_(&timer_thread::thread_main, static_cast<void*>(this)) {}
     timer_thread(const timer_thread&) = delete;
     timer_thread& operator=(const timer_thread&) = delete;
 
@@ -5086,6 +5169,8 @@ public:
     }
 
 private:
+    static void thread_main(void* self) { static_cast<timer_thread*>(self)->run(); }
+
     void run() {
         std::unique_lock<std::mutex> lock(mutex_);
         while (!stopping_) {
@@ -5113,7 +5198,7 @@ private:
     std::thread worker_; // last: starts once the rest exists
 };
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 // end tcchat/timer_thread.hpp
 
 #include <boost/describe/class.hpp>
@@ -5130,7 +5215,7 @@ private:
 #include <string>
 #include <thread>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// When a failed attempt is tried again: the attempt count, the backoff's bounds, and whether writes are too.
 struct retry_policy {
@@ -5877,6 +5962,6 @@ private:
     std::shared_ptr<detail::pending_calls> pending_ = std::make_shared<detail::pending_calls>();
 };
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 // end tcchat/client.hpp
 // end tcchat.hpp

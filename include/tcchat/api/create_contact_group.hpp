@@ -1,6 +1,7 @@
 #pragma once
 // v4/recentcontact/create_contact_group (docs/protocol.md §3.1): create one conversation group with its conversations.
 
+#include <tcchat/version.hpp>
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
 
@@ -8,7 +9,7 @@
 
 #include <utility>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// The group to create: its name (at most 32 bytes) and its conversations (docs/protocol.md §3.1).
 struct group_contact_item {
@@ -59,4 +60,4 @@ struct create_contact_group {
 
 TCCHAT_BIND_ENDPOINT(api::create_contact_group)
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

@@ -1,6 +1,7 @@
 #pragma once
 // v4/recentcontact/del_contact_group (docs/protocol.md §3.2): delete one conversation group by name.
 
+#include <tcchat/version.hpp>
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
 
@@ -8,7 +9,7 @@
 
 #include <utility>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// The body of v4/recentcontact/del_contact_group: `From_Account` deletes the one group named in GroupName.
 struct del_contact_group_request {
@@ -45,4 +46,4 @@ struct del_contact_group {
 
 TCCHAT_BIND_ENDPOINT(api::del_contact_group)
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

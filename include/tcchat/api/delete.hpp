@@ -1,6 +1,7 @@
 #pragma once
 // v4/recentcontact/delete (docs/protocol.md §3.8): delete one conversation, optionally clearing roaming messages.
 
+#include <tcchat/version.hpp>
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
 
@@ -8,7 +9,7 @@
 
 #include <utility>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// What `delete` does with the conversation's roaming messages (the `ClearRamble` key).
 enum class roaming_messages {
@@ -63,4 +64,4 @@ struct delete_conversation {
 
 TCCHAT_BIND_ENDPOINT(api::delete_conversation)
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

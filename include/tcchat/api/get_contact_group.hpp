@@ -1,6 +1,7 @@
 #pragma once
 // v4/recentcontact/get_contact_group (docs/protocol.md §3.5): one page of a user's group and mark data.
 
+#include <tcchat/version.hpp>
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
 
@@ -8,7 +9,7 @@
 
 #include <tuple>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// The body of v4/recentcontact/get_contact_group: one page of a user's groups and marks, from StartIndex.
 struct get_contact_group_request {
@@ -57,4 +58,4 @@ struct get_contact_group {
 
 TCCHAT_BIND_ENDPOINT(api::get_contact_group)
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

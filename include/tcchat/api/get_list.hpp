@@ -1,6 +1,7 @@
 #pragma once
 // v4/recentcontact/get_list (docs/protocol.md §3.7): one page of the conversation list, with four cursors.
 
+#include <tcchat/version.hpp>
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
 
@@ -9,7 +10,7 @@
 #include <array>
 #include <tuple>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// `TopFlag`: 0 general, 1 pinned.
 enum class top_flag : std::int32_t {
@@ -101,4 +102,4 @@ struct get_list {
 
 TCCHAT_BIND_ENDPOINT(api::get_list)
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

@@ -1,6 +1,7 @@
 #pragma once
 // v4/recentcontact/mark_contact (docs/protocol.md §3.6): set or clear standard mark bits and custom marks.
 
+#include <tcchat/version.hpp>
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
 
@@ -11,7 +12,7 @@
 #include <initializer_list>
 #include <utility>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// `OptType`.
 enum class mark_operation : std::int32_t {
@@ -121,4 +122,4 @@ struct mark_contact {
 
 TCCHAT_BIND_ENDPOINT(api::mark_contact)
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

@@ -1,6 +1,7 @@
 #pragma once
 // v4/recentcontact/search_contact_group (docs/protocol.md §3.4): the group and mark data of up to 300 conversations.
 
+#include <tcchat/version.hpp>
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
 
@@ -8,7 +9,7 @@
 
 #include <algorithm>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// The body of v4/recentcontact/search_contact_group: the group and mark data of 1 to 300 conversations.
 struct search_contact_group_request {
@@ -58,4 +59,4 @@ struct search_contact_group {
 
 TCCHAT_BIND_ENDPOINT(api::search_contact_group)
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

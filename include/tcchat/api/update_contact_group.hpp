@@ -1,6 +1,7 @@
 #pragma once
 // v4/recentcontact/update_contact_group (docs/protocol.md §3.3): rename a group, or add/remove its conversations.
 
+#include <tcchat/version.hpp>
 #include <tcchat/endpoint.hpp>
 #include <tcchat/model.hpp>
 
@@ -10,7 +11,7 @@
 
 #include <utility>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// `UpdateType`: 1 is the only documented value.
 enum class update_type : std::int32_t {
@@ -132,4 +133,4 @@ struct update_contact_group {
 
 TCCHAT_BIND_ENDPOINT(api::update_contact_group)
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

@@ -3,10 +3,12 @@
 // test). The scans of text that is nearly always plain ASCII (validation, escaping) use them to skip it a word at
 // a time, then look at the bytes of the word that stopped them one by one.
 
+#include <tcchat/version.hpp>
 #include <cstdint>
 #include <cstring>
 
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 
 /// A word whose eight bytes are all `byte`.
 constexpr std::uint64_t every_byte(unsigned char byte) noexcept { return 0x0101010101010101u * byte; }
@@ -31,4 +33,5 @@ inline std::uint64_t load_word(const void* bytes) noexcept {
     return word;
 }
 
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END

@@ -4,13 +4,15 @@
 // messages); Linux's coarse clocks return the last timer tick's time, a few milliseconds behind at most, for a
 // memory read. Latencies reported to the hook keep the full-resolution clock.
 
+#include <tcchat/version.hpp>
 #include <chrono>
 
 #if defined(__linux__)
 #include <time.h>
 #endif
 
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 
 #if defined(__linux__) && defined(CLOCK_MONOTONIC_COARSE) && defined(CLOCK_REALTIME_COARSE)
 template <class Clock>
@@ -34,4 +36,5 @@ inline std::chrono::steady_clock::time_point coarse_steady_now() noexcept { retu
 inline std::chrono::system_clock::time_point coarse_system_now() noexcept { return std::chrono::system_clock::now(); }
 #endif
 
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END

@@ -3,6 +3,7 @@
 // decodes, and the DOM reference decoder (dom_decoder.hpp), against which tests/test_sax_decoder.cpp compares it
 // message for message.
 
+#include <tcchat/version.hpp>
 #include <tcchat/config.hpp>
 #include <tcchat/error.hpp>
 
@@ -12,7 +13,8 @@
 #include <string>
 #include <string_view>
 
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 
 /// The error for a body longer than max_body_bytes, found before anything is parsed or allocated.
 inline error body_too_large(std::size_t size, const decode_limits& options) {
@@ -58,4 +60,5 @@ inline std::string out_of_range_message(std::string_view found, std::string_view
     return std::string(found) + " is out of range for " + std::string(integer_type);
 }
 
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END

@@ -3,6 +3,7 @@
 // keys are ignored, absent or null optionals are empty, wire enums accept numeric strings (docs/protocol.md §6.2).
 // Every failure names its field by JSON Pointer.
 
+#include <tcchat/version.hpp>
 #include <tcchat/config.hpp>
 #include <tcchat/detail/decode_errors.hpp>
 #include <tcchat/detail/integers.hpp>
@@ -24,7 +25,8 @@
 #include <string>
 #include <string_view>
 
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 
 /// A basic_parser handler that builds nothing and allocates nothing: it only notes whether the document
 /// holds an array longer than max_array_items or a string value longer than max_string_bytes. A DOM of such
@@ -227,4 +229,5 @@ private:
     error error_;
 };
 
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END

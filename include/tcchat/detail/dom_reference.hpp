@@ -3,6 +3,7 @@
 // Internal, and not in the umbrella header: tcchat decodes with the SAX decoder (codec.hpp), and the tests,
 // fuzzers and benchmarks hold it to this reference, which gives the same results.
 
+#include <tcchat/version.hpp>
 #include <tcchat/codec.hpp>
 #include <tcchat/config.hpp>
 #include <tcchat/detail/decode_errors.hpp>
@@ -16,7 +17,7 @@
 
 #include <string_view>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// Parses JSON text under the decode limits (size, depth). The value uses `storage`.
 inline result<boost::json::value> parse_json(std::string_view text, const decode_limits& options = {},
@@ -65,4 +66,4 @@ result<T> decode_dom(std::string_view text, const decode_limits& options = {}) {
     return decode_value<T>(*json, options);
 }
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

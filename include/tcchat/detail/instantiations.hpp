@@ -6,6 +6,7 @@
 // TCCHAT_SEPARATE_COMPILATION) or `template` (<tcchat/src.hpp>); without it, only the list check below is made.
 // Encoding and decoding are nearly all of what a TU using tcchat compiles.
 
+#include <tcchat/version.hpp>
 #include <tcchat/codec.hpp>
 #include <tcchat/endpoints.hpp>
 #include <tcchat/validate.hpp>
@@ -30,7 +31,8 @@
 // The lists above name the messages of every endpoint in all_endpoints, in its order: checked here, so that an
 // endpoint added to all_endpoints and not to the lists (or the other way round) fails to compile.
 #define TCCHAT_DETAIL_LISTED(T) , T
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 static_assert(std::is_same_v<boost::mp11::mp_pop_front<boost::mp11::mp_list<void TCCHAT_DETAIL_DOCUMENTED_MESSAGES(
                                  TCCHAT_DETAIL_LISTED)>>,
                              messages_of_all_endpoints>,
@@ -39,7 +41,8 @@ static_assert(std::is_same_v<boost::mp11::mp_pop_front<boost::mp11::mp_list<void
                                  TCCHAT_DETAIL_LISTED)>>,
                              requests_of_all_endpoints>,
               "the documented requests must list every endpoint's request, in all_endpoints' order");
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END
 
 #ifdef TCCHAT_DETAIL_EXPLICIT
 #define TCCHAT_DETAIL_CODEC_OF(T)                                                                               \
@@ -48,10 +51,10 @@ static_assert(std::is_same_v<boost::mp11::mp_pop_front<boost::mp11::mp_list<void
     TCCHAT_DETAIL_EXPLICIT std::optional<error> decode_into<T>(T&, std::string_view, const decode_limits&);   \
     TCCHAT_DETAIL_EXPLICIT result<T> decode<T>(std::string_view, const decode_limits&);
 #define TCCHAT_DETAIL_VALIDATE_OF(T) TCCHAT_DETAIL_EXPLICIT report validate<T>(const T&, const validation_limits&);
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 TCCHAT_DETAIL_DOCUMENTED_MESSAGES(TCCHAT_DETAIL_CODEC_OF)
 TCCHAT_DETAIL_DOCUMENTED_REQUESTS(TCCHAT_DETAIL_VALIDATE_OF)
-} // namespace tcchat
+TCCHAT_NAMESPACE_END
 #undef TCCHAT_DETAIL_CODEC_OF
 #undef TCCHAT_DETAIL_VALIDATE_OF
 #endif

@@ -2,6 +2,7 @@
 // How both decoders read integers: the range of each C++ type, and the numeric strings wire enums accept
 // (docs/protocol.md §6.2).
 
+#include <tcchat/version.hpp>
 #include <charconv>
 #include <cstdint>
 #include <limits>
@@ -9,7 +10,8 @@
 #include <system_error>
 #include <type_traits>
 
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 
 template <class Int>
 constexpr std::string_view integer_type_name() noexcept {
@@ -43,4 +45,5 @@ bool parse_numeric_string(std::string_view text, Int& out) noexcept {
     return ec == std::errc() && end == text.data() + text.size();
 }
 
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END

@@ -2,11 +2,13 @@
 // A JSON Pointer (RFC 6901) under construction: a chain of stack frames that costs nothing until an error
 // needs the text. Shared by the decoders and the validator.
 
+#include <tcchat/version.hpp>
 #include <cstddef>
 #include <string>
 #include <string_view>
 
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 
 class path {
 public:
@@ -46,4 +48,5 @@ private:
     bool is_index_ = false;
 };
 
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END

@@ -1,6 +1,7 @@
 #pragma once
 // Direct JSON encoding of described structs into a std::string: no DOM, one pass, correct escaping.
 
+#include <tcchat/version.hpp>
 #include <tcchat/detail/byte_scan.hpp>
 #include <tcchat/detail/reflect.hpp>
 
@@ -14,7 +15,8 @@
 #include <string>
 #include <string_view>
 
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 
 /// Whether JSON writes the byte as it is: not a control byte, '"' or '\\'.
 constexpr bool needs_no_escape(unsigned char c) noexcept { return c >= 0x20 && c != '"' && c != '\\'; }
@@ -202,4 +204,5 @@ void write_json(std::string& out, const T& value) {
     buffer.flush();
 }
 
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END

@@ -3,6 +3,7 @@
 // destructor can complete them with code::cancelled, and a gate that keeps a call's continuation out of the
 // client once the destructor has begun (and the destructor waiting until the continuations inside have left).
 
+#include <tcchat/version.hpp>
 #include <algorithm>
 #include <condition_variable>
 #include <cstdint>
@@ -12,7 +13,8 @@
 #include <utility>
 #include <vector>
 
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 
 class pending_calls {
 public:
@@ -73,4 +75,5 @@ private:
     bool closed_ = false;
 };
 
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END

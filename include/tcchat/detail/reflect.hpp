@@ -1,6 +1,7 @@
 #pragma once
 // Type classification for the reflected codec and validator: which wire shape a C++ member type has.
 
+#include <tcchat/version.hpp>
 #include <tcchat/standard_mark.hpp>
 
 #include <boost/describe/members.hpp>
@@ -12,7 +13,8 @@
 #include <type_traits>
 #include <vector>
 
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 
 template <class T>
 using remove_cvref_t = std::remove_cv_t<std::remove_reference_t<T>>;
@@ -46,4 +48,5 @@ void for_each_member(T& object, F&& f) {
         [&](auto member) { f(std::string_view(member.name), object.*member.pointer); });
 }
 
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END

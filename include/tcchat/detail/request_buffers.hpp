@@ -4,6 +4,7 @@
 // call's `random`. The client asks for buffers, checks their url_prefix, and draws from random_source; nothing
 // else here is its concern.
 
+#include <tcchat/version.hpp>
 #include <tcchat/transport.hpp>
 
 #include <atomic>
@@ -18,7 +19,8 @@
 #include <string_view>
 #include <vector>
 
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 
 /// A well-seeded source for `random` (protocol.md §1.1: a uint32). SplitMix64 (Steele, Lea and Flood, 2014) over a
 /// per-thread state: a draw is an add and a mix, with neither a lock nor an atomic read-modify-write. Each
@@ -174,4 +176,5 @@ private:
     std::unique_ptr<request_pool::buffers> held_;
 };
 
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END

@@ -4,10 +4,12 @@
 // second): a plain `now + delay` then wraps to the past (signed overflow, undefined behaviour), and a wait that
 // should be endless runs at once.
 
+#include <tcchat/version.hpp>
 #include <chrono>
 #include <type_traits>
 
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 
 /// `delay` as Clock's duration, rounded towards zero, and clamped to what that duration can count.
 template <class Duration, class Rep, class Period>
@@ -34,4 +36,5 @@ constexpr std::chrono::time_point<Clock, ClockDuration> saturating_add(std::chro
     return from + step;
 }
 
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END

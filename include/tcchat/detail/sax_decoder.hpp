@@ -30,6 +30,7 @@
 // The parts: sax/type_ops.hpp (what a type is on the wire and how to fill it), sax/scratch.hpp (array items),
 // sax/keys.hpp (member lookup), sax/handler.hpp (the parser handler); this file drives the parser.
 
+#include <tcchat/version.hpp>
 #include <tcchat/config.hpp>
 #include <tcchat/detail/decode_errors.hpp>
 #include <tcchat/detail/sax/handler.hpp>
@@ -42,7 +43,8 @@
 #include <optional>
 #include <string_view>
 
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 
 /// Decodes a T from JSON text given in one piece or in several (a body streamed from the network).
 ///
@@ -126,4 +128,5 @@ std::optional<error> sax_decode_into(T& out, std::string_view text, const decode
     return std::nullopt;
 }
 
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END

@@ -1,13 +1,15 @@
 #pragma once
 // Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
 
+#include <tcchat/version.hpp>
 #include <tcchat/detail/byte_scan.hpp>
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 
 /// What one pass over a string finds: the first NUL byte and the first byte that breaks UTF-8 (npos: none).
 struct text_scan {
@@ -71,4 +73,5 @@ inline text_scan scan_text(std::string_view text) noexcept {
 /// The offset of the first byte that breaks UTF-8, or npos when the text is well formed.
 inline std::size_t find_invalid_utf8(std::string_view text) noexcept { return scan_text(text).first_invalid; }
 
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END

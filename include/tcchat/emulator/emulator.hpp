@@ -7,6 +7,7 @@
 //   tcchat::in_memory_transport transport(service);     // satisfies the transport concept
 //   http_response r = service.handle(url, body);         // what an HTTP server would answer
 
+#include <tcchat/version.hpp>
 #include <tcchat/codec.hpp>
 #include <tcchat/emulator/store.hpp>
 #include <tcchat/rate_limiter.hpp>
@@ -25,7 +26,7 @@
 #include <string>
 #include <thread>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// How the emulator behaves: page size, quotas, edition, validation, usersig check, fault seed, memory caps.
 struct emulator_options {
@@ -362,4 +363,4 @@ private:
     emulator* service_;
 };
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

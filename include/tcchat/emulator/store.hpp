@@ -3,6 +3,7 @@
 // the library's own internals (docs/protocol.md §1.8, §3). Not
 // thread-safe by itself: tcchat::emulator serialises every call.
 
+#include <tcchat/version.hpp>
 #include <tcchat/endpoints.hpp>
 
 #include <boost/json/value.hpp>
@@ -16,7 +17,8 @@
 #include <utility>
 #include <vector>
 
-namespace tcchat::emulation {
+TCCHAT_NAMESPACE_BEGIN
+namespace emulation {
 
 /// A conversation as the group and mark commands name it: Type plus To_Account or the group ID.
 struct conversation_key {
@@ -395,4 +397,5 @@ inline boost::json::value state_image(const user_store& user) {
     return boost::json::object{{"groups", std::move(groups)}, {"conversations", std::move(conversations)}, {"sessions", std::move(sessions)}};
 }
 
-} // namespace tcchat::emulation
+} // namespace emulation
+TCCHAT_NAMESPACE_END

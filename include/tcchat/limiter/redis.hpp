@@ -24,6 +24,7 @@
 // TCCHAT_REDIS_MAX_SERVER_TEXT bytes. Resolving a host name (getaddrinfo) is the one step without a bound: give
 // an address, or a name the local resolver answers at once.
 
+#include <tcchat/version.hpp>
 #include <tcchat/rate_limiter.hpp>
 #include <tcchat/timer_thread.hpp>
 
@@ -57,7 +58,11 @@
 #define TCCHAT_REDIS_MAX_SERVER_TEXT 200
 #endif
 
-namespace tcchat {
+#if !defined(TCCHAT_ABI_TAG) && (TCCHAT_REDIS_MAX_REPLY_BYTES != 4096 || TCCHAT_REDIS_MAX_SERVER_TEXT != 200)
+#error "tcchat: a TCCHAT_REDIS_MAX_* limit differs from its default: also define TCCHAT_ABI_TAG (docs/architecture.md, Two copies in one program)"
+#endif
+
+TCCHAT_NAMESPACE_BEGIN
 
 enum class redis_down_policy : std::uint8_t {
     fail_closed,    ///< no permit without Redis: the call fails with code::limiter_unavailable
@@ -84,6 +89,10 @@ struct redis_limiter_options {
     std::chrono::milliseconds slowdown{2000};    ///< half rate after a 60007
     /// Called once per switch: false with the reason when Redis is lost, true when it answers again.
     std::function<void(bool redis_available, const std::string& why)> on_state_change;
+    /// Runs async_reserve's Redis exchange, which blocks for up to command_timeout: give it a job queue of your
+    /// own (a thread pool's post). Empty: a worker thread of the limiter's own, started on first async_reserve
+    /// and joined when the limiter is destroyed. Never an event loop's thread.
+    std::function<void(std::function<void()> job)> run_blocking;
 
     /// "redis://[[user]:password@]host[:port][/db]" or "unix:///path/to.sock"; nullopt when malformed. An IPv6
     /// host is written in brackets (redis://[::1]:6379); credentials without a colon are a password.
@@ -368,17 +377,18 @@ public:
             detail::saturating_duration_cast<std::chrono::nanoseconds>(answer->wait), time_left);
     }
 
-    /// From the limiter's own worker thread, started on first use: a slow Redis (up to command_timeout per
-    /// exchange) holds up neither the caller's thread, nor an event loop, nor tcchat's shared timer thread that
-    /// resumes every async call's waits. Requests are answered in the order they came.
+    /// Through options.run_blocking, or on the limiter's own worker thread, started on first use: a slow Redis
+    /// (up to command_timeout per exchange) holds up neither the caller's thread, nor an event loop, nor tcchat's
+    /// shared timer thread that resumes every async call's waits. The worker answers in the order asked.
     void async_reserve(const budget_key& key, std::chrono::nanoseconds time_left, permit_handler done) override {
-        const auto asked = std::chrono::steady_clock::now();
-        std::call_once(worker_started_, [this] { worker_ = std::make_unique<timer_thread>(); });
-        worker_->schedule(std::chrono::nanoseconds(0), [this, sdkappid = key.sdkappid, command = std::string(key.command), time_left, asked,
-                                                      done = std::move(done)] {
+        auto job = [this, sdkappid = key.sdkappid, command = std::string(key.command), time_left, asked = std::chrono::steady_clock::now(),
+                    done = std::move(done)] {
             const auto spent = std::chrono::steady_clock::now() - asked;
             done(reserve({sdkappid, command}, time_left - spent));
-        });
+        };
+        if (options_.run_blocking) return options_.run_blocking(std::move(job));
+        std::call_once(worker_started_, [this] { worker_ = std::make_unique<timer_thread>(); });
+        worker_->schedule(std::chrono::nanoseconds(0), std::move(job));
     }
 
     void on_rate_limited(const budget_key& key) override {
@@ -605,4 +615,4 @@ private:
     std::unique_ptr<timer_thread> worker_;
 };
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

@@ -5,6 +5,7 @@
 // keeps its connection alive between calls (docs/protocol.md §1.3 asks for long connections). For parallel calls, give
 // each thread its own curl_transport. curl_global_init runs once, on first construction.
 
+#include <tcchat/version.hpp>
 #include <tcchat/config.hpp>
 #include <tcchat/transport.hpp>
 
@@ -15,7 +16,7 @@
 #include <optional>
 #include <string>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// Settings of curl_transport: TLS verification, CA bundle, connect timeout and the response size cap.
 struct curl_options {
@@ -137,4 +138,4 @@ private:
     std::unique_ptr<state> state_;
 };
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

@@ -25,7 +25,8 @@
 #include <string>
 #include <string_view>
 
-namespace tcchat::detail {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail {
 
 /// A basic_parser handler that builds nothing and allocates nothing: it only notes whether the document
 /// holds an array longer than max_array_items or a string value longer than max_string_bytes. A DOM of such
@@ -228,7 +229,8 @@ private:
     error error_;
 };
 
-} // namespace tcchat::detail
+} // namespace detail
+TCCHAT_NAMESPACE_END
 // end tcchat/detail/dom_decoder.hpp
 
 #include <boost/json/basic_parser_impl.hpp>
@@ -238,7 +240,7 @@ private:
 
 #include <string_view>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// Parses JSON text under the decode limits (size, depth). The value uses `storage`.
 inline result<boost::json::value> parse_json(std::string_view text, const decode_limits& options = {},
@@ -287,4 +289,4 @@ result<T> decode_dom(std::string_view text, const decode_limits& options = {}) {
     return decode_value<T>(*json, options);
 }
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

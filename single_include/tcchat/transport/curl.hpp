@@ -15,7 +15,7 @@
 #include <optional>
 #include <string>
 
-namespace tcchat {
+TCCHAT_NAMESPACE_BEGIN
 
 /// Settings of curl_transport: TLS verification, CA bundle, connect timeout and the response size cap.
 struct curl_options {
@@ -137,4 +137,4 @@ private:
     std::unique_ptr<state> state_;
 };
 
-} // namespace tcchat
+TCCHAT_NAMESPACE_END

@@ -3,6 +3,7 @@
 // It is one class of about 530 lines on purpose: the token callbacks share the frame stack, the string state
 // and the parked errors, and splitting them would pass that state around instead of keeping it in one place.
 
+#include <tcchat/version.hpp>
 #include <tcchat/config.hpp>
 #include <tcchat/detail/decode_errors.hpp>
 #include <tcchat/detail/json_pointer.hpp>
@@ -28,7 +29,8 @@
 #include <utility>
 #include <vector>
 
-namespace tcchat::detail::sax {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail::sax {
 
 /// The incremental state of the string being received (a string may arrive in several parts).
 struct string_state {
@@ -553,4 +555,5 @@ private:
     alignas(std::max_align_t) unsigned char arena_[arena_bytes];
 };
 
-} // namespace tcchat::detail::sax
+} // namespace detail::sax
+TCCHAT_NAMESPACE_END

@@ -2,6 +2,7 @@
 // Member lookup for the SAX decoder: a key is compared only with the names of its length, each at a length known
 // at compile time, so a comparison is one or two word loads and no loop.
 
+#include <tcchat/version.hpp>
 #include <tcchat/detail/byte_scan.hpp>
 
 #include <boost/mp11/list.hpp>
@@ -12,7 +13,8 @@
 #include <string_view>
 #include <utility>
 
-namespace tcchat::detail::sax {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail::sax {
 
 inline constexpr std::size_t no_member = static_cast<std::size_t>(-1);
 
@@ -51,4 +53,5 @@ inline std::size_t find_member(std::string_view key, boost::mp11::mp_list<D...>,
     return found;
 }
 
-} // namespace tcchat::detail::sax
+} // namespace detail::sax
+TCCHAT_NAMESPACE_END

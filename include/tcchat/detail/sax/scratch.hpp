@@ -2,13 +2,15 @@
 // The scratch memory of the SAX decoder: where an array's items are decoded before they move into the member
 // (see sax_decoder.hpp for why).
 
+#include <tcchat/version.hpp>
 #include <cstddef>
 #include <iterator>
 #include <new>
 #include <utility>
 #include <vector>
 
-namespace tcchat::detail::sax {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail::sax {
 
 /// Where the items of an array of type V are decoded before they move into the member. The first few live in
 /// inline storage (no allocation for the short arrays most bodies carry); more spill into a vector that is
@@ -73,4 +75,5 @@ private:
     V spill_;
 };
 
-} // namespace tcchat::detail::sax
+} // namespace detail::sax
+TCCHAT_NAMESPACE_END

@@ -2,6 +2,7 @@
 // What the SAX handler knows of a type: its wire shape and the operations that fill a value of it, built at
 // compile time from Boost.Describe metadata (one table per type), and compile-time bounds of a root type.
 
+#include <tcchat/version.hpp>
 #include <tcchat/config.hpp>
 #include <tcchat/detail/integers.hpp>
 #include <tcchat/detail/reflect.hpp>
@@ -27,7 +28,8 @@
 #include <utility>
 #include <vector>
 
-namespace tcchat::detail::sax {
+TCCHAT_NAMESPACE_BEGIN
+namespace detail::sax {
 
 
 /// The wire shape of a member type, as dom_decoder::decode classifies it.
@@ -393,4 +395,5 @@ constexpr std::size_t longest_key() {
     else return longest_member_key<T>(member_list<T>{});
 }
 
-} // namespace tcchat::detail::sax
+} // namespace detail::sax
+TCCHAT_NAMESPACE_END

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Embedding checks that need a compiler of their own (docs/architecture.md, "Two copies in one program").
-# usage: run.sh two_copies|visibility SOURCE_DIR WORK_DIR CXX
+# usage: run.sh two_copies|visibility|abi_name SOURCE_DIR WORK_DIR CXX
 #   two_copies  two static libraries, each built against its own copy of the headers (different version, one
 #               different error text), linked into one program: each must see its own text, at -O0 and, with
 #               g++, under -flto -Werror=odr. A control pair with the same version must collide, or the check
 #               could not see a collision at all.
 #   visibility  a shared library built with -fvisibility=hidden that embeds tcchat exports none of its symbols.
+#   abi_name    the inline namespace's name follows exceptions and TCCHAT_ABI_TAG, and an overridden limit
+#               without a tag does not compile.
 set -euo pipefail
 check=$1 source=$2 work=$3 cxx=$4
 here=$(cd "$(dirname "$0")" && pwd)
@@ -67,6 +69,23 @@ case "$check" in
       exit 1
     fi
     echo "libsdk.so exports $(nm -D --defined-only libsdk.so | wc -l) symbols, none of them tcchat's"
+    ;;
+  abi_name)
+    printf '#include <tcchat/config.hpp>\n#include <tcchat/error.hpp>\nint main() { return tcchat::make_error_code(tcchat::code::ok).value(); }\n' >program.cpp
+    namespace_of() { # FLAGS...: the inline namespace a program built with FLAGS uses
+      "$cxx" -std=c++17 "$@" -I "$source/include" program.cpp -o program
+      nm -C program | grep -o 'tcchat::v[0-9a-z_]*::error_category' | head -n 1
+    }
+    [ "$(namespace_of)" = "tcchat::v0_1_0_e::error_category" ]
+    [ "$(namespace_of -fno-exceptions)" = "tcchat::v0_1_0_ne::error_category" ]
+    [ "$(namespace_of -DTCCHAT_ABI_TAG=acme_sdk)" = "tcchat::v0_1_0_e_acme_sdk::error_category" ]
+    if "$cxx" -std=c++17 -DTCCHAT_MAX_DEPTH=16 -I "$source/include" -fsyntax-only program.cpp 2>refused.log; then
+      echo "an overridden TCCHAT_MAX_DEPTH compiled without TCCHAT_ABI_TAG" >&2
+      exit 1
+    fi
+    grep -q "also define TCCHAT_ABI_TAG" refused.log
+    "$cxx" -std=c++17 -DTCCHAT_MAX_DEPTH=16 -DTCCHAT_ABI_TAG=depth16 -I "$source/include" -fsyntax-only program.cpp
+    echo "v0_1_0_e, v0_1_0_ne, v0_1_0_e_acme_sdk; an untagged limit refused"
     ;;
   *)
     echo "unknown check $check" >&2

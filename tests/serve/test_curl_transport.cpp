@@ -76,7 +76,7 @@ std::size_t requests_logged(const std::string& log, const std::string& command) 
 }
 } // namespace
 
-TEST_CASE("failover: with the primary serve killed mid-run, reads go on at the backup and writes follow the retry rules", "[serve][curl]") {
+TEST_CASE("failover: with the primary serve killed mid-run reads go on at the backup - writes follow the retry rules", "[serve][curl]") {
     served_emulator primary;
     served_emulator backup;
     tcchat::client_options options;

@@ -19,6 +19,7 @@
 
 #include "call_modes.hpp"
 
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -383,3 +384,32 @@ TEST_CASE("Asio per-operation cancellation: the || of awaitables cancels the cal
     CHECK(c.pending_async_calls() == 0);
 }
 #endif
+
+TEST_CASE("a cancellation racing the completion on another thread still completes the call once", "[client][cancel][concurrency]") {
+    // The handler may be reached from two threads at once: the transport's completion and the canceller's
+    // cancel(). Catch asserts on this thread only; the rounds count what the threads saw.
+    manual_time time;
+    int completed_twice = 0, completed_never = 0;
+    for (int round = 0; round < 500; ++round) {
+        holding_transport t;
+        client<holding_transport> c(t, options_with(time));
+        cancellation_source stop;
+        call_options per_call;
+        per_call.cancellation = stop.token();
+        std::atomic<int> completions{0};
+        c.async_call(read_request, per_call, [&completions](result<get_contact_group_response>) { ++completions; });
+        std::atomic<bool> go{false};
+        std::thread canceller([&] {
+            while (!go.load()) {
+            }
+            stop.cancel();
+        });
+        go = true;
+        t.held->front()(http_response{200, ok_answer});
+        canceller.join();
+        completed_twice += completions.load() > 1;
+        completed_never += completions.load() == 0;
+    }
+    CHECK(completed_twice == 0);
+    CHECK(completed_never == 0);
+}

@@ -674,18 +674,21 @@ struct deferred_transport {
     }
 };
 
-TEST_CASE("an async split batch goes on after its request is gone - chunks from the call's own copy", "[client][batch][async]") {
+TEST_CASE("an async split batch goes on after the caller reuses its request - chunks from the call's own copy", "[client][batch][async]") {
     fake_time time;
     emulator service;
     deferred_transport t{&service};
     client<deferred_transport> c(t, test_options(time));
     std::optional<result<mark_contact_response>> outcome;
-    {
-        mark_contact_request marks{"u", {}}; // destroyed before the second chunk is written
+    const auto marks_for = [](const std::string& peer_prefix) {
+        mark_contact_request marks{"u", {}};
         for (int i = 0; i < 250; ++i)
-            marks.MarkItem.push_back({mark_operation::standard, {conversation_type::c2c, "p" + std::to_string(i)}, std::vector<std::int64_t>{1}});
-        c.async_call(marks, [&](result<mark_contact_response> r) { outcome = std::move(r); });
-    }
+            marks.MarkItem.push_back({mark_operation::standard, {conversation_type::c2c, peer_prefix + std::to_string(i)}, std::vector<std::int64_t>{1}});
+        return marks;
+    };
+    std::optional<mark_contact_request> caller_owned(marks_for("p"));
+    c.async_call(*caller_owned, [&](result<mark_contact_response> r) { outcome = std::move(r); });
+    caller_owned = marks_for("reused"); // the caller reuses its request before the second chunk is written
     t.complete_all();
     REQUIRE(outcome.has_value());
     REQUIRE(outcome->has_value());

@@ -26,25 +26,26 @@
 //     limit differs from its default (the headers refuse to compile otherwise), and open to an SDK that wants
 //     its copy to be its own whatever the version.
 // TCCHAT_SEPARATE_COMPILATION is not part of the name: it changes where the code is compiled, not what it is.
+// The TCCHAT_ABI_* macros stay defined: every TCCHAT_NAMESPACE_BEGIN expands them.
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
-#define TCCHAT_DETAIL_ABI_EXCEPTIONS _e
+#define TCCHAT_ABI_EXCEPTIONS_PART _e
 #else
-#define TCCHAT_DETAIL_ABI_EXCEPTIONS _ne
+#define TCCHAT_ABI_EXCEPTIONS_PART _ne
 #endif
 #ifdef TCCHAT_ABI_TAG
-#define TCCHAT_DETAIL_ABI_TAG TCCHAT_DETAIL_PASTE2(_, TCCHAT_ABI_TAG)
+#define TCCHAT_ABI_TAG_PART TCCHAT_ABI_PASTE(_, TCCHAT_ABI_TAG)
 #else
-#define TCCHAT_DETAIL_ABI_TAG
+#define TCCHAT_ABI_TAG_PART
 #endif
-#define TCCHAT_DETAIL_PASTE2_(a, b) a##b
-#define TCCHAT_DETAIL_PASTE2(a, b) TCCHAT_DETAIL_PASTE2_(a, b)
-#define TCCHAT_DETAIL_ABI_NAME_(major, minor, patch, exceptions, tag) v##major##_##minor##_##patch##exceptions##tag
-#define TCCHAT_DETAIL_ABI_NAME(major, minor, patch, exceptions, tag) TCCHAT_DETAIL_ABI_NAME_(major, minor, patch, exceptions, tag)
+#define TCCHAT_ABI_PASTE_(a, b) a##b
+#define TCCHAT_ABI_PASTE(a, b) TCCHAT_ABI_PASTE_(a, b)
+#define TCCHAT_ABI_NAME_(major, minor, patch, exceptions, tag) v##major##_##minor##_##patch##exceptions##tag
+#define TCCHAT_ABI_NAME(major, minor, patch, exceptions, tag) TCCHAT_ABI_NAME_(major, minor, patch, exceptions, tag)
 
 /// The inline namespace's name, e.g. v0_1_0_e.
 #define TCCHAT_ABI_NAMESPACE                                                                                        \
-    TCCHAT_DETAIL_ABI_NAME(TCCHAT_VERSION_MAJOR, TCCHAT_VERSION_MINOR, TCCHAT_VERSION_PATCH, TCCHAT_DETAIL_ABI_EXCEPTIONS, \
-                           TCCHAT_DETAIL_ABI_TAG)
+    TCCHAT_ABI_NAME(TCCHAT_VERSION_MAJOR, TCCHAT_VERSION_MINOR, TCCHAT_VERSION_PATCH, TCCHAT_ABI_EXCEPTIONS_PART, \
+                           TCCHAT_ABI_TAG_PART)
 /// Opens namespace tcchat and its versioned inline namespace; TCCHAT_NAMESPACE_END closes both.
 #define TCCHAT_NAMESPACE_BEGIN                                                                                      \
     namespace tcchat {                                                                                              \

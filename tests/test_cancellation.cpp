@@ -111,6 +111,26 @@ struct completions {
     }
 };
 
+/// Per-call options whose cancellation is `source`'s.
+call_options watching(const cancellation_source& source) {
+    call_options per_call;
+    per_call.cancellation = source.token();
+    return per_call;
+}
+
+/// Real time, with backoffs of an hour at least: only a cancellation ends a retried call.
+client_options hour_long_backoffs() {
+    client_options o;
+    o.base_url = "http://127.0.0.1:9";
+    o.identity = {1400000000, "admin"};
+    o.usersig = fixed_usersig("s");
+    o.limiter = nullptr;
+    o.retry.initial_backoff = 2h;
+    o.retry.max_backoff = 2h;
+    o.deadline = 24h;
+    return o;
+}
+
 void require_cancelled(const result<get_contact_group_response>& r) {
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == code::cancelled);
@@ -128,9 +148,7 @@ TEST_CASE("a call cancelled before it starts sends nothing and completes once wi
     cancellation_source stop;
     stop.cancel();
     stop.cancel(); // twice: nothing more happens
-    call_options per_call;
-    per_call.cancellation = stop.token();
-    require_cancelled(call_in(mode, c, read_request, per_call));
+    require_cancelled(call_in(mode, c, read_request, watching(stop)));
     CHECK(*t.sent == 0);
     CHECK(c.pending_async_calls() == 0);
 }
@@ -141,8 +159,7 @@ TEST_CASE("a cancellation during a backoff ends the call without another attempt
     answering_transport t; // 60007 every time: a read retries with backoff
     client<answering_transport> c(t, options_with(time));
     cancellation_source stop;
-    call_options per_call;
-    per_call.cancellation = stop.token();
+    const call_options per_call = watching(stop);
     *time.during_sleep = [stop] { stop.cancel(); }; // another thread's cancel(), while the call waits
     require_cancelled(call_in(mode, c, read_request, per_call));
     CHECK(*t.sent == 1);
@@ -162,8 +179,7 @@ TEST_CASE("a cancellation during a permit wait ends the call before its send", "
     REQUIRE(call_in(mode, c, read_request).has_value()); // the burst of 1 is spent: the next permit is 1 s away
     CHECK(*time.sleeps == 0);
     cancellation_source stop;
-    call_options per_call;
-    per_call.cancellation = stop.token();
+    const call_options per_call = watching(stop);
     *time.during_sleep = [stop] { stop.cancel(); };
     require_cancelled(call_in(mode, c, read_request, per_call));
     CHECK(*time.sleeps == 1);
@@ -177,18 +193,16 @@ TEST_CASE("call() cancelled in flight keeps an answer that came back and does no
     answering_transport t;
     client<answering_transport> c(t, options_with(time));
     cancellation_source stop;
-    call_options per_call;
-    per_call.cancellation = stop.token();
+    const call_options per_call = watching(stop);
     *t.during_send = [stop] { stop.cancel(); };
     require_cancelled(c.call(read_request, per_call)); // 60007 would be retried: not after a cancellation
     CHECK(*t.sent == 1);
     CHECK(*time.sleeps == 0);
 
     cancellation_source late;
-    per_call.cancellation = late.token();
     *t.during_send = [late] { late.cancel(); };
     *t.body = ok_answer;
-    CHECK(c.call(read_request, per_call).has_value()); // the answer arrived: the call's outcome is the truth
+    CHECK(c.call(read_request, watching(late)).has_value()); // the answer arrived: the call's outcome is the truth
 }
 
 TEST_CASE("async_call cancelled in flight completes at once - the late answer is dropped", "[client][cancel]") {
@@ -201,8 +215,7 @@ TEST_CASE("async_call cancelled in flight completes at once - the late answer is
         holding_transport t;
         client<holding_transport> c(t, options);
         cancellation_source stop;
-        call_options per_call;
-        per_call.cancellation = stop.token();
+        const call_options per_call = watching(stop);
         completions<get_contact_group_response> done;
         c.async_call(read_request, per_call, done.handler());
         REQUIRE(t.held->size() == 1);
@@ -224,8 +237,7 @@ TEST_CASE("async_call cancelled in flight completes at once - the late answer is
         STATIC_REQUIRE(is_cancellable_async_transport<aborting_transport>::value);
         STATIC_REQUIRE_FALSE(is_cancellable_async_transport<holding_transport>::value);
         cancellation_source stop;
-        call_options per_call;
-        per_call.cancellation = stop.token();
+        const call_options per_call = watching(stop);
         completions<get_contact_group_response> done;
         c.async_call(read_request, per_call, done.handler());
         CHECK(*t.aborted == 0);
@@ -246,8 +258,7 @@ TEST_CASE("a cancellation after completion changes nothing - one source serves m
     *t.body = ok_answer;
     client<answering_transport> c(t, options_with(time));
     cancellation_source stop;
-    call_options per_call;
-    per_call.cancellation = stop.token();
+    const call_options per_call = watching(stop);
     for (int i = 0; i < 3; ++i) REQUIRE(call_in(mode, c, read_request, per_call).has_value());
     stop.cancel();
     stop.cancel();
@@ -305,18 +316,10 @@ TEST_CASE("a completion handler may destroy its client", "[client][cancel]") {
 
 TEST_CASE("call() on the real clock: a cancellation from another thread cuts an hour-long backoff short", "[client][cancel][concurrency]") {
     answering_transport t;
-    client_options options;
-    options.base_url = "http://127.0.0.1:9";
-    options.identity = {1400000000, "admin"};
-    options.usersig = fixed_usersig("s");
-    options.limiter = nullptr;
-    options.retry.initial_backoff = 2h; // pauses of an hour at least: only the cancellation can end this call
-    options.retry.max_backoff = 2h;
-    options.deadline = 24h;
+    auto options = hour_long_backoffs();
     client<answering_transport> c(t, options);
     cancellation_source stop;
-    call_options per_call;
-    per_call.cancellation = stop.token();
+    const call_options per_call = watching(stop);
     std::thread canceller([stop] {
         std::this_thread::sleep_for(20ms);
         stop.cancel();
@@ -330,14 +333,7 @@ TEST_CASE("call() on the real clock: a cancellation from another thread cuts an 
 TEST_CASE("Asio per-operation cancellation: a cancellation slot's signal cancels the call", "[client][cancel][async]") {
     boost::asio::io_context context;
     answering_transport t; // 60007: the call waits on a backoff timer of the io_context
-    client_options options;
-    options.base_url = "http://127.0.0.1:9";
-    options.identity = {1400000000, "admin"};
-    options.usersig = fixed_usersig("s");
-    options.limiter = nullptr;
-    options.retry.initial_backoff = 2h;
-    options.retry.max_backoff = 2h;
-    options.deadline = 24h;
+    auto options = hour_long_backoffs();
     options.schedule = asio_scheduler(context.get_executor());
     client<answering_transport> c(t, options);
     boost::asio::cancellation_signal signal;
@@ -359,14 +355,7 @@ TEST_CASE("Asio per-operation cancellation: the || of awaitables cancels the cal
     using namespace boost::asio::experimental::awaitable_operators;
     boost::asio::io_context context;
     answering_transport t;
-    client_options options;
-    options.base_url = "http://127.0.0.1:9";
-    options.identity = {1400000000, "admin"};
-    options.usersig = fixed_usersig("s");
-    options.limiter = nullptr;
-    options.retry.initial_backoff = 2h;
-    options.retry.max_backoff = 2h;
-    options.deadline = 24h;
+    auto options = hour_long_backoffs();
     options.schedule = asio_scheduler(context.get_executor());
     client<answering_transport> c(t, options);
     bool timer_won = false;
@@ -394,8 +383,7 @@ TEST_CASE("a cancellation racing the completion on another thread still complete
         holding_transport t;
         client<holding_transport> c(t, options_with(time));
         cancellation_source stop;
-        call_options per_call;
-        per_call.cancellation = stop.token();
+        const call_options per_call = watching(stop);
         std::atomic<int> completions{0};
         c.async_call(read_request, per_call, [&completions](result<get_contact_group_response>) { ++completions; });
         std::atomic<bool> go{false};

@@ -993,3 +993,18 @@ TEST_CASE("redis limiter: 100 async calls waiting on a Redis in DEBUG SLEEP hold
     }
     std::printf("  %d of 100 calls got a permit; the others a clear error within their deadline\n", granted);
 }
+
+TEST_CASE("redis limiter: run_blocking takes async_reserve's exchange instead of a thread of the limiter's own", "[redis]") {
+    redis_server redis;
+    auto options = redis.options(100, 100);
+    std::vector<std::function<void()>> jobs; // the embedder's own job queue
+    options.run_blocking = [&jobs](std::function<void()> job) { jobs.push_back(std::move(job)); };
+    tcchat::redis_limiter limiter(options);
+    std::optional<tcchat::permit> answer;
+    limiter.async_reserve(key, 1s, [&answer](tcchat::permit permit) { answer = std::move(permit); });
+    CHECK_FALSE(answer.has_value()); // nothing ran: the exchange waits in the embedder's queue
+    REQUIRE(jobs.size() == 1);
+    jobs.front()();
+    REQUIRE(answer.has_value());
+    CHECK(answer->has_value());
+}

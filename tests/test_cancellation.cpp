@@ -10,7 +10,6 @@
 #include <boost/asio/io_context.hpp>
 #if defined(__cpp_impl_coroutine) && defined(BOOST_ASIO_HAS_CO_AWAIT)
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #endif
@@ -366,8 +365,10 @@ TEST_CASE("Asio per-operation cancellation: the || of awaitables cancels the cal
             auto winner = co_await (async_call(c, read_request, boost::asio::use_awaitable) || timer.async_wait(boost::asio::use_awaitable));
             timer_won = winner.index() == 1;
         },
-        boost::asio::detached);
-    context.run(); // returns only when the losing call has completed, with cancelled
+        // The || returns once the losing call has completed, with cancelled. Its backoff timer stays armed on
+        // the io_context (asio_scheduler cannot be told to stop it yet), so the context is stopped here.
+        [&context](std::exception_ptr) { context.stop(); });
+    context.run();
     CHECK(timer_won);
     CHECK(*t.sent == 1);
     CHECK(c.pending_async_calls() == 0);

@@ -915,6 +915,10 @@ struct tick_log {
         latest = std::max(latest, std::chrono::steady_clock::now() - due);
         ++ticks;
     }
+    int count() {
+        const std::lock_guard<std::mutex> lock(mutex);
+        return ticks;
+    }
     long long latest_ms() {
         const std::lock_guard<std::mutex> lock(mutex);
         return static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(latest).count());
@@ -978,10 +982,10 @@ TEST_CASE("redis limiter: 100 async calls waiting on a Redis in DEBUG SLEEP hold
                            }));
     context.run(); // until the ticks have stopped and every call has completed
     sleeper.join();
-    while (timer_ticks->ticks == 0 || std::chrono::steady_clock::now() < until + 50ms) std::this_thread::sleep_for(10ms);
+    while (timer_ticks->count() == 0 || std::chrono::steady_clock::now() < until + 50ms) std::this_thread::sleep_for(10ms);
 
     std::printf("DEBUG SLEEP 1 with 100 async calls: io_context tick at most %lld ms late over %d ticks, timer thread %lld ms over %d\n",
-                context_ticks->latest_ms(), context_ticks->ticks, timer_ticks->latest_ms(), timer_ticks->ticks);
+                context_ticks->latest_ms(), context_ticks->count(), timer_ticks->latest_ms(), timer_ticks->count());
     CHECK(context_ticks->latest_ms() <= 50);
     CHECK(timer_ticks->latest_ms() <= 50);
     REQUIRE(answers->size() == 100);

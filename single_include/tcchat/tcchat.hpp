@@ -5084,13 +5084,8 @@ public:
         if (kept_.size() < max_kept) kept_.push_back(std::move(returned));
     }
 
-    std::size_t kept() const {
-        const std::lock_guard<std::mutex> lock(mutex_);
-        return kept_.size();
-    }
-
 private:
-    mutable std::mutex mutex_;
+    std::mutex mutex_;
     std::vector<std::unique_ptr<buffers>> kept_;
 };
 

@@ -88,12 +88,13 @@ TEST_CASE("async_call retries on a timer and reports validation errors without s
     auto options = options_for(context);
     // Every retry must go through the scheduler, as a timer of this io_context: counted, with its delay.
     std::vector<std::chrono::milliseconds> timer_delays;
-    options.schedule = [&, on_timer = asio_scheduler(context.get_executor())](std::chrono::milliseconds delay, std::function<void()> resume) {
+    options.schedule = [&, on_timer = asio_scheduler(context.get_executor())](std::chrono::milliseconds delay, std::function<void()> resume,
+                                                                             const cancellation_token& cancelled) {
         timer_delays.push_back(delay);
         on_timer(delay, [&, resume = std::move(resume), sent_when_scheduled = *transport.sent] {
             CHECK(*transport.sent == sent_when_scheduled); // nothing was resent before the timer fired
             resume();
-        });
+        }, cancelled);
     };
     client<posting_transport> chat(transport, options);
     std::optional<result<get_list_response>> listed;

@@ -10,6 +10,7 @@
 #include <boost/asio/io_context.hpp>
 #if defined(__cpp_impl_coroutine) && defined(BOOST_ASIO_HAS_CO_AWAIT)
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #endif
@@ -21,6 +22,7 @@
 #include <atomic>
 #include <deque>
 #include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -349,6 +351,78 @@ TEST_CASE("Asio per-operation cancellation: a cancellation slot's signal cancels
     CHECK(*t.sent == 1);
 }
 
+TEST_CASE("asio_scheduler: a cancelled call's backoff timer is cancelled - the io_context runs out of work", "[client][cancel][async]") {
+    boost::asio::io_context context;
+    answering_transport t; // 60007: the call waits on a 2-hour backoff timer of the io_context
+    auto options = hour_long_backoffs();
+    options.schedule = asio_scheduler(context.get_executor());
+    client<answering_transport> c(t, options);
+    cancellation_source stop;
+    completions<get_contact_group_response> done;
+    c.async_call(read_request, watching(stop), done.handler());
+    context.poll();
+    CHECK(done.seen->empty());
+    CHECK(*t.sent == 1);
+    std::thread canceller([&] { stop.cancel(); }); // from another thread, as a watchdog would
+    canceller.join();
+    REQUIRE(done.seen->size() == 1);
+    require_cancelled(done.seen->front());
+    // Nothing is left on the context: run_for returns at once rather than on its limit.
+    context.run_for(30s);
+    CHECK(context.stopped());
+    CHECK(*t.sent == 1);
+}
+
+TEST_CASE("the default timer thread drops a cancelled call's wait at once - the handler's captures are released", "[client][cancel][async]") {
+    answering_transport t;
+    client<answering_transport> c(t, hour_long_backoffs()); // default schedule: timer_thread::shared()
+    cancellation_source stop;
+    auto held_by_handler = std::make_shared<int>(0);
+    std::atomic<int> handler_runs{0};
+    c.async_call(read_request, watching(stop), [&handler_runs, held_by_handler](result<get_contact_group_response> r) {
+        CHECK_FALSE(r.has_value());
+        ++handler_runs;
+    });
+    // The 2-hour backoff job holds the call's state, and the state holds the handler.
+    CHECK(held_by_handler.use_count() == 2);
+    stop.cancel();
+    CHECK(handler_runs.load() == 1);
+    CHECK(held_by_handler.use_count() == 1); // dropped now, not in two hours
+    CHECK(c.pending_async_calls() == 0);
+}
+
+TEST_CASE("a scheduler without the token still serves - an empty one gets the default", "[client][cancel][async]") {
+    int two_argument_waits = 0;
+    scheduler plain = [&two_argument_waits](std::chrono::milliseconds, std::function<void()> resume) {
+        ++two_argument_waits;
+        resume();
+    };
+    REQUIRE(static_cast<bool>(plain));
+    bool resumed = false;
+    cancellation_source stop;
+    stop.cancel(); // ignored by a scheduler that does not take the token: it simply waits
+    plain(1ms, [&resumed] { resumed = true; }, stop.token());
+    CHECK(two_argument_waits == 1);
+    CHECK(resumed);
+    CHECK_FALSE(static_cast<bool>(scheduler(std::function<void(std::chrono::milliseconds, std::function<void()>)>())));
+    CHECK_FALSE(static_cast<bool>(scheduler(nullptr)));
+    CHECK_FALSE(static_cast<bool>(scheduler()));
+    // An empty one is filled in by the client, so async_call still waits (here: one backoff, then OK).
+    answering_transport t;
+    auto options = hour_long_backoffs();
+    options.retry.initial_backoff = 1ms;
+    options.retry.max_backoff = 1ms;
+    options.schedule = std::function<void(std::chrono::milliseconds, std::function<void()>)>();
+    *t.during_send = [body = t.body, sent = t.sent] { if (*sent == 2) *body = ok_answer; }; // busy once, then OK
+    client<answering_transport> c(t, options);
+    std::promise<result<get_contact_group_response>> outcome;
+    c.async_call(read_request, [&outcome](result<get_contact_group_response> r) { outcome.set_value(std::move(r)); });
+    auto answered = outcome.get_future();
+    REQUIRE(answered.wait_for(30s) == std::future_status::ready);
+    CHECK(answered.get().has_value());
+    CHECK(*t.sent == 2);
+}
+
 #if defined(__cpp_impl_coroutine) && defined(BOOST_ASIO_HAS_CO_AWAIT)
 TEST_CASE("Asio per-operation cancellation: the || of awaitables cancels the call that loses", "[client][cancel][async]") {
     using namespace boost::asio::experimental::awaitable_operators;
@@ -365,10 +439,11 @@ TEST_CASE("Asio per-operation cancellation: the || of awaitables cancels the cal
             auto winner = co_await (async_call(c, read_request, boost::asio::use_awaitable) || timer.async_wait(boost::asio::use_awaitable));
             timer_won = winner.index() == 1;
         },
-        // The || returns once the losing call has completed, with cancelled. Its backoff timer stays armed on
-        // the io_context (asio_scheduler cannot be told to stop it yet), so the context is stopped here.
-        [&context](std::exception_ptr) { context.stop(); });
-    context.run();
+        boost::asio::detached);
+    // The || returns once the losing call has completed, with cancelled. Its 2-hour backoff timer is cancelled
+    // with it, so the context runs out of work; had the timer stayed armed, run_for would end on its limit.
+    context.run_for(30s);
+    CHECK(context.stopped());
     CHECK(timer_won);
     CHECK(*t.sent == 1);
     CHECK(c.pending_async_calls() == 0);

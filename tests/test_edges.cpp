@@ -123,6 +123,42 @@ TEST_CASE("timer thread: a job due at the end of time never runs and holds no ea
     CHECK_FALSE(endless_ran.load());
 }
 
+TEST_CASE("timer thread: a job whose token is cancelled is dropped at once and never runs", "[edges][timer][cancel]") {
+    timer_thread timers;
+    cancellation_source stop;
+    auto held = std::make_shared<int>(0);
+    std::atomic<bool> cancelled_ran{false};
+    timers.schedule(10s, [held, &cancelled_ran] { cancelled_ran = true; }, stop.token());
+    CHECK(held.use_count() == 2);
+    stop.cancel();
+    CHECK(held.use_count() == 1); // released on the cancelling thread, not when it would have been due
+    // A token cancelled before the job is scheduled drops it inside schedule().
+    timers.schedule(10s, [held, &cancelled_ran] { cancelled_ran = true; }, stop.token());
+    CHECK(held.use_count() == 1);
+    // Jobs of other tokens, and jobs without one, still run; a cancellation after a job has run changes nothing.
+    cancellation_source other;
+    completion_flag ran_with_token, ran_without;
+    timers.schedule(5ms, [&] { ran_with_token.set(); }, other.token());
+    timers.schedule(5ms, [&] { ran_without.set(); });
+    REQUIRE(ran_with_token.wait_for(5000ms));
+    REQUIRE(ran_without.wait_for(5000ms));
+    other.cancel();
+    CHECK_FALSE(cancelled_ran.load());
+}
+
+TEST_CASE("timer thread: a cancellation after the timer thread is gone touches nothing", "[edges][timer][cancel]") {
+    cancellation_source stop;
+    auto held = std::make_shared<int>(0);
+    {
+        timer_thread timers;
+        timers.schedule(1h, [held] {}, stop.token());
+        CHECK(held.use_count() == 2);
+    }
+    CHECK(held.use_count() == 1); // the destructor dropped the job
+    stop.cancel();                // its subscription was forgotten, or finds no queue (ASan would see a use after free)
+    CHECK(stop.cancelled());
+}
+
 TEST_CASE("timer thread: jobs run in due order - an early job is not held behind a later one", "[edges][timer]") {
     timer_thread timers;
     std::mutex order_mutex;

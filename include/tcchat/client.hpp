@@ -24,6 +24,7 @@
 #include <tcchat/detail/coarse_clock.hpp>
 #include <tcchat/detail/saturating_time.hpp>
 #include <tcchat/rate_limiter.hpp>
+#include <tcchat/scheduler.hpp>
 #include <tcchat/timer_thread.hpp>
 #include <tcchat/transport.hpp>
 #include <tcchat/url.hpp>
@@ -113,10 +114,11 @@ struct client_options {
     std::function<std::chrono::steady_clock::time_point()> clock;
     /// Draws each call's `random`. Empty: a per-thread SplitMix64 stream (detail/request_buffers.hpp).
     std::function<std::uint32_t()> random;
-    /// async_call's waits (backoff, rate limit): run `resume` after `delay`, without blocking the caller.
-    /// Default: tcchat's own timer thread (timer_thread::shared()), on which `resume` then runs.
-    /// tcchat/asio.hpp offers asio_scheduler, which arms a timer of your io_context instead.
-    std::function<void(std::chrono::milliseconds delay, std::function<void()> resume)> schedule;
+    /// async_call's waits (backoff, rate limit): run `resume` after `delay`, without blocking the caller, and
+    /// if it can, drop the wait once the call is cancelled (tcchat/scheduler.hpp). Default: tcchat's own timer
+    /// thread (timer_thread::shared()), on which `resume` then runs. tcchat/asio.hpp offers asio_scheduler,
+    /// which arms a timer of your io_context instead.
+    scheduler schedule;
 };
 
 /// Per-call settings of call() and async_call(), on top of the client's options.
@@ -154,8 +156,8 @@ public:
           default_sleep_(!options_.sleep) {
         if (!options_.sleep) options_.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
         if (!options_.schedule)
-            options_.schedule = [](std::chrono::milliseconds delay, std::function<void()> resume) {
-                timer_thread::shared().schedule(delay, std::move(resume));
+            options_.schedule = [](std::chrono::milliseconds delay, std::function<void()> resume, const cancellation_token& cancelled) {
+                timer_thread::shared().schedule(delay, std::move(resume), cancelled);
             };
     }
 
@@ -499,7 +501,7 @@ private:
             });
             return;
         case step::wait:
-            options_.schedule(call->steps.pause(), [call, hand_over] { hand_over(call); });
+            options_.schedule(call->steps.pause(), [call, hand_over] { hand_over(call); }, call->own_cancellation.token());
             return;
         case step::send: {
             const int attempt = call->steps.attempt();

@@ -26,7 +26,9 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 
+#include <cstdint>
 #include <memory>
 
 TCCHAT_NAMESPACE_BEGIN
@@ -70,12 +72,24 @@ auto async_call(Client& client, Request request, CompletionToken&& token) {
     return async_call(client, std::move(request), call_options{}, std::forward<CompletionToken>(token));
 }
 
-/// A client_options::schedule that waits on a steady_timer instead of blocking a thread.
+/// A client_options::schedule that waits on a steady_timer instead of blocking a thread. A cancelled call's
+/// timer is cancelled too, so it does not keep the io_context's run() going until it would have been due.
 template <class Executor>
 auto asio_scheduler(Executor executor) {
-    return [executor](std::chrono::milliseconds delay, std::function<void()> resume) {
-        auto timer = std::make_shared<boost::asio::steady_timer>(executor, delay);
-        timer->async_wait([timer, resume = std::move(resume)](const boost::system::error_code&) { resume(); });
+    return [executor](std::chrono::milliseconds delay, std::function<void()> resume, const cancellation_token& cancelled) {
+        // The timer is armed, and later cancelled, on a strand of its own: a timer is not safe to use from two
+        // threads at once, and a cancellation that comes first is still run after the arming.
+        auto strand = boost::asio::make_strand(executor);
+        auto timer = std::make_shared<boost::asio::steady_timer>(strand, delay);
+        boost::asio::post(strand, [timer, resume = std::move(resume), cancelled]() mutable {
+            const std::uint64_t subscription = cancelled.on_cancel([weak = std::weak_ptr<boost::asio::steady_timer>(timer)] {
+                if (auto armed = weak.lock()) boost::asio::post(armed->get_executor(), [armed] { armed->cancel(); });
+            });
+            timer->async_wait([timer, resume = std::move(resume), cancelled, subscription](const boost::system::error_code& failed) {
+                cancelled.forget(subscription);
+                if (!failed) resume(); // cancelled: the call has completed, and dropping resume releases its state
+            });
+        });
     };
 }
 

@@ -5108,6 +5108,74 @@ private:
 } // namespace detail
 TCCHAT_NAMESPACE_END
 // end tcchat/detail/request_buffers.hpp
+// begin tcchat/scheduler.hpp
+// What async_call waits through (client_options::schedule): run `resume` once `delay` has passed, without
+// blocking the caller. The wait is told the call's cancellation, so that a cancelled call does not leave a
+// timer armed until its backoff or permit was due: on an io_context that would keep run() from returning.
+//
+// A scheduler may take the cancellation into account or ignore it. Once the token is cancelled, the call has
+// already completed with code::cancelled, so `resume` has nothing left to do: the scheduler may run it early or
+// drop it without running it, but must release it (it owns the call's state) either way.
+
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <type_traits>
+#include <utility>
+
+TCCHAT_NAMESPACE_BEGIN
+
+/// A client_options::schedule: any callable `(milliseconds delay, std::function<void()> resume, const
+/// cancellation_token& cancelled)`, or one without the token, which then simply waits the delay out.
+class scheduler {
+public:
+    /// The form every scheduler is called with.
+    using signature = void(std::chrono::milliseconds delay, std::function<void()> resume, const cancellation_token& cancelled);
+
+    /// Empty: the client fills in tcchat's own timer thread (timer_thread::shared()).
+    scheduler() noexcept = default;
+    /// Empty, as the default.
+    scheduler(std::nullptr_t) noexcept {} // NOLINT(google-explicit-constructor): options.schedule = nullptr
+
+    /// Takes a callable that can stop a cancelled wait.
+    template <class F, std::enable_if_t<std::is_invocable_v<F&, std::chrono::milliseconds, std::function<void()>, const cancellation_token&>, int> = 0>
+    scheduler(F wait) { // NOLINT(google-explicit-constructor): options.schedule = [](...) {...}
+        if (!is_empty(wait)) run_ = std::move(wait);
+    }
+
+    /// Takes a callable without the token: a cancelled wait then runs until due and finds nothing to do.
+    template <class F,
+              std::enable_if_t<!std::is_invocable_v<F&, std::chrono::milliseconds, std::function<void()>, const cancellation_token&> &&
+                                   std::is_invocable_v<F&, std::chrono::milliseconds, std::function<void()>>,
+                               int> = 0>
+    scheduler(F wait) { // NOLINT(google-explicit-constructor)
+        if (!is_empty(wait))
+            run_ = [wait = std::move(wait)](std::chrono::milliseconds delay, std::function<void()> resume,
+                                            const cancellation_token&) mutable { wait(delay, std::move(resume)); };
+    }
+
+    /// Whether it holds a callable.
+    explicit operator bool() const noexcept { return static_cast<bool>(run_); }
+
+    /// Runs `resume` after `delay`, or drops it once `cancelled` is cancelled, if the callable can.
+    void operator()(std::chrono::milliseconds delay, std::function<void()> resume, const cancellation_token& cancelled) const {
+        run_(delay, std::move(resume), cancelled);
+    }
+
+private:
+    // An empty std::function or a null function pointer makes an empty scheduler, not one that throws when called.
+    template <class F>
+    static bool is_empty(const F& wait) noexcept {
+        if constexpr (std::is_constructible_v<bool, const F&>) return !static_cast<bool>(wait);
+        else return false;
+    }
+
+    std::function<signature> run_;
+};
+
+TCCHAT_NAMESPACE_END
+// end tcchat/scheduler.hpp
 // begin tcchat/timer_thread.hpp
 // tcchat's own timer thread: the default client_options::schedule of async_call. Each scheduled job runs on
 // this one thread once its delay has passed, so a retry's backoff or a rate-limit wait never sleeps on the thread
@@ -5117,8 +5185,10 @@ TCCHAT_NAMESPACE_END
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -5141,20 +5211,37 @@ public:
     /// Drops the jobs that have not run and joins the thread.
     ~timer_thread() {
         {
-            const std::lock_guard<std::mutex> lock(mutex_);
-            stopping_ = true;
+            const std::lock_guard<std::mutex> lock(queue_->mutex);
+            queue_->stopping = true;
         }
-        wake_.notify_one();
+        queue_->wake.notify_one();
         worker_.join();
+        const std::lock_guard<std::mutex> lock(queue_->mutex); // a cancellation may be dropping a job meanwhile
+        for (auto& [due, job] : queue_->jobs) job.cancelled.forget(job.subscription);
     }
 
     /// Runs `job` on the timer thread once `delay` has passed. Jobs due at the same time run in the order given.
-    void schedule(std::chrono::nanoseconds delay, std::function<void()> job) {
+    void schedule(std::chrono::nanoseconds delay, std::function<void()> job) { schedule(delay, std::move(job), {}); }
+
+    /// The same, but once `cancelled` is cancelled before the job has started, the job is dropped (destroyed on
+    /// the cancelling thread) without running: what it holds is released at once, not when it would have been due.
+    void schedule(std::chrono::nanoseconds delay, std::function<void()> job, const cancellation_token& cancelled) {
+        key due;
         {
-            const std::lock_guard<std::mutex> lock(mutex_);
-            jobs_.emplace(detail::saturating_add(clock::now(), delay), std::move(job)); // max(): never
+            const std::lock_guard<std::mutex> lock(queue_->mutex);
+            due = key{detail::saturating_add(clock::now(), delay), ++queue_->last_sequence}; // max(): never
+            queue_->jobs.emplace(due, pending{std::move(job), cancelled, 0});
         }
-        wake_.notify_one();
+        queue_->wake.notify_one();
+        if (!cancelled.can_be_cancelled()) return;
+        // Subscribed once queued: a cancellation that is already there drops the job right here.
+        const std::uint64_t subscription = cancelled.on_cancel([weak = std::weak_ptr<queue>(queue_), due] {
+            if (auto jobs = weak.lock()) jobs->drop(due);
+        });
+        const std::lock_guard<std::mutex> lock(queue_->mutex);
+        const auto found = queue_->jobs.find(due);
+        if (found != queue_->jobs.end()) found->second.subscription = subscription;
+        else cancelled.forget(subscription); // it has run (or been dropped) meanwhile
     }
 
     /// The process's shared timer thread, started on first use and never stopped: a job may be scheduled
@@ -5165,32 +5252,62 @@ public:
     }
 
 private:
+    /// Due time, then the order of scheduling: jobs due together run in the order given, and each has its own key.
+    using key = std::pair<clock::time_point, std::uint64_t>;
+
+    struct pending {
+        std::function<void()> run;
+        cancellation_token cancelled;
+        std::uint64_t subscription; ///< its on_cancel, forgotten once it runs
+    };
+
+    /// The jobs, shared with the cancellation callbacks: one that comes after the timer thread is gone finds
+    /// nothing to drop rather than a destroyed queue.
+    struct queue {
+        std::mutex mutex;
+        std::condition_variable wake;
+        std::map<key, pending> jobs;
+        std::uint64_t last_sequence = 0;
+        bool stopping = false;
+
+        void drop(const key& due) {
+            std::function<void()> dropped; // destroyed after the lock: it may own anything, even another job
+            {
+                const std::lock_guard<std::mutex> lock(mutex);
+                const auto found = jobs.find(due);
+                if (found == jobs.end()) return;
+                dropped = std::move(found->second.run);
+                jobs.erase(found);
+            }
+        }
+    };
+
     static void thread_main(void* self) { static_cast<timer_thread*>(self)->run(); }
 
     void run() {
-        std::unique_lock<std::mutex> lock(mutex_);
-        while (!stopping_) {
-            if (jobs_.empty()) {
-                wake_.wait(lock);
+        queue& q = *queue_;
+        std::unique_lock<std::mutex> lock(q.mutex);
+        while (!q.stopping) {
+            if (q.jobs.empty()) {
+                q.wake.wait(lock);
                 continue;
             }
-            const auto due = jobs_.begin()->first;
+            const auto due = q.jobs.begin()->first.first;
             if (clock::now() < due) {
-                wake_.wait_until(lock, due);
+                q.wake.wait_until(lock, due);
                 continue;
             }
-            std::function<void()> job = std::move(jobs_.begin()->second);
-            jobs_.erase(jobs_.begin());
+            pending job = std::move(q.jobs.begin()->second);
+            q.jobs.erase(q.jobs.begin());
             lock.unlock();
-            job(); // without the lock: a job may schedule the next one
+            job.cancelled.forget(job.subscription);
+            job.run(); // without the lock: a job may schedule the next one
+            job.run = nullptr;
             lock.lock();
         }
     }
 
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    std::multimap<clock::time_point, std::function<void()>> jobs_;
-    bool stopping_ = false;
+    std::shared_ptr<queue> queue_ = std::make_shared<queue>();
     std::thread worker_; // last: starts once the rest exists
 };
 
@@ -5281,10 +5398,11 @@ struct client_options {
     std::function<std::chrono::steady_clock::time_point()> clock;
     /// Draws each call's `random`. Empty: a per-thread SplitMix64 stream (detail/request_buffers.hpp).
     std::function<std::uint32_t()> random;
-    /// async_call's waits (backoff, rate limit): run `resume` after `delay`, without blocking the caller.
-    /// Default: tcchat's own timer thread (timer_thread::shared()), on which `resume` then runs.
-    /// tcchat/asio.hpp offers asio_scheduler, which arms a timer of your io_context instead.
-    std::function<void(std::chrono::milliseconds delay, std::function<void()> resume)> schedule;
+    /// async_call's waits (backoff, rate limit): run `resume` after `delay`, without blocking the caller, and
+    /// if it can, drop the wait once the call is cancelled (tcchat/scheduler.hpp). Default: tcchat's own timer
+    /// thread (timer_thread::shared()), on which `resume` then runs. tcchat/asio.hpp offers asio_scheduler,
+    /// which arms a timer of your io_context instead.
+    scheduler schedule;
 };
 
 /// Per-call settings of call() and async_call(), on top of the client's options.
@@ -5322,8 +5440,8 @@ public:
           default_sleep_(!options_.sleep) {
         if (!options_.sleep) options_.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
         if (!options_.schedule)
-            options_.schedule = [](std::chrono::milliseconds delay, std::function<void()> resume) {
-                timer_thread::shared().schedule(delay, std::move(resume));
+            options_.schedule = [](std::chrono::milliseconds delay, std::function<void()> resume, const cancellation_token& cancelled) {
+                timer_thread::shared().schedule(delay, std::move(resume), cancelled);
             };
     }
 
@@ -5667,7 +5785,7 @@ private:
             });
             return;
         case step::wait:
-            options_.schedule(call->steps.pause(), [call, hand_over] { hand_over(call); });
+            options_.schedule(call->steps.pause(), [call, hand_over] { hand_over(call); }, call->own_cancellation.token());
             return;
         case step::send: {
             const int attempt = call->steps.attempt();

@@ -351,7 +351,7 @@ TEST_CASE("Asio per-operation cancellation: a cancellation slot's signal cancels
     CHECK(*t.sent == 1);
 }
 
-TEST_CASE("asio_scheduler: a cancelled call's backoff timer is cancelled - the io_context runs out of work", "[client][cancel][async]") {
+TEST_CASE("asio_scheduler: a cancelled call's backoff timer is cancelled - the io_context runs out of work", "[client][cancel][async][concurrency]") {
     boost::asio::io_context context;
     answering_transport t; // 60007: the call waits on a 2-hour backoff timer of the io_context
     auto options = hour_long_backoffs();
@@ -373,7 +373,7 @@ TEST_CASE("asio_scheduler: a cancelled call's backoff timer is cancelled - the i
     CHECK(*t.sent == 1);
 }
 
-TEST_CASE("the default timer thread drops a cancelled call's wait at once - the handler's captures are released", "[client][cancel][async]") {
+TEST_CASE("the default timer thread drops a cancelled call's wait at once - the handler's captures are released", "[client][cancel][async][concurrency]") {
     answering_transport t;
     client<answering_transport> c(t, hour_long_backoffs()); // default schedule: timer_thread::shared()
     cancellation_source stop;

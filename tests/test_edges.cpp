@@ -123,7 +123,7 @@ TEST_CASE("timer thread: a job due at the end of time never runs and holds no ea
     CHECK_FALSE(endless_ran.load());
 }
 
-TEST_CASE("timer thread: a job whose token is cancelled is dropped at once and never runs", "[edges][timer][cancel]") {
+TEST_CASE("timer thread: a job whose token is cancelled is dropped at once and never runs", "[edges][timer][cancel][concurrency]") {
     timer_thread timers;
     cancellation_source stop;
     auto held = std::make_shared<int>(0);

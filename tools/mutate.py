@@ -11,6 +11,11 @@ restores the file. A mutation is
   error     when the original text does not occur exactly once, or the regex selects no entry, or the
             selected entries already fail without the mutation.
 The build directory is kept between mutations and runs, so a rebuild recompiles only what a mutation touches.
+A mutation that selects only tests of tcchat_tests is faster still: the tool compiles just the test sources that
+hold the selected tests, links them into tests/tcchat_tests_subset, and runs each selected ctest entry's own
+command line against that program (same arguments, working directory and timeout). Every source file of the
+library is a header, so those tests see the mutated code exactly as the whole program would; when the selected
+tests cannot be placed in their sources, or the subset does not link, the tool rebuilds tcchat_tests instead.
 The result is a markdown table (stdout, or --report FILE). Exit status: 0 when every mutation is killed.
 
 A mutation is a JSON object:
@@ -98,6 +103,72 @@ def run(command, log, timeout=None, cwd=None):
             return -1
 
 
+class test_subset:
+    """tcchat_tests linked from only the objects that hold a mutation's selected tests (see the module text)."""
+    program = "tests/tcchat_tests"
+    object_dir = "tests/CMakeFiles/tcchat_tests.dir/"
+
+    def __init__(self, tree, build):
+        self.tree, self.build = tree, build
+        query = subprocess.run(["ninja", "-t", "query", self.program], cwd=build, capture_output=True, text=True).stdout
+        inputs = [line.strip() for line in query.splitlines()]
+        self.objects = [o for o in inputs if o.startswith(self.object_dir) and o.endswith(".o")]
+        commands = subprocess.run(["ninja", "-t", "commands", self.program], cwd=build, capture_output=True, text=True).stdout
+        # The link is one of the last command's "&&" parts (the others are ':' and the test discovery).
+        parts = commands.strip().splitlines()[-1].split(" && ") if commands.strip() else []
+        links = [part for part in parts if f" -o {self.program}" in part]
+        self.link = links[0] if len(links) == 1 else None
+
+    def source_of(self, obj):
+        return self.tree / "tests" / obj[len(self.object_dir):-len(".o")]
+
+    def objects_for(self, entries):
+        """The objects whose sources define the entries' tests, or None when an entry is not a tcchat_tests test
+        or its name is not found in exactly one source."""
+        if not self.link or not entries:
+            return None
+        wanted = set()
+        texts = {o: self.source_of(o).read_text(encoding="utf-8") for o in self.objects if self.source_of(o).is_file()}
+        for entry in entries:
+            if not entry["command"] or pathlib.Path(entry["command"][0]).resolve() != (self.build / self.program).resolve():
+                return None
+            holders = [o for o, text in texts.items() if f'"{entry["name"]}"' in text]
+            if len(holders) != 1:
+                return None
+            wanted.add(holders[0])
+        return sorted(wanted)
+
+    def build_and_run(self, objects, entries, jobs, timeout, log):
+        """Builds the subset and runs the entries (stopping at the first failure); answers "no build",
+        "killed", "timed out" or "survived", or None when the subset does not link (then rebuild in full)."""
+        if run(["ninja", "-j", str(jobs), *objects], log, cwd=self.build) != 0:
+            return "no build"
+        kept = [o for o in self.objects if o not in objects]
+        link = " ".join(word for word in self.link.split(" ") if word not in kept)
+        link = link.replace(f" -o {self.program}", f" -o {self.program}_subset")
+        if run(["bash", "-c", link], log, cwd=self.build) != 0:
+            return None
+        for entry in entries:
+            command = [str(self.build / f"{self.program}_subset"), *entry["command"][1:]]
+            status = run(command, log, timeout, cwd=entry["cwd"])
+            if status == -1:
+                return "timed out"
+            if status != 0:
+                return "killed"
+        return "survived"
+
+
+def selected_entries(build, regex):
+    """The ctest entries that `regex` selects: name, command line and working directory."""
+    listed = subprocess.run(["ctest", "--show-only=json-v1", "-R", regex], cwd=build, capture_output=True, text=True)
+    entries = []
+    for test in json.loads(listed.stdout or "{}").get("tests", []):
+        properties = {p["name"]: p["value"] for p in test.get("properties", [])}
+        entries.append({"name": test["name"], "command": test.get("command", []),
+                        "cwd": properties.get("WORKING_DIRECTORY", str(build))})
+    return entries
+
+
 def selected_count(build, regex):
     listed = subprocess.run(["ctest", "-N", "-R", regex], cwd=build, capture_output=True, text=True)
     found = re.search(r"Total Tests: (\d+)", listed.stdout)
@@ -130,8 +201,10 @@ def main():
             results[m["id"]] = ("error", problem, 0.0)
 
     if not (build / "build.ninja").exists():
+        # Debug without debug information: the same code, compiled and linked faster.
         status = run(["cmake", "-S", tree, "-B", build, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Debug",
-                      f"-DCMAKE_CXX_COMPILER={args.compiler}", "-DTCCHAT_BUILD_EXAMPLES=OFF"], log)
+                      "-DCMAKE_CXX_FLAGS_DEBUG=-g0", f"-DCMAKE_CXX_COMPILER={args.compiler}",
+                      "-DTCCHAT_BUILD_EXAMPLES=OFF"], log)
         if status != 0:
             sys.exit(f"configuring {build} failed; see {log}")
     pending = [m for m in mutations if m["id"] not in results]
@@ -152,6 +225,7 @@ def main():
         if baseline[regex]:
             results[m["id"]] = ("error", baseline[regex], 0.0)
 
+    subset = test_subset(tree, build)
     # Grouped by file: consecutive mutations of one file rebuild the same objects.
     for m in sorted((m for m in mutations if m["id"] not in results), key=lambda m: m["file"]):
         path = tree / m["file"]
@@ -160,7 +234,13 @@ def main():
         print(f"mutation {m['id']} ...", file=sys.stderr, flush=True)
         try:
             path.write_text(original.replace(m["original"], m["replacement"], 1), encoding="utf-8")
-            if run(["cmake", "--build", build, "-j", str(args.jobs), "--target", *m["targets"]], log) != 0:
+            entries = selected_entries(build, m["tests"]) if m["targets"] == ["tcchat_tests"] else []
+            objects = subset.objects_for(entries)
+            verdict = subset.build_and_run(objects, entries, args.jobs, args.test_timeout, log) if objects else None
+            if verdict is not None:
+                outcome = {"no build": ("no build", "the mutated tree does not compile"), "killed": ("killed", ""),
+                           "timed out": ("killed", "timed out"), "survived": ("survived", "")}[verdict]
+            elif run(["cmake", "--build", build, "-j", str(args.jobs), "--target", *m["targets"]], log) != 0:
                 outcome = ("no build", "the mutated tree does not compile")
             else:
                 status = run(["ctest", "-R", m["tests"], "-j", str(args.jobs), "--stop-on-failure"], log,

@@ -15,12 +15,14 @@
 #include <stdexcept>
 #include <vector>
 
+#include "test_support.hpp"
+
 using namespace tcchat;
 using namespace std::chrono_literals;
 
 namespace {
 
-constexpr std::uint32_t app = 1400000000;
+using tcchat::test::app;
 constexpr auto no_deadline = std::chrono::nanoseconds::max();
 
 /// Simulated time for a limiter: moves only when told to.
@@ -60,10 +62,9 @@ struct scripted_transport {
 class completion_flag {
 public:
     void set() {
-        {
-            const std::lock_guard<std::mutex> lock(mutex_);
-            set_ = true;
-        }
+        // Under the lock: the waiter may return and destroy the flag as soon as the lock is free.
+        const std::lock_guard<std::mutex> lock(mutex_);
+        set_ = true;
         changed_.notify_all();
     }
     bool wait_for(std::chrono::milliseconds bound) {

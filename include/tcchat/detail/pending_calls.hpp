@@ -27,10 +27,10 @@ public:
     }
 
     void leave() {
-        {
-            const std::lock_guard<std::mutex> lock(mutex_);
-            inside_.erase(std::find(inside_.begin(), inside_.end(), std::this_thread::get_id()));
-        }
+        // Notified under the lock: once it is released, the destructor may see the client empty and destroy
+        // left_, so a notification after the unlock could touch a destroyed condition variable.
+        const std::lock_guard<std::mutex> lock(mutex_);
+        inside_.erase(std::find(inside_.begin(), inside_.end(), std::this_thread::get_id()));
         left_.notify_all();
     }
 

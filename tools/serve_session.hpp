@@ -96,7 +96,7 @@ struct server_context {
     const std::string& openapi_document;
 };
 
-/// Open connections against --max-connections. A connection holds a slot for its whole life.
+/// Open connections against --max-connections. A connection holds a slot until it closes its socket.
 class connection_limit {
 public:
     explicit connection_limit(std::size_t most) : most_(most) {}
@@ -107,8 +107,11 @@ public:
         slot() = default;
         slot(slot&& other) noexcept : limit_(std::exchange(other.limit_, nullptr)) {}
         slot& operator=(slot&&) = delete;
-        ~slot() {
-            if (limit_ != nullptr) limit_->open_.fetch_sub(1, std::memory_order_relaxed);
+        ~slot() { release(); }
+
+        /// Gives the place back now; later calls and the destructor count nothing.
+        void release() noexcept {
+            if (limit_ != nullptr) std::exchange(limit_, nullptr)->open_.fetch_sub(1, std::memory_order_relaxed);
         }
 
     private:
@@ -312,7 +315,12 @@ private:
         });
     }
 
-    void close() { stream_.close(); }
+    // The slot goes back before the socket closes: a client that sees this connection end may connect again at
+    // once, and the session object (which would release it on destruction) can outlive the socket for a while.
+    void close() {
+        slot_.release();
+        stream_.close();
+    }
 
     Stream stream_;
     const server_context& context_;

@@ -5,6 +5,7 @@
 #include <tcchat/emulator.hpp>
 
 #include "call_modes.hpp"
+#include "test_support.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -28,7 +29,7 @@ using tcchat::test::call_mode;
 
 namespace {
 
-constexpr std::uint32_t app = 1400000000;
+using tcchat::test::app;
 
 /// Answers from a script, records what was sent.
 struct scripted_transport {

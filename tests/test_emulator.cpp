@@ -7,11 +7,13 @@
 #include <set>
 #include <thread>
 
+#include "test_support.hpp"
+
 using namespace tcchat;
 
 namespace {
 
-constexpr std::uint32_t app = 1400000000;
+using tcchat::test::app;
 
 /// One typed call through the in-memory transport, the way a client sends it.
 template <class Request>

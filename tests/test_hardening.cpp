@@ -8,11 +8,13 @@
 #include <cctype>
 #include <string>
 
+#include "test_support.hpp"
+
 using namespace tcchat;
 
 namespace {
 
-constexpr std::uint32_t app = 1400000000;
+using tcchat::test::app;
 const std::string secret_usersig = "eJyrVgrxCdYrSy1SslIy0jNQ0gHzM1NS8kqgfFOQgomxgSFMpDgl*-_~Q3";
 
 /// A server (or a proxy in front of one) that answers every call with a FAIL whose ErrorInfo quotes the request

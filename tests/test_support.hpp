@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/mp11/algorithm.hpp>
 
+#include <cstdint>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -15,6 +16,9 @@
 #include <vector>
 
 namespace tcchat::test {
+
+/// The SDKAppID of every test identity (the spec's samples use it too).
+constexpr std::uint32_t app = 1400000000;
 
 inline std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

@@ -204,7 +204,7 @@ def main():
         # Debug without debug information: the same code, compiled and linked faster.
         status = run(["cmake", "-S", tree, "-B", build, "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Debug",
                       "-DCMAKE_CXX_FLAGS_DEBUG=-g0", f"-DCMAKE_CXX_COMPILER={args.compiler}",
-                      "-DTCCHAT_BUILD_EXAMPLES=OFF"], log)
+                      "-DTCCHAT_BUILD_EXAMPLES=OFF", "-DTCCHAT_UNITY_TESTS=OFF"], log)
         if status != 0:
             sys.exit(f"configuring {build} failed; see {log}")
     pending = [m for m in mutations if m["id"] not in results]

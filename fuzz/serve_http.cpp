@@ -208,7 +208,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     tcchat::emulator service(options);
     std::ostringstream log_text;
     tcchat::cli::server_log log(false, log_text);
-    const tcchat::cli::server_context context{service, log, body_limit, std::chrono::seconds(2), openapi_stand_in};
+    const tcchat::cli::server_context context{service, log, body_limit, std::chrono::seconds(2), openapi_stand_in, nullptr};
 
     asio::io_context io;
     asio::local::stream_protocol::socket client_end(io), server_end(io);

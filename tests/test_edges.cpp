@@ -254,6 +254,25 @@ TEST_CASE("token bucket: refilled budgets are forgotten as the map grows - budge
 
 // --- the base URL ---------------------------------------------------------------------------------------------
 
+TEST_CASE("split_http_url gives the host without brackets - the scheme's default port - the target with its query", "[edges][url]") {
+    const auto parts_of = [](std::string_view url) { return std::get<http_url_parts>(split_http_url(url)); };
+    const auto plain = parts_of("http://Example.com/v4/x?usersig=s");
+    CHECK_FALSE(plain.https);
+    CHECK(plain.host == "Example.com");
+    CHECK(plain.port == 80);
+    CHECK(plain.target == "/v4/x?usersig=s");
+    const auto secure = parts_of("HTTPS://[::1]");
+    CHECK(secure.https);
+    CHECK(secure.host == "::1");
+    CHECK(secure.port == 443);
+    CHECK(secure.target == "/");
+    const auto explicit_port = parts_of("https://h:8443/p");
+    CHECK(explicit_port.port == 8443);
+    CHECK(explicit_port.target == "/p");
+    CHECK(std::get<std::string>(split_http_url("http://h?usersig=s")).find("path") != std::string::npos);
+    CHECK(std::get<std::string>(split_http_url("http://h?usersig=s")).find("usersig") == std::string::npos);
+}
+
 TEST_CASE("only http and https base URLs with a host are called - others fail before anything is sent", "[edges][client][url]") {
     for (const char* usable : {"http://127.0.0.1:8080", "HTTPS://Console.tim.qq.com", "https://[::1]:65535/base", "http://h:1",
                                "https://adminapisgp.im.qcloud.com"}) {

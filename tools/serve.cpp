@@ -37,7 +37,9 @@ constexpr const char* serve_usage_text = R"(usage: tcchat serve [options]
 
 Runs the v4/recentcontact emulator as an HTTP/1.1 server. The first line on stdout is
 "listening on http://ADDR:PORT"; logs go to stderr with every usersig redacted, one line per
-request with its HTTP status and ErrorCode.
+request with its HTTP status and ErrorCode. GET /openapi.json answers the contract, and
+GET /connections {"accepted":N,"open":M}: the sockets accepted since the start (the asking one
+included) and those open now.
 
 options:
   --bind ADDR            address to listen on (default 127.0.0.1)
@@ -61,6 +63,9 @@ options:
                          (default 100000; reads of unknown users store nothing)
   --max-state-bytes N    stored state; past it, create/update/mark answer 51008 until deletes free
                          some (default 268435456)
+  --tls-cert FILE        serve HTTPS with this PEM certificate chain (needs --tls-key); the first
+                         stdout line then says https://
+  --tls-key FILE         the PEM private key of --tls-cert
   --quiet                no log line per request
 
 seed file:
@@ -97,6 +102,8 @@ struct serve_options {
     bool quiet = false;
     std::size_t max_users = emulator_options{}.max_users;
     std::size_t max_state_bytes = emulator_options{}.max_state_bytes;
+    std::string tls_certificate_file;
+    std::string tls_key_file;
 };
 
 template <class Number>
@@ -189,10 +196,15 @@ std::optional<std::string> parse_options(const std::vector<std::string>& args, s
             const auto bytes = parse_number<std::size_t>(value, 1, std::numeric_limits<std::size_t>::max());
             if (!bytes) return bad_value("a positive number of bytes");
             options.max_state_bytes = *bytes;
+        } else if (name == "--tls-cert") {
+            options.tls_certificate_file = value;
+        } else if (name == "--tls-key") {
+            options.tls_key_file = value;
         } else {
             return "unknown option " + name;
         }
     }
+    if (options.tls_certificate_file.empty() != options.tls_key_file.empty()) return "--tls-cert and --tls-key go together";
     return std::nullopt;
 }
 
@@ -248,7 +260,8 @@ int run_serve(const std::vector<std::string>& args) {
         if (auto problem = load_seed(service, options.seed_file)) return serve_usage_error(*problem);
 
     return serve_http(service, {options.bind_address, options.port, options.max_body_bytes, options.idle_timeout,
-                                options.threads, options.max_connections, options.quiet, openapi_document(false)});
+                                options.threads, options.max_connections, options.quiet, openapi_document(false),
+                                options.tls_certificate_file, options.tls_key_file});
 }
 
 } // namespace tcchat::cli

@@ -20,6 +20,8 @@ struct http_server_options {
     std::size_t max_connections = 512; ///< past it, a new connection is answered 503 and closed
     bool quiet = false;
     std::string openapi_document; ///< the answer to GET /openapi.json (tools/openapi.hpp)
+    std::string tls_certificate_file; ///< PEM chain; with tls_key_file, serve HTTPS instead of HTTP
+    std::string tls_key_file;
 };
 
 /// How long the server waits before accepting again after `failed_accepts` accepts in a row failed (out of
@@ -32,8 +34,9 @@ constexpr std::chrono::milliseconds accept_pause(std::uint64_t failed_accepts) {
     return std::min(pause, longest);
 }
 
-/// Serves `service` until SIGINT or SIGTERM; prints "listening on http://ADDR:PORT" first. Answers the exit code:
-/// 0 when stopped by a signal, 69 when the address cannot be listened on, 64 when it is no IP address.
+/// Serves `service` until SIGINT or SIGTERM; prints "listening on http://ADDR:PORT" (https:// with TLS) first.
+/// Answers the exit code: 0 when stopped by a signal, 69 when the address cannot be listened on, 64 when it is no
+/// IP address or the TLS certificate or key cannot be loaded.
 int serve_http(emulator& service, const http_server_options& options);
 
 } // namespace tcchat::cli

@@ -1,7 +1,8 @@
 #pragma once
 // One connection of `tcchat serve`: read a request within bounds, answer it, keep the connection or close it.
-// A template on the stream so that the same code runs on a TCP socket in the server and on one end of a
-// socketpair in tests and in the fuzzer (fuzz/serve_http.cpp), with no listener.
+// A template on the stream so that the same code runs on a TCP socket in the server (plain, or with TLS when
+// serve has --tls-cert), and on one end of a socketpair in tests and in the fuzzer (fuzz/serve_http.cpp), with
+// no listener.
 
 #include "serve_framing.hpp"
 
@@ -14,6 +15,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http.hpp>
 
@@ -87,6 +89,13 @@ private:
     std::mutex mutex_;
 };
 
+/// Connections accepted and open since the server started: `GET /connections` answers them, so that tests can
+/// count the sockets a client opens and reuses.
+struct connection_counters {
+    std::atomic<std::uint64_t> accepted{0}; ///< every accepted socket, refused ones and the asking one included
+    std::atomic<std::uint64_t> open{0};     ///< sessions not yet closed
+};
+
 /// What every connection of one server shares.
 struct server_context {
     emulator& service;
@@ -94,7 +103,15 @@ struct server_context {
     std::size_t max_body_bytes;
     std::chrono::seconds idle_timeout;
     const std::string& openapi_document;
+    connection_counters* counters = nullptr; ///< null in tests and the fuzzer, which serve one connection
 };
+
+/// Whether a session's stream carries TLS, which it shakes hands on before the first request.
+template <class Stream, class = void>
+struct is_tls_stream : std::false_type {};
+template <class Stream>
+struct is_tls_stream<Stream, std::void_t<decltype(std::declval<Stream&>().native_handle()), typename Stream::next_layer_type>>
+    : std::true_type {};
 
 /// Open connections against --max-connections. A connection holds a slot until it closes its socket.
 class connection_limit {
@@ -152,7 +169,21 @@ public:
 
     /// Serves requests until the client leaves or a request cannot be served.
     void start() {
-        boost::asio::dispatch(stream_.get_executor(), boost::beast::bind_front_handler(&session::read_header, this->shared_from_this()));
+        if (context_.counters != nullptr) context_.counters->open.fetch_add(1, std::memory_order_relaxed);
+        counted_ = context_.counters != nullptr;
+        if constexpr (is_tls_stream<Stream>::value) {
+            // The handshake is bounded like a request: a client that connects and never speaks holds nothing for long.
+            boost::beast::get_lowest_layer(stream_).expires_after(context_.idle_timeout);
+            stream_.async_handshake(Stream::server, [self = this->shared_from_this()](io_error ec) {
+                if (ec) {
+                    self->context_.log.line(self->peer_ + " TLS handshake failed: " + ec.message());
+                    return self->close();
+                }
+                self->read_header();
+            });
+        } else {
+            boost::asio::dispatch(stream_.get_executor(), boost::beast::bind_front_handler(&session::read_header, this->shared_from_this()));
+        }
     }
 
     /// Answers `status` without reading a request, then closes at once (a connection past --max-connections):
@@ -179,7 +210,7 @@ private:
         parser_.emplace();
         parser_->header_limit(request_header_limit);
         parser_->body_limit(context_.max_body_bytes);
-        stream_.expires_after(context_.idle_timeout);
+        boost::beast::get_lowest_layer(stream_).expires_after(context_.idle_timeout);
         boost::beast::http::async_read_header(stream_, buffer_, *parser_,
                                               boost::beast::bind_front_handler(&session::on_header, this->shared_from_this()));
     }
@@ -242,12 +273,19 @@ private:
         response_.version(request.version());
         int error_code = 0;
         const bool contract = request.target() == "/openapi.json";
-        if (contract && (request.method() == http::verb::get || request.method() == http::verb::head)) {
+        const bool counts = request.target() == "/connections" && context_.counters != nullptr;
+        const bool reads = request.method() == http::verb::get || request.method() == http::verb::head;
+        if (contract && reads) {
             response_.result(http_status::ok);
             set_body(context_.openapi_document, "application/json");
+        } else if (counts && reads) {
+            response_.result(http_status::ok);
+            set_body("{\"accepted\":" + std::to_string(context_.counters->accepted.load()) +
+                         ",\"open\":" + std::to_string(context_.counters->open.load()) + "}",
+                     "application/json");
         } else if (request.method() != http::verb::post) {
             response_.result(http_status::method_not_allowed);
-            response_.set(http::field::allow, contract ? "GET, HEAD" : "POST");
+            response_.set(http::field::allow, contract || counts ? "GET, HEAD" : "POST");
             set_body(http_failure_envelope("only POST is served, not " + std::string(to_std(request.method_string()))),
                      "application/json");
         } else {
@@ -290,7 +328,7 @@ private:
         response_.keep_alive(keep_alive);
         response_.prepare_payload();
         if (head) response_.body().clear(); // after prepare_payload, which set the length from it
-        stream_.expires_after(context_.idle_timeout);
+        boost::beast::get_lowest_layer(stream_).expires_after(context_.idle_timeout);
         boost::beast::http::async_write(stream_, response_, [self = this->shared_from_this(), keep_alive](io_error ec, std::size_t) {
             if (ec) return self->close();
             if (keep_alive) return self->read_header();
@@ -301,15 +339,17 @@ private:
 
     // Closing with unread bytes makes the kernel send a reset, which can destroy the answer before the client
     // reads it; so stop sending, then read and discard (constant memory) until the client closes or time is up.
+    // With TLS too this happens below TLS: the raw bytes are discarded undecrypted.
     void close_lingering() {
         io_error ignored;
-        stream_.socket().shutdown(Stream::socket_type::shutdown_send, ignored);
-        stream_.expires_after(lingering_close_time);
+        auto& lowest = boost::beast::get_lowest_layer(stream_);
+        lowest.socket().shutdown(boost::asio::socket_base::shutdown_send, ignored);
+        lowest.expires_after(lingering_close_time);
         discard_until_closed();
     }
 
     void discard_until_closed() {
-        stream_.async_read_some(boost::asio::buffer(discarded_), [self = this->shared_from_this()](io_error ec, std::size_t) {
+        boost::beast::get_lowest_layer(stream_).async_read_some(boost::asio::buffer(discarded_), [self = this->shared_from_this()](io_error ec, std::size_t) {
             if (ec) return self->close();
             self->discard_until_closed();
         });
@@ -319,7 +359,8 @@ private:
     // once, and the session object (which would release it on destruction) can outlive the socket for a while.
     void close() {
         slot_.release();
-        stream_.close();
+        if (std::exchange(counted_, false)) context_.counters->open.fetch_sub(1, std::memory_order_relaxed);
+        boost::beast::get_lowest_layer(stream_).close();
     }
 
     Stream stream_;
@@ -327,6 +368,7 @@ private:
     const std::string peer_;
     connection_limit::slot slot_;
     bool refused_at_accept_ = false;
+    bool counted_ = false; ///< in context_.counters->open until close()
     boost::beast::flat_buffer buffer_{read_buffer_limit};
     std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_; // one per request
     std::size_t request_bytes_ = 0; ///< read for the current request: header, body and chunk framing

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 TCCHAT_NAMESPACE_BEGIN
@@ -54,34 +55,59 @@ inline std::string region_base_url(region r, bool backup = false) {
     return "https://" + std::string(backup ? region_details(r).backup_domain : region_details(r).domain);
 }
 
-/// Why `base_url` cannot be the base of calls ("scheme://host[:port][/path]"), or nullopt when it can. Only
-/// http and https are allowed: libcurl would also take gopher://, dict:// or file:// and deliver the UserSig and
-/// raw bytes to any port. User-info ("user:password@") is refused as well, since it would travel in every
-/// request. The reason never repeats the URL, which may hold a password.
-inline std::optional<std::string> base_url_problem(std::string_view base_url) {
-    const auto scheme_end = base_url.find("://");
+/// The parts of "scheme://host[:port][/path][?query]" that decide where a request goes.
+struct http_url_parts {
+    bool https = false;
+    std::string_view host;   ///< without the brackets of an IPv6 literal
+    std::uint16_t port = 0;  ///< the scheme's default (80, 443) when the URL names none
+    std::string_view target; ///< "/path?query", "/" when the URL has neither; holds the usersig of a call URL
+};
+
+/// Splits `url`, or answers why it cannot be a tcchat URL. Only http and https are allowed: libcurl would also
+/// take gopher://, dict:// or file:// and deliver the UserSig and raw bytes to any port. User-info
+/// ("user:password@") is refused as well, since it would travel in every request. The reason never repeats the
+/// URL, which may hold a password or a usersig.
+inline std::variant<http_url_parts, std::string> split_http_url(std::string_view url) {
+    const auto scheme_end = url.find("://");
     const auto lowercase_scheme = [&] {
-        std::string scheme(base_url.substr(0, scheme_end));
+        std::string scheme(url.substr(0, scheme_end));
         for (char& c : scheme)
             if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
         return scheme;
     };
     if (scheme_end == std::string_view::npos || (lowercase_scheme() != "http" && lowercase_scheme() != "https"))
-        return std::string("the base URL must start with http:// or https://");
-    const std::string_view authority = base_url.substr(scheme_end + 3, base_url.find_first_of("/?#", scheme_end + 3) - (scheme_end + 3));
-    if (authority.find('@') != std::string_view::npos) return std::string("the base URL must not carry user-info (user:password@)");
+        return std::string("the URL must start with http:// or https://");
+    http_url_parts parts;
+    parts.https = lowercase_scheme() == "https";
+    const auto authority_end = std::min(url.find_first_of("/?#", scheme_end + 3), url.size());
+    const std::string_view authority = url.substr(scheme_end + 3, authority_end - (scheme_end + 3));
+    if (authority.find('@') != std::string_view::npos) return std::string("the URL must not carry user-info (user:password@)");
     // A port follows the last ':' that is outside an IPv6 literal's brackets.
     const auto colon = authority.rfind(':');
     const bool has_port = colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos;
-    const std::string_view host = has_port ? authority.substr(0, colon) : authority;
-    if (host.empty() || host == "[]") return std::string("the base URL has no host");
+    parts.host = has_port ? authority.substr(0, colon) : authority;
+    if (parts.host.size() >= 2 && parts.host.front() == '[' && parts.host.back() == ']')
+        parts.host = parts.host.substr(1, parts.host.size() - 2);
+    if (parts.host.empty()) return std::string("the URL has no host");
+    parts.port = parts.https ? 443 : 80;
     if (has_port) {
         const std::string_view digits = authority.substr(colon + 1);
         unsigned port = 0;
         const auto [end, failure] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
         if (digits.empty() || failure != std::errc() || end != digits.data() + digits.size() || port == 0 || port > 65535)
-            return std::string("the base URL's port must be a number from 1 to 65535");
+            return std::string("the URL's port must be a number from 1 to 65535");
+        parts.port = static_cast<std::uint16_t>(port);
     }
+    if (authority_end < url.size() && url[authority_end] != '/') return std::string("the URL's path must start with '/'");
+    parts.target = authority_end < url.size() ? url.substr(authority_end) : std::string_view("/");
+    return parts;
+}
+
+/// Why `base_url` cannot be the base of calls ("scheme://host[:port][/path]"), or nullopt when it can: see
+/// split_http_url.
+inline std::optional<std::string> base_url_problem(std::string_view base_url) {
+    auto parts = split_http_url(base_url);
+    if (auto* problem = std::get_if<std::string>(&parts)) return std::move(*problem);
     return std::nullopt;
 }
 

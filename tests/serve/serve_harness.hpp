@@ -4,6 +4,7 @@
 
 #include <tcchat/codec.hpp>
 #include <tcchat/model.hpp>
+#include <tcchat/transport.hpp>
 #include <tcchat/url.hpp>
 
 #include <boost/asio/buffer.hpp>
@@ -13,6 +14,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/json/parse.hpp>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -27,6 +29,7 @@
 #include <fstream>
 #include <iterator>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -228,15 +231,20 @@ public:
     explicit served_emulator(const std::vector<std::string>& options = {}, const std::vector<env_change>& env = {},
                              const std::vector<std::string>& launcher = {})
         : log_("serve-log"), process_(command_line(launcher, options), env, log_.path()) {
-        const std::string expected = "listening on http://127.0.0.1:";
         const auto line = process_.read_line(30s);
-        if (!line || line->rfind(expected, 0) != 0)
-            throw std::runtime_error("tcchat serve did not start; stdout: " + line.value_or("(nothing)") +
-                                     "; stderr: " + log_.contents());
-        port_ = static_cast<unsigned short>(std::stoi(line->substr(expected.size())));
+        for (const std::string scheme : {"http", "https"}) {
+            const std::string expected = "listening on " + scheme + "://127.0.0.1:";
+            if (!line || line->rfind(expected, 0) != 0) continue;
+            port_ = static_cast<unsigned short>(std::stoi(line->substr(expected.size())));
+            base_url_ = scheme + "://127.0.0.1:" + std::to_string(port_);
+            return;
+        }
+        throw std::runtime_error("tcchat serve did not start; stdout: " + line.value_or("(nothing)") + "; stderr: " + log_.contents());
     }
 
     unsigned short port() const noexcept { return port_; }
+    /// "http://127.0.0.1:PORT", or https:// when serve runs with --tls-cert.
+    const std::string& base_url() const noexcept { return base_url_; }
     child_process& process() noexcept { return process_; }
     std::string log() const { return log_.contents(); }
 
@@ -251,6 +259,45 @@ private:
     scratch_file log_; // declared first: the process is killed before its log file goes away
     child_process process_;
     unsigned short port_ = 0;
+    std::string base_url_;
+};
+
+/// A throwaway PKI made with the `openssl` command for one test: a CA, and server certificates signed by it.
+/// Nothing of it is committed; the directory goes away with the object.
+class test_pki {
+public:
+    test_pki() {
+        std::string pattern = std::filesystem::temp_directory_path().string() + "/tcchat-pki-XXXXXX";
+        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+        dir_ = pattern;
+        run("openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj '/CN=tcchat test CA'");
+    }
+    test_pki(const test_pki&) = delete;
+    test_pki& operator=(const test_pki&) = delete;
+    ~test_pki() {
+        std::error_code ignored;
+        std::filesystem::remove_all(dir_, ignored);
+    }
+
+    std::string ca_file() const { return dir_ + "/ca.pem"; }
+
+    /// Makes NAME.pem and NAME.key, signed by the CA, for `alt_names` ("DNS:localhost,IP:127.0.0.1");
+    /// `days` -1 makes one that has expired. Answers the serve options that use it.
+    std::vector<std::string> server_certificate(const std::string& name, const std::string& alt_names, int days = 2) {
+        run("openssl req -newkey rsa:2048 -nodes -keyout " + name + ".key -out " + name + ".csr -subj '/CN=" + name + "'");
+        std::ofstream(dir_ + "/" + name + ".ext") << "subjectAltName=" << alt_names << "\n";
+        run("openssl x509 -req -in " + name + ".csr -CA ca.pem -CAkey ca.key -CAcreateserial -out " + name + ".pem -days " +
+            std::to_string(days) + " -extfile " + name + ".ext");
+        return {"--tls-cert", dir_ + "/" + name + ".pem", "--tls-key", dir_ + "/" + name + ".key"};
+    }
+
+private:
+    void run(const std::string& command) const {
+        if (std::system(("cd '" + dir_ + "' && " + command + " >/dev/null 2>&1").c_str()) != 0)
+            throw std::runtime_error("failed: " + command);
+    }
+
+    std::string dir_;
 };
 
 namespace http = boost::beast::http;
@@ -348,6 +395,37 @@ const std::string logged_usersig = "usersig-that-never-reaches-a-log";
 /// The request target of `command` for `app` as "admin".
 inline std::string target_of(std::string_view command, const std::string& usersig = logged_usersig) {
     return tcchat::build_url("", command, {app, "admin", usersig, 7});
+}
+
+/// serve's `GET /connections` (plain HTTP only), on a connection of its own: {accepted, open}, the asking one
+/// included.
+inline std::pair<std::uint64_t, std::uint64_t> connections_of(const served_emulator& server) {
+    http_connection raw(server.port());
+    http::request<http::string_body> get{http::verb::get, "/connections", 11};
+    get.set(http::field::host, "127.0.0.1");
+    const auto counts = boost::json::parse(raw.send(get).body).as_object();
+    return {static_cast<std::uint64_t>(counts.at("accepted").as_int64()), static_cast<std::uint64_t>(counts.at("open").as_int64())};
+}
+
+/// The client addresses ("127.0.0.1:PORT") in a serve log's request lines: one per connection that carried a
+/// request, over plain HTTP or TLS alike.
+inline std::set<std::string> peers_logged(const std::string& log) {
+    std::set<std::string> peers;
+    const std::string prefix = "tcchat serve: ";
+    std::istringstream lines(log);
+    for (std::string line; std::getline(lines, line);)
+        if (line.rfind(prefix, 0) == 0 && line.find(" -> ") != std::string::npos)
+            peers.insert(line.substr(prefix.size(), line.find(' ', prefix.size()) - prefix.size()));
+    return peers;
+}
+
+/// A get_contact_group exchange for a transport: `url` is the whole URL, query included.
+inline tcchat::http_request get_contact_group_call(const std::string& url, std::chrono::milliseconds timeout = 10s) {
+    tcchat::http_request request;
+    request.url = url;
+    request.body = R"({"From_Account":"user0","StartIndex":0})";
+    request.timeout = timeout;
+    return request;
 }
 
 /// The ErrorCode of an answer, or -1 when it is no envelope.

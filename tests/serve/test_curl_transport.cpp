@@ -6,24 +6,15 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <csignal>
+#include <future>
+#include <thread>
 #include <string>
 #include <utility>
 #include <vector>
 
 using namespace tcchat::test;
-
-namespace {
-
-tcchat::http_request get_contact_group_call(const std::string& url) {
-    static const std::string body = R"({"From_Account":"user0","StartIndex":0})";
-    tcchat::http_request request;
-    request.url = url;
-    request.body = body;
-    return request;
-}
-
-} // namespace
 
 TEST_CASE("curl_transport: a moved transport keeps working, the moved-from one refuses, nothing leaks", "[serve][curl]") {
     served_emulator server;
@@ -123,4 +114,61 @@ TEST_CASE("failover: with the primary serve killed mid-run reads go on at the ba
     tcchat::client<tcchat::curl_transport> writes(tcchat::curl_transport{}, opted_in);
     REQUIRE(writes.call(write).has_value()); // opted in: resent, to the backup, once
     CHECK(requests_logged(backup.log(), "create_contact_group") == 1);
+}
+
+TEST_CASE("curl_transport: one client shared by 8 threads runs calls in parallel on at most max_connections sockets - HTTP and HTTPS", "[serve][curl][concurrency]") {
+    test_pki pki;
+    // Each answer takes 50 ms, so the threads' calls overlap: run one at a time, they would share one socket.
+    scratch_file seed("seed", R"({"faults":[{"command":"get_contact_group","count":1000,"latency_ms":50}]})");
+    for (const bool tls : {false, true}) {
+        INFO((tls ? "https" : "http"));
+        std::vector<std::string> serve_options{"--seed", seed.path()};
+        if (tls)
+            for (auto& option : pki.server_certificate("localhost", "DNS:localhost,IP:127.0.0.1")) serve_options.push_back(option);
+        served_emulator server(serve_options);
+        tcchat::client_options options;
+        options.base_url = server.base_url();
+        options.identity = {app, "admin"};
+        options.usersig = tcchat::fixed_usersig(logged_usersig);
+        options.limiter = nullptr;
+        tcchat::curl_options http;
+        http.max_connections = 4;
+        if (tls) http.ca_file = pki.ca_file();
+        tcchat::client<tcchat::curl_transport> shared(tcchat::curl_transport(http), options);
+
+        std::atomic<int> succeeded{0};
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 8; ++t)
+            threads.emplace_back([&] {
+                for (int i = 0; i < 10; ++i)
+                    if (shared.call(tcchat::get_contact_group_request{"user0", 0})) ++succeeded;
+            });
+        for (auto& thread : threads) thread.join();
+        CHECK(succeeded == 80);
+        const auto peers = peers_logged(server.log());
+        CHECK(peers.size() >= 2); // in parallel: one handle behind a mutex would have used one socket
+        CHECK(peers.size() <= 4); // never more than max_connections
+    }
+}
+
+TEST_CASE("curl_transport: past max_waiting a call fails at once - the one in line is served", "[serve][curl]") {
+    // The first answer takes 2 s: the first call holds the only handle, the second waits, the third is refused.
+    scratch_file seed("seed", R"({"faults":[{"command":"get_contact_group","count":1,"latency_ms":2000}]})");
+    served_emulator server({"--seed", seed.path()});
+    tcchat::curl_options http;
+    http.max_connections = 1;
+    http.max_waiting = 1;
+    tcchat::curl_transport transport(http);
+    const std::string url = server.base_url() + target_of("get_contact_group");
+    auto running = std::async(std::launch::async, [&] { return transport.send(get_contact_group_call(url)); });
+    std::this_thread::sleep_for(200ms); // the first call takes the handle
+    auto waiting = std::async(std::launch::async, [&] { return transport.send(get_contact_group_call(url)); });
+    std::this_thread::sleep_for(200ms); // the second takes its place in line
+    const auto refused = transport.send(get_contact_group_call(url));
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().value() == 90001);
+    CHECK(refused.error().message.find("wait") != std::string::npos);
+    CHECK(running.get().has_value());
+    CHECK(waiting.get().has_value());
+    CHECK(peers_logged(server.log()).size() == 1); // the one that waited reused the socket
 }

@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
         tcchat::async_call(chat, tcchat::get_contact_group_request{"user0", 0}, [&](tcchat::result<tcchat::get_contact_group_response> page) {
             if (!page) return example::show("a read failed", page);
             ++pages;
-            groups += static_cast<int>(page->GroupItem.size());
+            groups += static_cast<int>(tcchat::items(page->GroupItem).size());
         });
     io.restart();
     io.run();

@@ -5,7 +5,8 @@
 #   2. g++ 12, C++17, AddressSanitizer + UndefinedBehaviorSanitizer: the suite, the CLI, the examples,
 #      the consumer projects and the fuzz corpus replay;
 #   3. clang 14, C++20, Release (-O2, as most packagers build): the whole suite built against the single header;
-#   4. ThreadSanitizer over the tests tagged [concurrency] and the Redis limiter's tests;
+#   4. ThreadSanitizer over the tests tagged [concurrency] (the transports' against the ASan build's serve) and the
+#      Redis limiter's tests;
 #   5. every fuzz harness for a short libFuzzer smoke run.
 # Each build compiles the suite once, so each adds minutes on 2 cores: a build earns its place by what only it
 # can catch. Steps 3 and 4 compile the test files in unity groups (TCCHAT_UNITY_TESTS, 40% less compile time);
@@ -49,12 +50,15 @@ run_suite clang-cxx20-single-header-release -DCMAKE_CXX_COMPILER=clang++-14 -DCM
   -DTCCHAT_BUILD_EXAMPLES=OFF -DTCCHAT_DOCUMENTATION_TESTS=OFF -DTCCHAT_HEADER_CHECK=OFF
 
 step "gcc-tsan [concurrency] and [redis]"
+# The transports' concurrent tests run their client side under TSan against the ASan build's `tcchat serve`.
 cmake -S . -B build/gcc-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=g++ -DTCCHAT_SANITIZE=thread \
-  -DTCCHAT_BUILD_EXAMPLES=OFF -DTCCHAT_BUILD_TOOLS=OFF -DTCCHAT_WARNINGS_AS_ERRORS=ON -DTCCHAT_UNITY_TESTS=ON >/dev/null
-cmake --build build/gcc-tsan -j "$jobs" --target tcchat_tests tcchat_redis_tests
+  -DTCCHAT_BUILD_EXAMPLES=OFF -DTCCHAT_BUILD_TOOLS=OFF -DTCCHAT_WARNINGS_AS_ERRORS=ON -DTCCHAT_UNITY_TESTS=ON \
+  "-DTCCHAT_TEST_SERVE_BINARY=$PWD/build/gcc-cxx17-asan/tools/tcchat" >/dev/null
+cmake --build build/gcc-tsan -j "$jobs" --target tcchat_tests tcchat_redis_tests tcchat_serve_tests
 # No suppressions: Catch2 v2 is not thread-safe, so the tests assert only on the main thread (workers record).
 ./build/gcc-tsan/tests/tcchat_tests "[concurrency]" --warn NoTests
 ./build/gcc-tsan/tests/redis/tcchat_redis_tests "[redis]" --warn NoTests
+./build/gcc-tsan/tests/serve/tcchat_serve_tests "[concurrency]" --warn NoTests
 
 if [ -f fuzz/smoke.sh ]; then
   step "fuzz smoke"

@@ -438,7 +438,7 @@ TEST_CASE("beast_transport: one client shared by 8 threads of sync calls - and b
     CHECK(client.transport().statistics().connections_opened <= 16);
 }
 
-TEST_CASE("beast_transport: cancelling the token aborts an exchange in flight with code cancelled", "[serve][beast]") {
+TEST_CASE("beast_transport: cancelling the token aborts an exchange in flight with code cancelled", "[serve][beast][concurrency]") {
     scripted_server silent([](tcp::socket&, const std::function<bool()>&) {});
     io_thread runner;
     tcchat::beast_transport transport(runner.io);

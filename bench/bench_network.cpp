@@ -34,9 +34,9 @@ std::string serve_url() {
     return url;
 }
 
-std::chrono::duration<double> run_time() {
+clock_type::duration run_time() {
     const char* seconds = std::getenv("TCCHAT_BENCH_SECONDS");
-    return std::chrono::duration<double>(seconds != nullptr ? std::atof(seconds) : 5.0);
+    return std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(seconds != nullptr ? std::atof(seconds) : 5.0));
 }
 
 double cpu_seconds() {
@@ -95,7 +95,7 @@ void async_beast(benchmark::State& state) {
         };
         for (int i = 0; i < concurrency; ++i) start_one();
         io.run();
-        result.report(state, clock_type::now() - began, cpu_seconds() - cpu_before);
+        result.report(state, std::chrono::duration<double>(clock_type::now() - began), cpu_seconds() - cpu_before);
     }
 }
 
@@ -124,7 +124,7 @@ void sync_curl(benchmark::State& state) {
                 result.failures += own.failures;
             });
         for (auto& worker : workers) worker.join();
-        result.report(state, clock_type::now() - began, cpu_seconds() - cpu_before);
+        result.report(state, std::chrono::duration<double>(clock_type::now() - began), cpu_seconds() - cpu_before);
     }
 }
 

@@ -519,9 +519,12 @@ public:
         if constexpr (detail::beast::can_tell_thread<Executor>::value)
             on_executor_thread_ = [executor] { return executor.running_in_this_thread(); };
     }
+    /// Runs on `io`'s executor.
     explicit beast_transport(boost::asio::io_context& io, beast_options options = {}) : beast_transport(io.get_executor(), std::move(options)) {}
 
+    /// Takes over the pool; the moved-from transport answers every call with 90001.
     beast_transport(beast_transport&&) noexcept = default;
+    /// Shuts this transport's pool down (as the destructor does), then takes over `other`'s.
     beast_transport& operator=(beast_transport&& other) noexcept {
         if (this != &other) {
             if (pool_) pool_->shut_down();

@@ -153,7 +153,9 @@ private:
         struct lease {
             state* owner;
             CURL* handle;
+            /// `h`, taken from `o`'s pool.
             lease(state* o, CURL* h) : owner(o), handle(h) {}
+            /// Takes over the handle; `other` gives nothing back.
             lease(lease&& other) noexcept : owner(std::exchange(other.owner, nullptr)), handle(other.handle) {}
             lease& operator=(lease&&) = delete;
             ~lease() {

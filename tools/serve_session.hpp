@@ -357,6 +357,7 @@ private:
 
     // The slot goes back before the socket closes: a client that sees this connection end may connect again at
     // once, and the session object (which would release it on destruction) can outlive the socket for a while.
+    // After a timeout the order cannot be kept: tcp_stream has closed the socket before the handler calls this.
     void close() {
         slot_.release();
         if (std::exchange(counted_, false)) context_.counters->open.fetch_sub(1, std::memory_order_relaxed);

@@ -7,7 +7,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -26,6 +28,21 @@ std::string stream_until_answered(raw_client& client, const std::string& head, c
     for (std::size_t sent = 0; sent < most && !client.answered_within(std::chrono::milliseconds(0)); sent += filler.size())
         if (!client.send(filler)) break;
     return client.read_until_closed(std::chrono::milliseconds(5000));
+}
+
+/// Whether a new connection gets a get_contact_group answered within `limit`, trying every 50 ms while the server
+/// still refuses (503, past --max-connections).
+bool a_new_connection_is_served_within(unsigned short port, std::chrono::milliseconds limit) {
+    const std::string body = R"({"From_Account":"user0","StartIndex":0})";
+    for (const auto until = std::chrono::steady_clock::now() + limit; std::chrono::steady_clock::now() < until;) {
+        http_connection fresh(port);
+        http_reply reply;
+        fresh.write_raw("POST " + target_of("get_contact_group") + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " +
+                        std::to_string(body.size()) + "\r\n\r\n" + body);
+        if (!fresh.try_read_reply(reply) && reply.status == 200) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
 }
 
 } // namespace
@@ -105,16 +122,7 @@ TEST_CASE("serve: a connection past --max-connections is answered 503 and closed
     // The open ones are still served, and a place frees when one closes.
     CHECK(error_code_of(second.post(target_of("get_contact_group"), body).body) == 0);
     first.reset();
-    bool served = false;
-    for (const auto until = std::chrono::steady_clock::now() + 5s; !served && std::chrono::steady_clock::now() < until;) {
-        http_connection fresh(server.port());
-        http_reply reply;
-        fresh.write_raw("POST " + target_of("get_contact_group") + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " +
-                        std::to_string(body.size()) + "\r\n\r\n" + body);
-        served = !fresh.try_read_reply(reply) && reply.status == 200;
-        if (!served) std::this_thread::sleep_for(50ms);
-    }
-    CHECK(served);
+    CHECK(a_new_connection_is_served_within(server.port(), 5s));
 }
 
 TEST_CASE("serve: a body that trickles in is cut off by one deadline for the whole request", "[serve]") {
@@ -130,9 +138,9 @@ TEST_CASE("serve: a body that trickles in is cut off by one deadline for the who
     const auto held = std::chrono::steady_clock::now() - started;
     CHECK(cut_off);
     CHECK(held < 2500ms); // restarted with each byte, the 12 bytes would have held it 3.6 s and more
-    // The one slot is free again for the next client.
-    http_connection next(server.port());
-    CHECK(error_code_of(next.post(target_of("get_contact_group"), R"({"From_Account":"user0","StartIndex":0})").body) == 0);
+    // The one slot is free again for the next client. Not at once: on a timeout Beast closes the socket before
+    // the session's handler runs and gives the slot back, so the client can see the end first.
+    CHECK(a_new_connection_is_served_within(server.port(), 2s));
 }
 
 TEST_CASE("serve: a flood past --max-connections is logged once when it starts and once when it ends", "[serve]") {

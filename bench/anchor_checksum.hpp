@@ -10,7 +10,7 @@
 //   std::optional          one byte: 0 when absent; 1, then the value
 //   described struct       its members, in order
 
-#include <tcchat/detail/reflect.hpp>
+#include <tcchat/detail/codec/reflect.hpp>
 #include <tcchat/standard_mark.hpp>
 
 #include <cstddef>

@@ -15,7 +15,7 @@
 //
 // Allocator is the allocator of the Reader's stack and of the output buffer (bench_codec.cpp passes one that counts).
 
-#include <tcchat/detail/reflect.hpp>
+#include <tcchat/detail/codec/reflect.hpp>
 #include <tcchat/standard_mark.hpp>
 
 #include <boost/mp11/algorithm.hpp>

@@ -12,7 +12,7 @@
 
 #include "anchor_simdjson.hpp"
 
-#include <tcchat/detail/reflect.hpp>
+#include <tcchat/detail/codec/reflect.hpp>
 #include <tcchat/endpoints.hpp>
 
 #include <simdjson.h>

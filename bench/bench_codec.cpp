@@ -10,7 +10,7 @@
 // anchor's result is checked against tcchat's (bench/anchor_checksum.hpp, and the encoded bytes) before anything
 // is timed; a mismatch stops the program. A yardstick for the get_contact_group and get_list answers: basic_parser
 // handlers written by hand for those messages alone (bench/hand_written_handler.hpp), also checked first.
-#include <tcchat/detail/dom_reference.hpp> // decode_dom, decode_value, parse_json: the reference
+#include "../tests/oracle/dom_reference.hpp" // decode_dom, decode_value, parse_json: the test oracle
 #include <tcchat/client.hpp>
 #include <tcchat/codec.hpp>
 #include <tcchat/endpoints.hpp>
@@ -107,6 +107,7 @@ void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { heap::
 namespace {
 
 using namespace tcchat;
+using namespace tcchat::test_oracle;
 namespace json = boost::json;
 
 // --- inputs ---------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@
 
 #include <tcchat/api/get_contact_group.hpp>
 #include <tcchat/api/get_list.hpp>
-#include <tcchat/detail/sax/type_ops.hpp>
+#include <tcchat/detail/codec/sax/type_ops.hpp>
 
 #include <boost/json/basic_parser_impl.hpp>
 

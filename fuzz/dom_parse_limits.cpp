@@ -1,5 +1,5 @@
-// Decoding under tiny limits: the first byte picks one of the eight endpoints (bit 3: its request, else its
-// response), the rest is the body. Every failure is a documented decode error; every success respects every
+// Decoding under tiny limits: the first byte picks an endpoint (harness_support.hpp; the flag above the endpoint
+// bits: its request, else its response), the rest is the body. Every failure is a documented decode error; every success respects every
 // limit; a limit only ever turns an answer into 90005, never changes a decoded value or another error; and
 // decode (the SAX decoder) answers exactly as decode_dom (the DOM reference path) does, under both limits,
 // and as the whole DOM does (parse_json then decode_value): decode_dom leaves a document with an array or a
@@ -7,8 +7,8 @@
 // the SAX decoder's limit errors against an independent implementation (inputs are at most 4 KB here).
 #include "harness_support.hpp"
 
-#include <tcchat/detail/dom_reference.hpp> // decode_dom, decode_value, parse_json: the reference
-#include <tcchat/detail/reflect.hpp>
+#include "../tests/oracle/dom_reference.hpp" // decode_dom, decode_value, parse_json: the test oracle
+#include <tcchat/detail/codec/reflect.hpp>
 
 using tcchat_fuzz::require;
 
@@ -60,7 +60,7 @@ bool within_limits(const T& value, const tcchat::decode_limits& limits) {
 }
 
 void check_parse_json(std::string_view body, const tcchat::decode_limits& limits) {
-    const auto json = tcchat::parse_json(body, limits);
+    const auto json = tcchat::test_oracle::parse_json(body, limits);
     if (!json) {
         const auto code = static_cast<tcchat::code>(json.error().value());
         require(code == tcchat::code::json_parse_error || code == tcchat::code::local_limit_exceeded,
@@ -82,18 +82,18 @@ bool same_outcome(const tcchat::result<T>& a, const tcchat::result<T>& b) {
 
 template <class T>
 tcchat::result<T> decode_whole_dom(std::string_view body, const tcchat::decode_limits& limits) {
-    auto json = tcchat::parse_json(body, limits);
+    auto json = tcchat::test_oracle::parse_json(body, limits);
     if (!json) return json.error();
-    return tcchat::decode_value<T>(*json, limits);
+    return tcchat::test_oracle::decode_value<T>(*json, limits);
 }
 
 template <class T>
 void check_decode(std::string_view body, const tcchat::decode_limits& limits) {
     const auto limited = tcchat::decode<T>(body, limits);
     const auto unlimited = tcchat::decode<T>(body);
-    require(same_outcome(limited, tcchat::decode_dom<T>(body, limits)), "decode and decode_dom agree under tiny limits");
+    require(same_outcome(limited, tcchat::test_oracle::decode_dom<T>(body, limits)), "decode and decode_dom agree under tiny limits");
     require(same_outcome(limited, decode_whole_dom<T>(body, limits)), "decode and the whole DOM agree under tiny limits");
-    require(same_outcome(unlimited, tcchat::decode_dom<T>(body)), "decode and decode_dom agree under the defaults");
+    require(same_outcome(unlimited, tcchat::test_oracle::decode_dom<T>(body)), "decode and decode_dom agree under the defaults");
     if (limited) {
         require(body.size() <= limits.max_body_bytes, "decode accepts no body over max_body_bytes");
         require(within_limits(*limited, limits), "a decoded value respects max_array_items and max_string_bytes");
@@ -116,7 +116,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!input) return 0;
     const tcchat::decode_limits limits = tiny_limits();
     check_parse_json(input->body, limits);
-    const bool request = (input->selector & 8) != 0;
+    const bool request = (input->selector >> tcchat_fuzz::first_flag_bit & 1) != 0;
     tcchat_fuzz::with_selected_endpoint(input->selector, [&](auto endpoint) {
         using endpoint_type = decltype(endpoint);
         if (request) check_decode<typename endpoint_type::request>(input->body, limits);

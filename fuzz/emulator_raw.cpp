@@ -1,9 +1,9 @@
 // The in-memory emulator fed raw bytes: up to 8 calls separated by "\n--\n", all to one fresh emulator per
 // input (state builds up within an input, so create-then-update sequences are reachable, and nothing leaks
-// from one input into the next). Each call's first byte picks the endpoint (bits 0-2, as in
-// harness_support.hpp) and the URL: bit 3 clear, build_url's URL for that endpoint (bit 4: a second
-// SDKAppID) and the rest is the body; bit 3 set, the text up to the first '\n' is the URL, any bytes, and
-// the rest the body. Every answer must be what docs/protocol.md §1.3 and §1.4 promise: HTTP 200 (the emulator answers
+// from one input into the next). Each call's first byte picks the endpoint (its low bits, as in
+// harness_support.hpp) and the URL: with the first flag bit clear, build_url's URL for that endpoint (the
+// second flag bit: a second SDKAppID) and the rest is the body; with it set, the text up to the first '\n' is
+// the URL, any bytes, and the rest the body. Every answer must be what docs/protocol.md §1.3 and §1.4 promise: HTTP 200 (the emulator answers
 // anything else only for an injected fault, and this harness injects none) with a JSON object carrying
 // ActionStatus "OK" or "FAIL", an integer ErrorCode that is 0 exactly when it is OK, and a string ErrorInfo;
 // it decodes as the endpoint's response type whenever the URL names a command, and the call log records the
@@ -50,13 +50,16 @@ struct raw_call {
     std::string_view body;
 };
 
+constexpr unsigned raw_url_bit = tcchat_fuzz::first_flag_bit;
+constexpr unsigned second_sdkappid_bit = tcchat_fuzz::first_flag_bit + 1;
+
 raw_call read_call(std::uint8_t flags, std::string_view rest) {
-    if ((flags & 8) != 0) {
+    if ((flags >> raw_url_bit & 1) != 0) {
         const auto newline = rest.find('\n');
         if (newline == std::string_view::npos) return {std::string(rest), {}};
         return {std::string(rest.substr(0, newline)), rest.substr(newline + 1)};
     }
-    const tcchat::call_parameters call{sdkappids[(flags >> 4) & 1], "admin", "usersig", 1234};
+    const tcchat::call_parameters call{sdkappids[flags >> second_sdkappid_bit & 1], "admin", "usersig", 1234};
     std::string url;
     tcchat_fuzz::with_selected_endpoint(flags, [&](auto endpoint) {
         url = tcchat::build_url("https://console.tim.qq.com", decltype(endpoint)::command, call);

@@ -42,11 +42,20 @@ inline std::optional<selected_input> split_selector(const std::uint8_t* data, st
 
 inline constexpr std::size_t endpoint_count = boost::mp11::mp_size<tcchat::all_endpoints>::value;
 
-/// Calls visit(Endpoint{}) for entry `selector % 8` of tcchat::all_endpoints. The higher bits are left to
-/// each harness (fuzz/make_seeds.py writes seeds with the same numbering).
+/// The low bits of a selector byte pick the endpoint, and each harness's own flags start above them: with room
+/// for 16 endpoints, a new one renumbers no corpus seed (fuzz/make_seeds.py writes the same layout).
+inline constexpr unsigned endpoint_bits = 4;
+inline constexpr std::uint8_t endpoint_mask = (1u << endpoint_bits) - 1;
+/// The lowest bit a harness may use for its own flags.
+inline constexpr unsigned first_flag_bit = endpoint_bits;
+static_assert(endpoint_count <= (1u << endpoint_bits),
+              "tcchat fuzz: more endpoints than the selector's endpoint bits hold; widen endpoint_bits and re-run make_seeds.py");
+
+/// Calls visit(Endpoint{}) for entry `(selector & endpoint_mask) % endpoint_count` of tcchat::all_endpoints:
+/// every byte selects some endpoint, and the seeds' values, below endpoint_count, select their own.
 template <class Visitor>
 void with_selected_endpoint(std::uint8_t selector, Visitor&& visit) {
-    boost::mp11::mp_with_index<endpoint_count>(selector % endpoint_count, [&](auto index) {
+    boost::mp11::mp_with_index<endpoint_count>((selector & endpoint_mask) % endpoint_count, [&](auto index) {
         visit(boost::mp11::mp_at_c<tcchat::all_endpoints, decltype(index)::value>{});
     });
 }

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Writes the named seed inputs of fuzz/corpus/<harness>/ (files called seed-*).
 
-    python3 fuzz/make_seeds.py
+    python3 fuzz/make_seeds.py --tcchat build/dev/tools/tcchat
+
+The endpoints and their numbering come from `tcchat endpoints` (tcchat::all_endpoints, in its order), so the
+CLI of the same tree must be built first.
 
 Seeds are every documented sample (tests/fixtures/samples) plus hostile variants of them: huge and negative
 numbers, bad UTF-8, escaped lone surrogates, NUL, duplicate keys, a BOM, deep nesting, truncation. For the
@@ -9,8 +12,11 @@ harnesses that read a selector byte first, each seed starts with the byte that s
 from campaigns (hash names, see trim_corpus.py) are left alone; stale seed-* files are replaced.
 """
 
+import argparse
+import json
 import pathlib
 import re
+import subprocess
 
 FUZZ_DIR = pathlib.Path(__file__).resolve().parent
 REPO_DIR = FUZZ_DIR.parent
@@ -18,21 +24,18 @@ SAMPLES_DIR = REPO_DIR / "tests" / "fixtures" / "samples"
 MAX_SEED_BYTES = 4096  # run.sh passes -max_len=4096; a longer seed would be cut
 
 
-def endpoint_selectors():
-    """command -> selector % 8, read from tcchat::all_endpoints so that the numbering has one source."""
-    include = REPO_DIR / "include" / "tcchat"
-    listing = re.search(r"all_endpoints\s*=\s*boost::mp11::mp_list<([^>]*)>", (include / "endpoints.hpp").read_text())
-    tags = [name.strip().removeprefix("api::") for name in listing.group(1).split(",")]
-    commands = {}
-    for header in (include / "api").glob("*.hpp"):
-        for tag, command in re.findall(r'struct (\w+) \{\s*static constexpr std::string_view command = "([^"]+)"',
-                                       header.read_text()):
-            commands[tag] = command
-    return {commands[tag]: index for index, tag in enumerate(tags)}
+# fuzz/harness_support.hpp: the endpoint's index in the low bits of a selector byte, each harness's flags above.
+ENDPOINT_BITS = 4
+FIRST_FLAG = 1 << ENDPOINT_BITS
+SELECTOR = {}  # command -> its index in tcchat::all_endpoints, from `tcchat endpoints` (filled by main)
+REQUEST_BIT = FIRST_FLAG  # dom_parse_limits: the request type instead of the response
 
 
-SELECTOR = endpoint_selectors()
-REQUEST_BIT = 8  # dom_parse_limits: bit 3 of the selector picks the request type instead of the response
+def endpoint_selectors(tcchat):
+    """command -> index in tcchat::all_endpoints, as `tcchat endpoints` lists them: the numbering has one source."""
+    listed = json.loads(subprocess.run([tcchat, "endpoints"], check=True, capture_output=True, text=True).stdout)
+    assert len(listed) <= 1 << ENDPOINT_BITS, "more endpoints than the selector's endpoint bits hold"
+    return {entry["command"]: index for index, entry in enumerate(listed)}
 
 
 def replaced(text, old, new):
@@ -229,16 +232,18 @@ def usersig_seeds():
     return seeds
 
 
-# url_query: the call header of fuzz/url_query.cpp (sdkappid and random little-endian, flags, two lengths).
-CUSTOM_COMMAND = 8  # flags bit 3: the command is read from the input; flags >> 4 picks the base URL (% 11)
+# url_query: the call header of fuzz/url_query.cpp (sdkappid and random little-endian, flags, the base URL's byte
+# (% 11), two lengths).
+CUSTOM_COMMAND = FIRST_FLAG  # the command is read from the input
 
 
 def url_call(identifier, usersig, command=None, endpoint=0, base=0, sdkappid=1400000000, random=99999999):
-    flags = (endpoint % 8) | (CUSTOM_COMMAND if command is not None else 0) | ((base % 16) << 4)
+    assert endpoint < FIRST_FLAG
+    flags = endpoint | (CUSTOM_COMMAND if command is not None else 0)
     command = command or b""
     assert len(identifier) < 256 and len(command) < 256
     return (sdkappid.to_bytes(4, "little") + random.to_bytes(4, "little") +
-            bytes([flags, len(identifier), len(command)]) + identifier + command + usersig)
+            bytes([flags, base, len(identifier), len(command)]) + identifier + command + usersig)
 
 
 def url_query_seeds():
@@ -278,11 +283,11 @@ def url_query_seeds():
     return seeds
 
 
-# emulator_raw: calls separated as in fuzz/emulator_raw.cpp, each a flags byte (bits 0-2 endpoint, bit 3 raw URL,
-# bit 4 the second SDKAppID) and then the body, or the URL line and the body.
+# emulator_raw: calls separated as in fuzz/emulator_raw.cpp, each a flags byte (the endpoint; the first flag: a raw
+# URL; the second: the second SDKAppID) and then the body, or the URL line and the body.
 CALL_SEPARATOR = b"\n--\n"
-RAW_URL = 8
-SECOND_APP = 16
+RAW_URL = FIRST_FLAG
+SECOND_APP = FIRST_FLAG << 1
 
 
 def emulator_raw_seeds():
@@ -334,6 +339,9 @@ def write_corpus(harness, seeds):
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tcchat", required=True, help="the tcchat CLI of this tree (for `tcchat endpoints`)")
+    SELECTOR.update(endpoint_selectors(parser.parse_args().tcchat))
     write_corpus("response_decode", {"seed-" + n: d for n, d in selector_seeds(["response"], 0)})
     write_corpus("request_roundtrip", {"seed-" + n: d for n, d in selector_seeds(["request"], 0)})
     write_corpus("dom_parse_limits", {"seed-" + n: d for n, d in selector_seeds(["request", "response"], REQUEST_BIT)})

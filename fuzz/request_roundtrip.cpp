@@ -1,5 +1,5 @@
-// Request bodies: the first byte picks one of the eight request types (bit 3 also switches the validator to
-// the strict profile), the rest is the body. A decoded request round-trips through encode, and validate()
+// Request bodies: the first byte picks the request type (harness_support.hpp; the flag above the endpoint bits
+// switches the validator to the strict profile), the rest is the body. A decoded request round-trips through encode, and validate()
 // reports only the documented codes, with JSON Pointers, identically for the request and its round trip.
 #include "harness_support.hpp"
 
@@ -36,7 +36,7 @@ bool same_report(const tcchat::report& a, const tcchat::report& b) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const auto input = tcchat_fuzz::split_selector(data, size);
     if (!input) return 0;
-    const tcchat::validation_limits limits = (input->selector & 8) != 0 ? tcchat::validation_limits::strict_profile() : tcchat::validation_limits{};
+    const tcchat::validation_limits limits = (input->selector >> tcchat_fuzz::first_flag_bit & 1) != 0 ? tcchat::validation_limits::strict_profile() : tcchat::validation_limits{};
     tcchat_fuzz::with_selected_endpoint(input->selector, [&](auto endpoint) {
         using endpoint_type = decltype(endpoint);
         const auto trip = tcchat_fuzz::decode_and_round_trip<typename endpoint_type::request>(input->body);

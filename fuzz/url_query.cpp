@@ -5,6 +5,7 @@
 // the secret, however its key is escaped. And parse_request_target and redact_usersig take the whole input as a URL without crashing.
 #include "harness_support.hpp"
 
+#include <tcchat/emulator.hpp> // parse_request_target
 #include <tcchat/url.hpp>
 
 #include <iterator>
@@ -17,7 +18,7 @@ using tcchat_fuzz::require;
 
 namespace {
 
-/// Where the URL starts (4 bits of choice): every region's domain (the backup domains differ in text only),
+/// Where the URL starts (a byte of choice): every region's domain (the backup domains differ in text only),
 /// a base ending in '/', a local server and none, which gives a bare request target (the emulator's form).
 /// build_url adds the '/' before the path when the base lacks it.
 std::string base_url(std::uint8_t choice) {
@@ -34,17 +35,18 @@ std::uint32_t little_endian_u32(const std::uint8_t* bytes) noexcept {
            static_cast<std::uint32_t>(bytes[2]) << 16 | static_cast<std::uint32_t>(bytes[3]) << 24;
 }
 
-/// The input as a call: sdkappid and random (4 bytes each, little-endian), a flags byte (bits 0-2: the
-/// endpoint; bit 3: the command is read from the input instead, any bytes; bits 4-7: the base URL), the
-/// identifier's length and the command's length (each modulo the bytes left), then the identifier, the
-/// command when bit 3 says so, and the usersig as the rest.
+/// The input as a call: sdkappid and random (4 bytes each, little-endian), a flags byte (the endpoint in its low
+/// bits, as in harness_support.hpp; the first flag bit: the command is read from the input instead, any bytes),
+/// the base URL's byte, the identifier's length and the command's length (each modulo the bytes left), then the
+/// identifier, the command when the flag says so, and the usersig as the rest.
 struct call_input {
     std::string base;
     std::string command;
     tcchat::call_parameters call;
 };
 
-constexpr std::size_t header_bytes = 11;
+constexpr std::size_t header_bytes = 12;
+constexpr unsigned custom_command_bit = tcchat_fuzz::first_flag_bit;
 
 std::optional<call_input> read_call(const std::uint8_t* data, std::size_t size) {
     if (size < header_bytes) return std::nullopt;
@@ -52,16 +54,16 @@ std::optional<call_input> read_call(const std::uint8_t* data, std::size_t size) 
     input.call.sdkappid = little_endian_u32(data);
     input.call.random = little_endian_u32(data + 4);
     const std::uint8_t flags = data[8];
-    input.base = base_url(static_cast<std::uint8_t>(flags >> 4));
+    input.base = base_url(data[9]);
     std::string_view rest = tcchat_fuzz::as_text(data + header_bytes, size - header_bytes);
     auto take = [&rest](std::uint8_t length) {
         const std::string_view taken = rest.substr(0, length % (rest.size() + 1));
         rest.remove_prefix(taken.size());
         return std::string(taken);
     };
-    input.call.identifier = take(data[9]);
-    if ((flags & 8) != 0) {
-        input.command = take(data[10]);
+    input.call.identifier = take(data[10]);
+    if ((flags >> custom_command_bit & 1) != 0) {
+        input.command = take(data[11]);
     } else {
         tcchat_fuzz::with_selected_endpoint(flags, [&](auto endpoint) {
             input.command = std::string(decltype(endpoint)::command);

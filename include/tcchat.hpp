@@ -17,7 +17,7 @@
 #ifdef TCCHAT_SEPARATE_COMPILATION
 #define TCCHAT_DETAIL_EXPLICIT extern template
 #endif
-#include <tcchat/detail/instantiations.hpp>
+#include <tcchat/detail/codec/instantiations.hpp>
 #undef TCCHAT_DETAIL_EXPLICIT
 #include <tcchat/item_results.hpp>
 #include <tcchat/url.hpp>

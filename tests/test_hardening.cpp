@@ -5,8 +5,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "test_support.hpp"
 
@@ -16,6 +20,17 @@ namespace {
 
 using tcchat::test::app;
 const std::string secret_usersig = "eJyrVgrxCdYrSy1SslIy0jNQ0gHzM1NS8kqgfFOQgomxgSFMpDgl*-_~Q3";
+
+/// The first documented request sample of `command` ("<command>.request.json" or one of its variants).
+std::string first_request_sample(std::string_view command) {
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(TCCHAT_SAMPLES_DIR)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind(std::string(command) + ".request.", 0) == 0) names.push_back(name);
+    }
+    std::sort(names.begin(), names.end());
+    return names.empty() ? std::string() : names.front();
+}
 
 /// A server (or a proxy in front of one) that answers every call with a FAIL whose ErrorInfo quotes the request
 /// URL: raw, percent-decoded, and with every reserved byte escaped in lower case.
@@ -172,6 +187,22 @@ TEST_CASE("emulator: writes stop at max_users and max_state_bytes with a code an
         // Deletes still go through and free what they held.
         CHECK(code_of(service, del_contact_group_request{"w0", {long_name}}) == 0);
         CHECK(service.usage().state_bytes < full.state_bytes);
+    }
+    SECTION("at the cap exactly the endpoints whose traits say may_add_state are refused") {
+        emulator_options options;
+        options.max_state_bytes = 2000;
+        emulator service(options);
+        for (int created = 0; service.usage().state_bytes < options.max_state_bytes; ++created)
+            REQUIRE(code_of(service, one_group("w" + std::to_string(created), std::string(32, 'x'))) == 0);
+        boost::mp11::mp_for_each<all_endpoints>([&](auto endpoint) {
+            using endpoint_type = decltype(endpoint);
+            const std::string file = first_request_sample(endpoint_type::command);
+            INFO(file);
+            auto request = decode<typename endpoint_type::request>(tcchat::test::sample(file));
+            REQUIRE(request.has_value());
+            const bool refused = code_of(service, *request) == static_cast<int>(code::conversation_quota_exceeded);
+            CHECK(refused == endpoint_type::may_add_state);
+        });
     }
     SECTION("roaming clears are kept for the newest deletes only") {
         emulator_options options;

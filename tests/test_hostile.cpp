@@ -1,7 +1,7 @@
 // Hostile inputs: each comes back as a clear error (code, JSON Pointer, message) and never as a crash, a hang
 // or an exception. The fuzz harnesses (fuzz/) search for more; these pin the known cases and record what
 // the library does with each, including what Boost.JSON 1.81 decides before tcchat sees a value.
-#include <tcchat/detail/dom_reference.hpp> // decode_dom, decode_value, parse_json: the reference
+#include "oracle/dom_reference.hpp" // decode_dom, decode_value, parse_json: the test oracle
 #include <tcchat/codec.hpp>
 #include <tcchat/endpoints.hpp>
 #include <tcchat/validate.hpp>
@@ -24,6 +24,7 @@
 #include <vector>
 
 using namespace tcchat;
+using namespace tcchat::test_oracle;
 using namespace std::string_literals;
 
 namespace {

@@ -6,7 +6,7 @@
 //
 // Documented difference (sax_decoder.hpp): only the streaming interface differs, in the body-size message
 // (bytes received so far instead of the whole body); the one-shot decode has no exception.
-#include <tcchat/detail/dom_reference.hpp> // decode_dom, decode_value, parse_json: the reference
+#include "oracle/dom_reference.hpp" // decode_dom, decode_value, parse_json: the test oracle
 #include <tcchat/codec.hpp>
 #include <tcchat/endpoints.hpp>
 
@@ -30,6 +30,7 @@
 namespace {
 
 using namespace tcchat;
+using namespace tcchat::test_oracle;
 namespace json = boost::json;
 
 constexpr std::size_t type_count = 2 * boost::mp11::mp_size<all_endpoints>::value;

@@ -20,8 +20,7 @@ import tempfile
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 INCLUDE = ROOT / "include"
 ADAPTERS = ["tcchat/usersig.hpp", "tcchat/transport/curl.hpp", "tcchat/transport/beast.hpp", "tcchat/asio.hpp", "tcchat/boost_json_src.hpp",
-            "tcchat/emulator.hpp", "tcchat/src.hpp", "tcchat/limiter/redis.hpp",
-            "tcchat/detail/dom_reference.hpp"]
+            "tcchat/emulator.hpp", "tcchat/src.hpp", "tcchat/limiter/redis.hpp"]
 AMALGAMATION = "tcchat/tcchat.hpp"
 TCCHAT_INCLUDE = re.compile(r'^\s*#\s*include\s*[<"](tcchat(?:/[\w/.]+|\.hpp))[>"]')
 
@@ -33,7 +32,7 @@ def header_text(name):
 def inline(name, seen, out, held_elsewhere=frozenset(), include_elsewhere=None):
     """Appends `name` with its tcchat includes inlined depth-first; each header is emitted once. An include of a
     header in `held_elsewhere` (the amalgamation, for an adapter) calls include_elsewhere() instead, at any depth.
-    A header without `#pragma once` (detail/instantiations.hpp) is meant to be expanded at each include, so it is
+    A header without `#pragma once` (detail/codec/instantiations.hpp) is meant to be expanded at each include, so it is
     inlined every time."""
     text = header_text(name)
     expanded_each_time = "#pragma once" not in text

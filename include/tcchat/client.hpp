@@ -16,13 +16,13 @@
 #include <tcchat/cancellation.hpp>
 #include <tcchat/codec.hpp>
 #include <tcchat/credentials.hpp>
-#include <tcchat/detail/pending_calls.hpp>
-#include <tcchat/detail/request_buffers.hpp>
+#include <tcchat/detail/client/pending_calls.hpp>
+#include <tcchat/detail/client/request_buffers.hpp>
 #include <tcchat/endpoints.hpp>
 #include <tcchat/error.hpp>
 #include <tcchat/pager.hpp>
-#include <tcchat/detail/coarse_clock.hpp>
-#include <tcchat/detail/saturating_time.hpp>
+#include <tcchat/detail/client/coarse_clock.hpp>
+#include <tcchat/detail/client/saturating_time.hpp>
 #include <tcchat/rate_limiter.hpp>
 #include <tcchat/scheduler.hpp>
 #include <tcchat/timer_thread.hpp>
@@ -109,10 +109,10 @@ struct client_options {
     std::function<void(std::string_view what)> on_contract_violation;
     /// call()'s waits (backoff, rate limit). Empty: std::this_thread::sleep_for on the calling thread.
     std::function<void(std::chrono::milliseconds)> sleep;
-    /// Empty: deadlines read the coarse monotonic clock (a few ms of resolution, detail/coarse_clock.hpp) and
+    /// Empty: deadlines read the coarse monotonic clock (a few ms of resolution, detail/client/coarse_clock.hpp) and
     /// the hook's latencies read steady_clock. Set, it serves both.
     std::function<std::chrono::steady_clock::time_point()> clock;
-    /// Draws each call's `random`. Empty: a per-thread SplitMix64 stream (detail/request_buffers.hpp).
+    /// Draws each call's `random`. Empty: a per-thread SplitMix64 stream (detail/client/request_buffers.hpp).
     std::function<std::uint32_t()> random;
     /// async_call's waits (backoff, rate limit): run `resume` after `delay`, without blocking the caller, and
     /// if it can, drop the wait once the call is cancelled (tcchat/scheduler.hpp). Default: tcchat's own timer
@@ -241,7 +241,7 @@ private:
     class operation {
     public:
         using response = response_of<Request>;
-        using endpoint = endpoint_of_t<Request>;
+        using endpoint = listed_endpoint_of_t<Request>;
 
         template <class... BufferSource>
         operation(client& owner, const Request& request, const call_options& per_call, cancellation_token cancellation,

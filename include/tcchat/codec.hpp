@@ -10,8 +10,8 @@
 
 #include <tcchat/version.hpp>
 #include <tcchat/config.hpp>
-#include <tcchat/detail/json_writer.hpp>
-#include <tcchat/detail/sax_decoder.hpp>
+#include <tcchat/detail/codec/json_writer.hpp>
+#include <tcchat/detail/codec/sax_decoder.hpp>
 #include <tcchat/error.hpp>
 
 #include <boost/throw_exception.hpp>

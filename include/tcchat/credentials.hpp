@@ -3,7 +3,7 @@
 // result<signed_usersig>; tcchat/usersig.hpp ships one that generates signatures from the SecretKey.
 
 #include <tcchat/version.hpp>
-#include <tcchat/detail/coarse_clock.hpp>
+#include <tcchat/detail/client/coarse_clock.hpp>
 #include <tcchat/error.hpp>
 
 #include <atomic>

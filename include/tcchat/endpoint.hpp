@@ -3,6 +3,8 @@
 // in tcchat::api (tcchat/api/<command>.hpp):
 //   command, request, response      the wire name and the two messages
 //   is_read                         only reads: safe to retry
+//   may_add_state                   may leave more state behind: the emulator refuses it once its state is at
+//                                   its cap (a removal or a read still runs)
 //   needs_group_edition             answered 51013 on an edition without conversation groups and marks
 //   batch_field, batch_limit, merge a batch endpoint: its item list, the documented limit, and how the answers
 //                                   to the chunks of an oversized batch join into one

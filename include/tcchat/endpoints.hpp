@@ -13,6 +13,10 @@
 
 #include <boost/mp11/algorithm.hpp>
 #include <boost/mp11/list.hpp>
+#include <boost/mp11/set.hpp>
+
+#include <string_view>
+#include <type_traits>
 
 TCCHAT_NAMESPACE_BEGIN
 
@@ -20,7 +24,34 @@ using all_endpoints = boost::mp11::mp_list<api::get_list, api::delete_conversati
                                            api::del_contact_group, api::update_contact_group,
                                            api::search_contact_group, api::get_contact_group, api::mark_contact>;
 
+static_assert(boost::mp11::mp_is_set<all_endpoints>::value, "tcchat: an endpoint is listed twice in all_endpoints");
+
+/// The endpoint tag of `Request`, checked to be in all_endpoints: an endpoint bound with TCCHAT_BIND_ENDPOINT but
+/// not listed would be callable, yet unknown to the emulator, the CLI, the contract and the tests that iterate
+/// the list. validate() and call() name their endpoint through this, so that the omission does not compile.
+template <class Request>
+struct listed_endpoint_of {
+    using type = endpoint_of_t<Request>;
+    static_assert(boost::mp11::mp_contains<all_endpoints, type>::value,
+                  "tcchat: this endpoint is bound (TCCHAT_BIND_ENDPOINT) but missing from all_endpoints in tcchat/endpoints.hpp");
+};
+
+template <class Request>
+using listed_endpoint_of_t = typename listed_endpoint_of<Request>::type;
+
 namespace detail {
+/// Whether two endpoints of all_endpoints share a command name (the emulator would route both to the first).
+constexpr bool commands_repeat() {
+    bool repeated = false;
+    boost::mp11::mp_for_each<all_endpoints>([&](auto first) {
+        boost::mp11::mp_for_each<all_endpoints>([&](auto second) {
+            repeated = repeated || (!std::is_same_v<decltype(first), decltype(second)> && decltype(first)::command == decltype(second)::command);
+        });
+    });
+    return repeated;
+}
+static_assert(!commands_repeat(), "tcchat: two endpoints in all_endpoints have the same command");
+
 template <class Endpoint>
 using request_of = typename Endpoint::request;
 template <class Endpoint>

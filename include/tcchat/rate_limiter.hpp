@@ -8,7 +8,7 @@
 // token_bucket is per process. tcchat/limiter/redis.hpp shares one budget across processes and machines.
 
 #include <tcchat/version.hpp>
-#include <tcchat/detail/saturating_time.hpp>
+#include <tcchat/detail/client/saturating_time.hpp>
 #include <tcchat/error.hpp>
 
 #include <algorithm>

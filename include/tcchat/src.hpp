@@ -10,5 +10,5 @@
 #include <tcchat.hpp>
 
 #define TCCHAT_DETAIL_EXPLICIT template
-#include <tcchat/detail/instantiations.hpp>
+#include <tcchat/detail/codec/instantiations.hpp>
 #undef TCCHAT_DETAIL_EXPLICIT

@@ -102,18 +102,20 @@ public:
         return top + 1;
     }
 
+    /// parse()'s two refusals, which the streaming decoder reports in the same words.
+    static constexpr std::string_view not_binary_message = "StandardMark must contain only the characters 0 and 1";
+    static constexpr std::string_view too_many_bits_message = "StandardMark has more than 64 significant bits";
+
     /// Accepts [01]* with at most 64 significant bits; leading zeros are not counted (§4.2, §4.3).
     static result<standard_mark> parse(std::string_view text) {
         std::uint64_t value = 0;
         unsigned significant = 0;
         for (char c : text) {
             if (c != '0' && c != '1')
-                return make_error(code::invalid_parameters, error_origin::decode, "",
-                                  "StandardMark must contain only the characters 0 and 1");
+                return make_error(code::invalid_parameters, error_origin::decode, "", std::string(not_binary_message));
             if (significant == 0 && c == '0') continue;
             if (++significant > bit_count)
-                return make_error(code::invalid_parameters, error_origin::decode, "",
-                                  "StandardMark has more than 64 significant bits");
+                return make_error(code::invalid_parameters, error_origin::decode, "", std::string(too_many_bits_message));
             value = (value << 1) | static_cast<std::uint64_t>(c - '0');
         }
         return standard_mark(value);

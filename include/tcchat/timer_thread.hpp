@@ -6,7 +6,7 @@
 
 #include <tcchat/version.hpp>
 #include <tcchat/cancellation.hpp>
-#include <tcchat/detail/saturating_time.hpp>
+#include <tcchat/detail/client/saturating_time.hpp>
 
 #include <chrono>
 #include <condition_variable>

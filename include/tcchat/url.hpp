@@ -254,19 +254,6 @@ inline std::string build_url(std::string_view base_url, std::string_view command
     return url;
 }
 
-/// A request target split into its path and decoded query parameters, in order.
-struct request_target {
-    std::string path;
-    std::vector<std::pair<std::string, std::string>> query;
-
-    /// The decoded value of the first query parameter called `name`, or nullptr when there is none.
-    const std::string* find(std::string_view name) const noexcept {
-        for (const auto& [key, value] : query)
-            if (key == name) return &value;
-        return nullptr;
-    }
-};
-
 namespace detail {
 /// Where the request target ("/path?query") of "scheme://host/path?query" or "/path?query" starts: the offset
 /// into `url`, or npos for a URL with a scheme and host but no path. The parser and the redaction both split
@@ -279,33 +266,8 @@ inline std::size_t request_target_start(std::string_view url) noexcept {
 }
 } // namespace detail
 
-/// Parses "scheme://host/path?query" or "/path?query". Fails on a malformed percent escape.
-inline std::optional<request_target> parse_request_target(std::string_view url) {
-    const std::size_t start = detail::request_target_start(url);
-    url = start == std::string_view::npos ? std::string_view("/") : url.substr(start);
-    request_target target;
-    const auto question = url.find('?');
-    auto path = percent_decode(url.substr(0, question));
-    if (!path) return std::nullopt;
-    target.path = std::move(*path);
-    if (question == std::string_view::npos) return target;
-    std::string_view query = url.substr(question + 1);
-    while (!query.empty()) {
-        const auto amp = query.find('&');
-        const std::string_view pair = query.substr(0, amp);
-        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-        if (pair.empty()) continue;
-        const auto eq = pair.find('=');
-        auto key = percent_decode(pair.substr(0, eq));
-        auto value = percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
-        if (!key || !value) return std::nullopt;
-        target.query.emplace_back(std::move(*key), std::move(*value));
-    }
-    return target;
-}
-
 /// The URL with the value of every usersig parameter replaced, for logs, hooks and error messages. A key is
-/// matched as parse_request_target decodes it ("us%65rsig" is the usersig the verifier reads), ignoring case
+/// matched as the emulator decodes it (parse_request_target) ("us%65rsig" is the usersig the verifier reads), ignoring case
 /// (a proxy may not); a key that does not decode hides its value too, since what it names cannot be told.
 inline std::string redact_usersig(std::string_view url) {
     // The query the parser reads; for a URL with no path, whose query the parser ignores, any '?' at all.

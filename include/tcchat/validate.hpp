@@ -8,8 +8,8 @@
 //   for (const auto& v : r.violations) log(v.code.value(), v.rule, v.pointer, v.message);
 
 #include <tcchat/version.hpp>
-#include <tcchat/detail/json_pointer.hpp>
-#include <tcchat/detail/utf8.hpp>
+#include <tcchat/detail/codec/json_pointer.hpp>
+#include <tcchat/detail/codec/utf8.hpp>
 #include <tcchat/endpoints.hpp>
 #include <tcchat/error.hpp>
 
@@ -217,7 +217,7 @@ private:
 template <class Request>
 report run_rules(const Request& request, const validation_limits& limits) {
     report out;
-    rule_checker check(endpoint_of_t<Request>::command, limits, out);
+    rule_checker check(listed_endpoint_of_t<Request>::command, limits, out);
     check_request(check, path{}, request);
     return out;
 }

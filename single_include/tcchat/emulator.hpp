@@ -11,6 +11,60 @@
 //   http_response r = service.handle(url, body);         // what an HTTP server would answer
 
 #include "tcchat.hpp"
+// begin tcchat/emulator/request_target.hpp
+// The emulator's side of a URL: a request target ("/path?query" or a whole URL) split into its path and its
+// decoded query, as a server reads it. The client only builds URLs (url.hpp); this is what `tcchat serve`, the
+// in-memory emulator and the tests read them back with.
+
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+TCCHAT_NAMESPACE_BEGIN
+
+/// A request target split into its path and decoded query parameters, in order.
+struct request_target {
+    std::string path;
+    std::vector<std::pair<std::string, std::string>> query;
+
+    /// The decoded value of the first query parameter called `name`, or nullptr when there is none.
+    const std::string* find(std::string_view name) const noexcept {
+        for (const auto& [key, value] : query)
+            if (key == name) return &value;
+        return nullptr;
+    }
+};
+
+/// Parses "scheme://host/path?query" or "/path?query". Fails on a malformed percent escape.
+inline std::optional<request_target> parse_request_target(std::string_view url) {
+    const std::size_t start = detail::request_target_start(url);
+    url = start == std::string_view::npos ? std::string_view("/") : url.substr(start);
+    request_target target;
+    const auto question = url.find('?');
+    auto path = percent_decode(url.substr(0, question));
+    if (!path) return std::nullopt;
+    target.path = std::move(*path);
+    if (question == std::string_view::npos) return target;
+    std::string_view query = url.substr(question + 1);
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+        if (pair.empty()) continue;
+        const auto eq = pair.find('=');
+        auto key = percent_decode(pair.substr(0, eq));
+        auto value = percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+        if (!key || !value) return std::nullopt;
+        target.query.emplace_back(std::move(*key), std::move(*value));
+    }
+    return target;
+}
+
+TCCHAT_NAMESPACE_END
+// end tcchat/emulator/request_target.hpp
 // begin tcchat/emulator/store.hpp
 // The emulator's state and the documented semantics of the eight commands, in tcchat::emulation, apart from
 // the library's own internals (docs/protocol.md §1.8, §3). Not
@@ -702,8 +756,7 @@ private:
         const auto found = users_.find(id);
         emulation::user_store unknown_user;
         emulation::user_store& user = found != users_.end() ? found->second : unknown_user;
-        constexpr bool may_grow = !Endpoint::is_read && Endpoint::command != "del_contact_group" && Endpoint::command != "delete";
-        if (may_grow && state_bytes_ >= options_.max_state_bytes)
+        if (Endpoint::may_add_state && state_bytes_ >= options_.max_state_bytes)
             return refuse(static_cast<int>(code::conversation_quota_exceeded),
                           "the emulator's state holds " + std::to_string(state_bytes_) + " bytes, its cap (max_state_bytes)");
         emulation::store_commands commands(user, store_limits_, options_.clock());

@@ -11,7 +11,7 @@
 #include "tcchat.hpp"
 
 #define TCCHAT_DETAIL_EXPLICIT template
-// begin tcchat/detail/instantiations.hpp
+// begin tcchat/detail/codec/instantiations.hpp
 // No include guard, on purpose: this file is included once to declare and once to define (see below), and it
 // undefines every macro it defines, so nothing named TCCHAT_DETAIL_* is left in a user's translation unit.
 //
@@ -72,5 +72,5 @@ TCCHAT_NAMESPACE_END
 #undef TCCHAT_DETAIL_LISTED
 #undef TCCHAT_DETAIL_DOCUMENTED_REQUESTS
 #undef TCCHAT_DETAIL_DOCUMENTED_MESSAGES
-// end tcchat/detail/instantiations.hpp
+// end tcchat/detail/codec/instantiations.hpp
 #undef TCCHAT_DETAIL_EXPLICIT

@@ -482,18 +482,20 @@ public:
         return top + 1;
     }
 
+    /// parse()'s two refusals, which the streaming decoder reports in the same words.
+    static constexpr std::string_view not_binary_message = "StandardMark must contain only the characters 0 and 1";
+    static constexpr std::string_view too_many_bits_message = "StandardMark has more than 64 significant bits";
+
     /// Accepts [01]* with at most 64 significant bits; leading zeros are not counted (§4.2, §4.3).
     static result<standard_mark> parse(std::string_view text) {
         std::uint64_t value = 0;
         unsigned significant = 0;
         for (char c : text) {
             if (c != '0' && c != '1')
-                return make_error(code::invalid_parameters, error_origin::decode, "",
-                                  "StandardMark must contain only the characters 0 and 1");
+                return make_error(code::invalid_parameters, error_origin::decode, "", std::string(not_binary_message));
             if (significant == 0 && c == '0') continue;
             if (++significant > bit_count)
-                return make_error(code::invalid_parameters, error_origin::decode, "",
-                                  "StandardMark has more than 64 significant bits");
+                return make_error(code::invalid_parameters, error_origin::decode, "", std::string(too_many_bits_message));
             value = (value << 1) | static_cast<std::uint64_t>(c - '0');
         }
         return standard_mark(value);
@@ -648,6 +650,8 @@ TCCHAT_NAMESPACE_END
 // in tcchat::api (tcchat/api/<command>.hpp):
 //   command, request, response      the wire name and the two messages
 //   is_read                         only reads: safe to retry
+//   may_add_state                   may leave more state behind: the emulator refuses it once its state is at
+//                                   its cap (a removal or a read still runs)
 //   needs_group_edition             answered 51013 on an edition without conversation groups and marks
 //   batch_field, batch_limit, merge a batch endpoint: its item list, the documented limit, and how the answers
 //                                   to the chunks of an oversized batch join into one
@@ -755,6 +759,7 @@ struct create_contact_group {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = create_contact_group_response;
     static constexpr bool is_read = false;
+    static constexpr bool may_add_state = true; ///< a new group adds state
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
 };
 } // namespace api
@@ -802,6 +807,7 @@ struct del_contact_group {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = del_contact_group_response;
     static constexpr bool is_read = false;
+    static constexpr bool may_add_state = false; ///< it only removes state
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
 };
 } // namespace api
@@ -867,6 +873,7 @@ struct delete_conversation {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = delete_response;
     static constexpr bool is_read = false;
+    static constexpr bool may_add_state = false; ///< it only removes state
     static constexpr bool needs_group_edition = false; ///< the conversation list: every edition
 };
 } // namespace api
@@ -914,6 +921,7 @@ struct get_contact_group {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = get_contact_group_response;
     static constexpr bool is_read = true;
+    static constexpr bool may_add_state = false; ///< a read adds nothing
 
     /// What a page's request is told apart by: a repeated cursor means the server is not advancing.
     static std::tuple<std::int64_t> cursor(const request& r) { return {r.StartIndex}; }
@@ -1011,6 +1019,7 @@ struct get_list {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = get_list_response;
     static constexpr bool is_read = true;
+    static constexpr bool may_add_state = false; ///< a read adds nothing
 
     /// What a page's request is told apart by: a repeated cursor means the server is not advancing.
     static std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t> cursor(const request& r) {
@@ -1144,6 +1153,7 @@ struct mark_contact {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = mark_contact_response;
     static constexpr bool is_read = false;
+    static constexpr bool may_add_state = true; ///< a mark adds state
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
     static constexpr auto batch_field = &request::MarkItem;
     static constexpr std::size_t batch_limit = 100;
@@ -1195,6 +1205,7 @@ struct search_contact_group {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = search_contact_group_response;
     static constexpr bool is_read = true;
+    static constexpr bool may_add_state = false; ///< a read adds nothing
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
     static constexpr auto batch_field = &request::ContactItem;
     static constexpr std::size_t batch_limit = 300;
@@ -1346,6 +1357,7 @@ struct update_contact_group {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = update_contact_group_response;
     static constexpr bool is_read = false;
+    static constexpr bool may_add_state = true; ///< it may add conversations to a group
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
 };
 } // namespace api
@@ -1357,6 +1369,10 @@ TCCHAT_NAMESPACE_END
 
 #include <boost/mp11/algorithm.hpp>
 #include <boost/mp11/list.hpp>
+#include <boost/mp11/set.hpp>
+
+#include <string_view>
+#include <type_traits>
 
 TCCHAT_NAMESPACE_BEGIN
 
@@ -1364,7 +1380,34 @@ using all_endpoints = boost::mp11::mp_list<api::get_list, api::delete_conversati
                                            api::del_contact_group, api::update_contact_group,
                                            api::search_contact_group, api::get_contact_group, api::mark_contact>;
 
+static_assert(boost::mp11::mp_is_set<all_endpoints>::value, "tcchat: an endpoint is listed twice in all_endpoints");
+
+/// The endpoint tag of `Request`, checked to be in all_endpoints: an endpoint bound with TCCHAT_BIND_ENDPOINT but
+/// not listed would be callable, yet unknown to the emulator, the CLI, the contract and the tests that iterate
+/// the list. validate() and call() name their endpoint through this, so that the omission does not compile.
+template <class Request>
+struct listed_endpoint_of {
+    using type = endpoint_of_t<Request>;
+    static_assert(boost::mp11::mp_contains<all_endpoints, type>::value,
+                  "tcchat: this endpoint is bound (TCCHAT_BIND_ENDPOINT) but missing from all_endpoints in tcchat/endpoints.hpp");
+};
+
+template <class Request>
+using listed_endpoint_of_t = typename listed_endpoint_of<Request>::type;
+
 namespace detail {
+/// Whether two endpoints of all_endpoints share a command name (the emulator would route both to the first).
+constexpr bool commands_repeat() {
+    bool repeated = false;
+    boost::mp11::mp_for_each<all_endpoints>([&](auto first) {
+        boost::mp11::mp_for_each<all_endpoints>([&](auto second) {
+            repeated = repeated || (!std::is_same_v<decltype(first), decltype(second)> && decltype(first)::command == decltype(second)::command);
+        });
+    });
+    return repeated;
+}
+static_assert(!commands_repeat(), "tcchat: two endpoints in all_endpoints have the same command");
+
 template <class Endpoint>
 using request_of = typename Endpoint::request;
 template <class Endpoint>
@@ -1399,10 +1442,10 @@ TCCHAT_NAMESPACE_END
 // Decode errors: 60003 for text that is not JSON, 50002 for a wrong shape or type (with the JSON Pointer of
 // the field), 90005 when a TCCHAT_MAX_* limit is hit. Nothing here throws except decode_or_throw.
 
-// begin tcchat/detail/json_writer.hpp
+// begin tcchat/detail/codec/json_writer.hpp
 // Direct JSON encoding of described structs into a std::string: no DOM, one pass, correct escaping.
 
-// begin tcchat/detail/byte_scan.hpp
+// begin tcchat/detail/codec/byte_scan.hpp
 // Eight bytes at a time: tests over a 64-bit word that hold when some byte of it qualifies (Mycroft's zero-byte
 // test). The scans of text that is nearly always plain ASCII (validation, escaping) use them to skip it a word at
 // a time, then look at the bytes of the word that stopped them one by one.
@@ -1438,8 +1481,8 @@ inline std::uint64_t load_word(const void* bytes) noexcept {
 
 } // namespace detail
 TCCHAT_NAMESPACE_END
-// end tcchat/detail/byte_scan.hpp
-// begin tcchat/detail/reflect.hpp
+// end tcchat/detail/codec/byte_scan.hpp
+// begin tcchat/detail/codec/reflect.hpp
 // Type classification for the reflected codec and validator: which wire shape a C++ member type has.
 
 
@@ -1489,7 +1532,7 @@ void for_each_member(T& object, F&& f) {
 
 } // namespace detail
 TCCHAT_NAMESPACE_END
-// end tcchat/detail/reflect.hpp
+// end tcchat/detail/codec/reflect.hpp
 
 #include <boost/mp11/algorithm.hpp>
 
@@ -1509,8 +1552,7 @@ constexpr bool needs_no_escape(unsigned char c) noexcept { return c >= 0x20 && c
 
 /// The length of `text`'s leading run of bytes that JSON writes as they are: the whole text, for nearly every
 /// account, group name and mark. Eight bytes at a time while no byte of the word needs escaping (the zero-byte
-/// test of Mycroft: below 0x20, or equal to '"' or '\\'), then byte by byte. With member_key it took the encode
-/// of the 1,000-item pages from 1.52x and 1.65x serde_json's time to 1.09x (tools/bench.sh).
+/// test of Mycroft: below 0x20, or equal to '"' or '\\'), then byte by byte (docs/design-decisions.md §9).
 inline std::size_t unescaped_prefix(std::string_view text) noexcept {
     const std::size_t size = text.size();
     std::size_t i = 0;
@@ -1524,8 +1566,7 @@ inline std::size_t unescaped_prefix(std::string_view text) noexcept {
 
 /// Where the encoder writes: a fixed buffer, appended to the string each time it fills. Single characters,
 /// keys and numbers become stores into the buffer instead of calls into std::string, whose push_back and
-/// append libstdc++ compiles out of line. With standard_mark::write_to and the one-copy path of write_escaped it
-/// took the encode of the 1,000-item pages from 1.09x serde_json's time to 0.49x and 0.54x (tools/bench.sh).
+/// append libstdc++ compiles out of line (docs/design-decisions.md §9).
 class json_buffer {
 public:
     static constexpr std::size_t capacity = 4096;
@@ -1692,11 +1733,11 @@ void write_json(std::string& out, const T& value) {
 
 } // namespace detail
 TCCHAT_NAMESPACE_END
-// end tcchat/detail/json_writer.hpp
-// begin tcchat/detail/sax_decoder.hpp
+// end tcchat/detail/codec/json_writer.hpp
+// begin tcchat/detail/codec/sax_decoder.hpp
 // Decoding of described structs straight from Boost.JSON's SAX parser (basic_parser): no DOM is built.
 //
-// The semantics are those of dom_decoder.hpp, and tests/test_sax_decoder.cpp compares the two on every
+// The semantics are those of the test oracle, tests/oracle/dom_decoder.hpp, and tests/test_sax_decoder.cpp compares the two on every
 // sample, every truncation and many mutations. What makes that parity hold although a SAX handler sees the
 // document in text order while the DOM decoder walks members in declaration order:
 //
@@ -1725,10 +1766,10 @@ TCCHAT_NAMESPACE_END
 // The parts: sax/type_ops.hpp (what a type is on the wire and how to fill it), sax/scratch.hpp (array items),
 // sax/keys.hpp (member lookup), sax/handler.hpp (the parser handler); this file drives the parser.
 
-// begin tcchat/detail/decode_errors.hpp
+// begin tcchat/detail/codec/decode_errors.hpp
 // The wording of every decode error, written once for both decoders: the SAX decoder (sax_decoder.hpp), which
-// decodes, and the DOM reference decoder (dom_decoder.hpp), against which tests/test_sax_decoder.cpp compares it
-// message for message.
+// decodes, and the DOM test oracle (tests/oracle/dom_decoder.hpp), against which tests/test_sax_decoder.cpp
+// compares it message for message.
 
 
 #include <boost/json/error.hpp>
@@ -1786,13 +1827,13 @@ inline std::string out_of_range_message(std::string_view found, std::string_view
 
 } // namespace detail
 TCCHAT_NAMESPACE_END
-// end tcchat/detail/decode_errors.hpp
-// begin tcchat/detail/sax/handler.hpp
+// end tcchat/detail/codec/decode_errors.hpp
+// begin tcchat/detail/codec/sax/handler.hpp
 // The Boost.JSON basic_parser handler of the SAX decoder (see sax_decoder.hpp for the semantics it keeps).
 // It is one class of about 530 lines on purpose: the token callbacks share the frame stack, the string state
 // and the parked errors, and splitting them would pass that state around instead of keeping it in one place.
 
-// begin tcchat/detail/json_pointer.hpp
+// begin tcchat/detail/codec/json_pointer.hpp
 // A JSON Pointer (RFC 6901) under construction: a chain of stack frames that costs nothing until an error
 // needs the text. Shared by the decoders and the validator.
 
@@ -1843,12 +1884,12 @@ private:
 
 } // namespace detail
 TCCHAT_NAMESPACE_END
-// end tcchat/detail/json_pointer.hpp
-// begin tcchat/detail/sax/type_ops.hpp
+// end tcchat/detail/codec/json_pointer.hpp
+// begin tcchat/detail/codec/sax/type_ops.hpp
 // What the SAX handler knows of a type: its wire shape and the operations that fill a value of it, built at
 // compile time from Boost.Describe metadata (one table per type), and compile-time bounds of a root type.
 
-// begin tcchat/detail/integers.hpp
+// begin tcchat/detail/codec/integers.hpp
 // How both decoders read integers: the range of each C++ type, and the numeric strings wire enums accept
 // (docs/protocol.md §6.2).
 
@@ -1896,8 +1937,8 @@ bool parse_numeric_string(std::string_view text, Int& out) noexcept {
 
 } // namespace detail
 TCCHAT_NAMESPACE_END
-// end tcchat/detail/integers.hpp
-// begin tcchat/detail/sax/keys.hpp
+// end tcchat/detail/codec/integers.hpp
+// begin tcchat/detail/codec/sax/keys.hpp
 // Member lookup for the SAX decoder: a key is compared only with the names of its length, each at a length known
 // at compile time, so a comparison is one or two word loads and no loop.
 
@@ -1936,9 +1977,8 @@ inline bool same_bytes(const char* key, const char* name) noexcept {
 }
 
 /// The index of the member whose name is `key` (no_member: none). D... are Boost.Describe member descriptors.
-/// The members are tried in declaration order, each costing one length compare unless the lengths match. On a
-/// 1,000-item get_contact_group page, perf puts the key handling at 5 % of the decode with this lookup, against
-/// 10.5 % for the one it replaced (a word of length and first bytes per name, then a byte loop over the tail).
+/// The members are tried in declaration order, each costing one length compare unless the lengths match: cheaper
+/// than a word of length and first bytes per name and then a byte loop over the tail (docs/design-decisions.md §9).
 template <class... D, std::size_t... I>
 inline std::size_t find_member(std::string_view key, boost::mp11::mp_list<D...>, std::index_sequence<I...>) noexcept {
     std::size_t found = no_member;
@@ -1952,8 +1992,8 @@ inline std::size_t find_member(std::string_view key, boost::mp11::mp_list<D...>,
 
 } // namespace detail::sax
 TCCHAT_NAMESPACE_END
-// end tcchat/detail/sax/keys.hpp
-// begin tcchat/detail/sax/scratch.hpp
+// end tcchat/detail/codec/sax/keys.hpp
+// begin tcchat/detail/codec/sax/scratch.hpp
 // The scratch memory of the SAX decoder: where an array's items are decoded before they move into the member
 // (see sax_decoder.hpp for why).
 
@@ -2031,7 +2071,7 @@ private:
 
 } // namespace detail::sax
 TCCHAT_NAMESPACE_END
-// end tcchat/detail/sax/scratch.hpp
+// end tcchat/detail/codec/sax/scratch.hpp
 
 #include <boost/endian/conversion.hpp>
 #include <boost/mp11/algorithm.hpp>
@@ -2096,8 +2136,8 @@ struct type_ops {
     std::uint64_t required;  ///< bit i: member i is not optional
     std::uint64_t optionals; ///< bit i: member i is optional
     // A member is a type and an address, fetched apart: a slot returned by value from an indirect call was stored
-    // to the stack as two words and read back as one 16-byte load, a store-forwarding stall that perf put at 40 %
-    // of on_array_begin.
+    // to the stack as two words and read back as one 16-byte load, a store-forwarding stall
+    // (docs/design-decisions.md §9).
     const type_ops* const* member_types;
     void* (*member_address)(void* object, std::size_t index) noexcept;
     void (*reset_absent)(void* object, std::uint64_t absent) noexcept;
@@ -2420,7 +2460,7 @@ constexpr std::size_t longest_key() {
 
 } // namespace detail::sax
 TCCHAT_NAMESPACE_END
-// end tcchat/detail/sax/type_ops.hpp
+// end tcchat/detail/codec/sax/type_ops.hpp
 
 #include <boost/assert.hpp>
 #include <boost/json/array.hpp>
@@ -2818,11 +2858,9 @@ private:
             }
             if (str_.kind == string_state::mode::text) return;
             if (str_.failure != string_state::fault::none) {
-                // The message is standard_mark::parse's own, produced from a canonical input of the same fault.
-                static constexpr char too_many_bits[] = "11111111111111111111111111111111111111111111111111111111111111111";
                 const bool bad_digit = str_.failure == string_state::fault::not_a_digit;
-                auto parsed = standard_mark::parse(bad_digit ? std::string_view("2") : std::string_view(too_many_bits));
-                fail_value(code::invalid_parameters, std::move(parsed.error().message));
+                fail_value(code::invalid_parameters, std::string(bad_digit ? standard_mark::not_binary_message
+                                                                           : standard_mark::too_many_bits_message));
                 return;
             }
             *static_cast<standard_mark*>(str_.at.target) = standard_mark(str_.value);
@@ -2969,7 +3007,7 @@ private:
 
 } // namespace detail::sax
 TCCHAT_NAMESPACE_END
-// end tcchat/detail/sax/handler.hpp
+// end tcchat/detail/codec/sax/handler.hpp
 
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse_options.hpp>
@@ -3065,7 +3103,7 @@ std::optional<error> sax_decode_into(T& out, std::string_view text, const decode
 
 } // namespace detail
 TCCHAT_NAMESPACE_END
-// end tcchat/detail/sax_decoder.hpp
+// end tcchat/detail/codec/sax_decoder.hpp
 
 #include <boost/throw_exception.hpp>
 
@@ -3122,7 +3160,7 @@ TCCHAT_NAMESPACE_END
 //   tcchat::report s = tcchat::validate(request, tcchat::validation_limits::strict_profile());
 //   for (const auto& v : r.violations) log(v.code.value(), v.rule, v.pointer, v.message);
 
-// begin tcchat/detail/utf8.hpp
+// begin tcchat/detail/codec/utf8.hpp
 // Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
 
 
@@ -3197,7 +3235,7 @@ inline std::size_t find_invalid_utf8(std::string_view text) noexcept { return sc
 
 } // namespace detail
 TCCHAT_NAMESPACE_END
-// end tcchat/detail/utf8.hpp
+// end tcchat/detail/codec/utf8.hpp
 
 #include <boost/config.hpp>
 
@@ -3403,7 +3441,7 @@ private:
 template <class Request>
 report run_rules(const Request& request, const validation_limits& limits) {
     report out;
-    rule_checker check(endpoint_of_t<Request>::command, limits, out);
+    rule_checker check(listed_endpoint_of_t<Request>::command, limits, out);
     check_request(check, path{}, request);
     return out;
 }
@@ -3574,7 +3612,7 @@ TCCHAT_NAMESPACE_END
 #ifdef TCCHAT_SEPARATE_COMPILATION
 #define TCCHAT_DETAIL_EXPLICIT extern template
 #endif
-// begin tcchat/detail/instantiations.hpp
+// begin tcchat/detail/codec/instantiations.hpp
 // No include guard, on purpose: this file is included once to declare and once to define (see below), and it
 // undefines every macro it defines, so nothing named TCCHAT_DETAIL_* is left in a user's translation unit.
 //
@@ -3635,7 +3673,7 @@ TCCHAT_NAMESPACE_END
 #undef TCCHAT_DETAIL_LISTED
 #undef TCCHAT_DETAIL_DOCUMENTED_REQUESTS
 #undef TCCHAT_DETAIL_DOCUMENTED_MESSAGES
-// end tcchat/detail/instantiations.hpp
+// end tcchat/detail/codec/instantiations.hpp
 #undef TCCHAT_DETAIL_EXPLICIT
 // begin tcchat/item_results.hpp
 // Per-item outcomes of the batch commands (create, update type 2, mark): an "OK" envelope can still carry
@@ -3946,19 +3984,6 @@ inline std::string build_url(std::string_view base_url, std::string_view command
     return url;
 }
 
-/// A request target split into its path and decoded query parameters, in order.
-struct request_target {
-    std::string path;
-    std::vector<std::pair<std::string, std::string>> query;
-
-    /// The decoded value of the first query parameter called `name`, or nullptr when there is none.
-    const std::string* find(std::string_view name) const noexcept {
-        for (const auto& [key, value] : query)
-            if (key == name) return &value;
-        return nullptr;
-    }
-};
-
 namespace detail {
 /// Where the request target ("/path?query") of "scheme://host/path?query" or "/path?query" starts: the offset
 /// into `url`, or npos for a URL with a scheme and host but no path. The parser and the redaction both split
@@ -3971,33 +3996,8 @@ inline std::size_t request_target_start(std::string_view url) noexcept {
 }
 } // namespace detail
 
-/// Parses "scheme://host/path?query" or "/path?query". Fails on a malformed percent escape.
-inline std::optional<request_target> parse_request_target(std::string_view url) {
-    const std::size_t start = detail::request_target_start(url);
-    url = start == std::string_view::npos ? std::string_view("/") : url.substr(start);
-    request_target target;
-    const auto question = url.find('?');
-    auto path = percent_decode(url.substr(0, question));
-    if (!path) return std::nullopt;
-    target.path = std::move(*path);
-    if (question == std::string_view::npos) return target;
-    std::string_view query = url.substr(question + 1);
-    while (!query.empty()) {
-        const auto amp = query.find('&');
-        const std::string_view pair = query.substr(0, amp);
-        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-        if (pair.empty()) continue;
-        const auto eq = pair.find('=');
-        auto key = percent_decode(pair.substr(0, eq));
-        auto value = percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
-        if (!key || !value) return std::nullopt;
-        target.query.emplace_back(std::move(*key), std::move(*value));
-    }
-    return target;
-}
-
 /// The URL with the value of every usersig parameter replaced, for logs, hooks and error messages. A key is
-/// matched as parse_request_target decodes it ("us%65rsig" is the usersig the verifier reads), ignoring case
+/// matched as the emulator decodes it (parse_request_target) ("us%65rsig" is the usersig the verifier reads), ignoring case
 /// (a proxy may not); a key that does not decode hides its value too, since what it names cannot be told.
 inline std::string redact_usersig(std::string_view url) {
     // The query the parser reads; for a URL with no path, whose query the parser ignores, any '?' at all.
@@ -4081,11 +4081,11 @@ TCCHAT_NAMESPACE_END
 // Credentials: what the client needs to sign a call. A provider is any callable returning
 // result<signed_usersig>; tcchat/usersig.hpp ships one that generates signatures from the SecretKey.
 
-// begin tcchat/detail/coarse_clock.hpp
+// begin tcchat/detail/client/coarse_clock.hpp
 // Clock reads for deadlines and UserSig expiry, which need milliseconds, not nanoseconds. A full-resolution
-// read costs about 20 ns on a virtual machine (a third of the client's per-call overhead on the smallest
-// messages); Linux's coarse clocks return the last timer tick's time, a few milliseconds behind at most, for a
-// memory read. Latencies reported to the hook keep the full-resolution clock.
+// read is a large share of the client's per-call overhead on the smallest messages (docs/design-decisions.md
+// §9); Linux's coarse clocks return the last timer tick's time, a few milliseconds behind at most, for a memory
+// read. Latencies reported to the hook keep the full-resolution clock.
 
 #include <chrono>
 
@@ -4120,7 +4120,7 @@ inline std::chrono::system_clock::time_point coarse_system_now() noexcept { retu
 
 } // namespace detail
 TCCHAT_NAMESPACE_END
-// end tcchat/detail/coarse_clock.hpp
+// end tcchat/detail/client/coarse_clock.hpp
 
 #include <atomic>
 #include <chrono>
@@ -4275,7 +4275,7 @@ TCCHAT_NAMESPACE_END
 //
 // token_bucket is per process. tcchat/limiter/redis.hpp shares one budget across processes and machines.
 
-// begin tcchat/detail/saturating_time.hpp
+// begin tcchat/detail/client/saturating_time.hpp
 // Time arithmetic that saturates instead of overflowing. A user who means "no deadline" writes
 // milliseconds::max(), and a limiter may answer a wait longer than any clock can count (a rate of 1e-10 per
 // second): a plain `now + delay` then wraps to the past (signed overflow, undefined behaviour), and a wait that
@@ -4314,7 +4314,7 @@ constexpr std::chrono::time_point<Clock, ClockDuration> saturating_add(std::chro
 
 } // namespace detail
 TCCHAT_NAMESPACE_END
-// end tcchat/detail/saturating_time.hpp
+// end tcchat/detail/client/saturating_time.hpp
 
 #include <algorithm>
 #include <chrono>
@@ -4882,7 +4882,7 @@ TCCHAT_NAMESPACE_END
 //   auto groups = client.call(tcchat::get_contact_group_request{"user0", 0});
 //   for (const auto& page : client.pages(tcchat::get_list_request{"user0"})) { ... }
 
-// begin tcchat/detail/pending_calls.hpp
+// begin tcchat/detail/client/pending_calls.hpp
 // What a client shares with its async calls, which may outlive it: the calls still pending, so that the client's
 // destructor can complete them with code::cancelled, and a gate that keeps a call's continuation out of the
 // client once the destructor has begun (and the destructor waiting until the continuations inside have left).
@@ -4960,8 +4960,8 @@ private:
 
 } // namespace detail
 TCCHAT_NAMESPACE_END
-// end tcchat/detail/pending_calls.hpp
-// begin tcchat/detail/request_buffers.hpp
+// end tcchat/detail/client/pending_calls.hpp
+// begin tcchat/detail/client/request_buffers.hpp
 // What a call is written into, kept off the client's pipeline: reusable request buffers (the thread's for
 // call(), a client's pool for async_call()), the record of which URL prefix they hold, and the source of each
 // call's `random`. The client asks for buffers, checks their url_prefix, and draws from random_source; nothing
@@ -5134,7 +5134,7 @@ private:
 
 } // namespace detail
 TCCHAT_NAMESPACE_END
-// end tcchat/detail/request_buffers.hpp
+// end tcchat/detail/client/request_buffers.hpp
 // begin tcchat/scheduler.hpp
 // What async_call waits through (client_options::schedule): run `resume` once `delay` has passed, without
 // blocking the caller. The wait is told the call's cancellation, so that a cancelled call does not leave a
@@ -5420,10 +5420,10 @@ struct client_options {
     std::function<void(std::string_view what)> on_contract_violation;
     /// call()'s waits (backoff, rate limit). Empty: std::this_thread::sleep_for on the calling thread.
     std::function<void(std::chrono::milliseconds)> sleep;
-    /// Empty: deadlines read the coarse monotonic clock (a few ms of resolution, detail/coarse_clock.hpp) and
+    /// Empty: deadlines read the coarse monotonic clock (a few ms of resolution, detail/client/coarse_clock.hpp) and
     /// the hook's latencies read steady_clock. Set, it serves both.
     std::function<std::chrono::steady_clock::time_point()> clock;
-    /// Draws each call's `random`. Empty: a per-thread SplitMix64 stream (detail/request_buffers.hpp).
+    /// Draws each call's `random`. Empty: a per-thread SplitMix64 stream (detail/client/request_buffers.hpp).
     std::function<std::uint32_t()> random;
     /// async_call's waits (backoff, rate limit): run `resume` after `delay`, without blocking the caller, and
     /// if it can, drop the wait once the call is cancelled (tcchat/scheduler.hpp). Default: tcchat's own timer
@@ -5552,7 +5552,7 @@ private:
     class operation {
     public:
         using response = response_of<Request>;
-        using endpoint = endpoint_of_t<Request>;
+        using endpoint = listed_endpoint_of_t<Request>;
 
         template <class... BufferSource>
         operation(client& owner, const Request& request, const call_options& per_call, cancellation_token cancellation,

@@ -332,6 +332,8 @@ TEST_CASE("beast_transport: bytes after an answer make its connection unusable -
     REQUIRE(second.has_value());
     CHECK(second->body == "{}");
     CHECK(trailing.connections() == 2);
+    // Closed when its answer ended, not pooled to be found dead on the next call.
+    CHECK(transport.statistics().stale_connections == 0);
 }
 
 TEST_CASE("beast_transport: bad URLs fail at once with the reason and no connection", "[serve][beast]") {

@@ -5,6 +5,8 @@
 #include "raw_client.hpp"
 #include "serve_harness.hpp"
 
+#include <tcchat/emulator.hpp> // parse_request_target
+
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 

@@ -40,6 +40,7 @@ struct del_contact_group {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = del_contact_group_response;
     static constexpr bool is_read = false;
+    static constexpr bool may_add_state = false; ///< it only removes state
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
 };
 } // namespace api

@@ -58,6 +58,7 @@ struct delete_conversation {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = delete_response;
     static constexpr bool is_read = false;
+    static constexpr bool may_add_state = false; ///< it only removes state
     static constexpr bool needs_group_edition = false; ///< the conversation list: every edition
 };
 } // namespace api

@@ -40,6 +40,7 @@ struct get_contact_group {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = get_contact_group_response;
     static constexpr bool is_read = true;
+    static constexpr bool may_add_state = false; ///< a read adds nothing
 
     /// What a page's request is told apart by: a repeated cursor means the server is not advancing.
     static std::tuple<std::int64_t> cursor(const request& r) { return {r.StartIndex}; }

@@ -108,6 +108,7 @@ struct mark_contact {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = mark_contact_response;
     static constexpr bool is_read = false;
+    static constexpr bool may_add_state = true; ///< a mark adds state
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
     static constexpr auto batch_field = &request::MarkItem;
     static constexpr std::size_t batch_limit = 100;

@@ -36,6 +36,7 @@ struct search_contact_group {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = search_contact_group_response;
     static constexpr bool is_read = true;
+    static constexpr bool may_add_state = false; ///< a read adds nothing
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
     static constexpr auto batch_field = &request::ContactItem;
     static constexpr std::size_t batch_limit = 300;

@@ -9,6 +9,7 @@
 
 #include <tcchat/version.hpp>
 #include <tcchat/codec.hpp>
+#include <tcchat/emulator/request_target.hpp>
 #include <tcchat/emulator/store.hpp>
 #include <tcchat/rate_limiter.hpp>
 #include <tcchat/transport.hpp>
@@ -305,8 +306,7 @@ private:
         const auto found = users_.find(id);
         emulation::user_store unknown_user;
         emulation::user_store& user = found != users_.end() ? found->second : unknown_user;
-        constexpr bool may_grow = !Endpoint::is_read && Endpoint::command != "del_contact_group" && Endpoint::command != "delete";
-        if (may_grow && state_bytes_ >= options_.max_state_bytes)
+        if (Endpoint::may_add_state && state_bytes_ >= options_.max_state_bytes)
             return refuse(static_cast<int>(code::conversation_quota_exceeded),
                           "the emulator's state holds " + std::to_string(state_bytes_) + " bytes, its cap (max_state_bytes)");
         emulation::store_commands commands(user, store_limits_, options_.clock());

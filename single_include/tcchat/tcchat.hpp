@@ -1387,6 +1387,7 @@ static_assert(boost::mp11::mp_is_set<all_endpoints>::value, "tcchat: an endpoint
 /// the list. validate() and call() name their endpoint through this, so that the omission does not compile.
 template <class Request>
 struct listed_endpoint_of {
+    /// The endpoint tag, as endpoint_of_t<Request> names it.
     using type = endpoint_of_t<Request>;
     static_assert(boost::mp11::mp_contains<all_endpoints, type>::value,
                   "tcchat: this endpoint is bound (TCCHAT_BIND_ENDPOINT) but missing from all_endpoints in tcchat/endpoints.hpp");

@@ -16,7 +16,7 @@
 /// first read shows a retry after a timer-driven backoff.
 struct posting_transport {
     boost::asio::io_context* context;
-    tcchat::emulator* service;
+    tcchat::emulation::emulator* service;
     std::shared_ptr<bool> busy_once = std::make_shared<bool>(true);
 
     void async_send(const tcchat::http_request& request, tcchat::completion_handler handler) {
@@ -37,7 +37,7 @@ struct posting_transport {
 
 int main() {
     boost::asio::io_context context;
-    tcchat::emulator service(example::emulator_settings());
+    tcchat::emulation::emulator service(example::emulator_settings());
     auto settings = example::client_settings();
     settings.schedule = tcchat::asio_scheduler(context.get_executor());
     settings.retry.initial_backoff = std::chrono::milliseconds(5);

@@ -3,7 +3,7 @@
 #include "example_support.hpp"
 
 struct logging_transport {
-    tcchat::emulator* service;
+    tcchat::emulation::emulator* service;
 
     tcchat::result<tcchat::http_response> send(const tcchat::http_request& request) {
         std::cout << "POST " << tcchat::redact_usersig(request.url) << "\n     " << request.body << "\n";
@@ -17,7 +17,7 @@ struct logging_transport {
 static_assert(tcchat::assert_transport<logging_transport>()); // names the missing member if the shape is wrong
 
 int main() {
-    tcchat::emulator service(example::emulator_settings());
+    tcchat::emulation::emulator service(example::emulator_settings());
     auto settings = example::client_settings();
     settings.retry.max_attempts = 1;
     tcchat::client<logging_transport> chat(logging_transport{&service}, settings);

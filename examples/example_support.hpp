@@ -12,8 +12,8 @@ namespace example {
 
 constexpr std::uint32_t sdkappid = 1400000000;
 
-inline tcchat::emulator_options emulator_settings(std::size_t page_size = 100) {
-    tcchat::emulator_options options;
+inline tcchat::emulation::emulator_options emulator_settings(std::size_t page_size = 100) {
+    tcchat::emulation::emulator_options options;
     options.page_size = page_size;
     options.clock = [] { return std::int64_t{1764000000}; };
     return options;

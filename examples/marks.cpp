@@ -11,8 +11,8 @@ int main() {
     }
     std::cout << "\"102\" is rejected: " << standard_mark::parse("102").error().message << "\n";
 
-    emulator service(example::emulator_settings());
-    client<in_memory_transport> chat(in_memory_transport(service), example::client_settings());
+    emulation::emulator service(example::emulator_settings());
+    client<emulation::in_memory_transport> chat(emulation::in_memory_transport(service), example::client_settings());
     const auto peer = contact_item::c2c("peer");
     chat.call(mark_contact_request{"user0", {mark_item::set(peer, {mark_bit::favorite, mark_bit::unread, customer_bit{3}})}});
     chat.call(mark_contact_request{"user0", {mark_item::clear(peer, {mark_bit::unread})}});

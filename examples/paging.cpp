@@ -4,8 +4,8 @@
 
 int main() {
     using namespace tcchat;
-    emulator service(example::emulator_settings(/*page_size=*/4));
-    client<in_memory_transport> chat(in_memory_transport(service), example::client_settings());
+    emulation::emulator service(example::emulator_settings(/*page_size=*/4));
+    client<emulation::in_memory_transport> chat(emulation::in_memory_transport(service), example::client_settings());
     mark_contact_request marks{"user0", {}};
     for (int i = 0; i < 10; ++i)
         marks.MarkItem.push_back(mark_item::set(contact_item::c2c("peer" + std::to_string(i)), {static_cast<mark_bit>(i % 4)}));

@@ -4,11 +4,11 @@
 
 int main() {
     using namespace tcchat;
-    emulator service(example::emulator_settings(/*page_size=*/2));
+    emulation::emulator service(example::emulator_settings(/*page_size=*/2));
     for (int i = 0; i < 3; ++i)
         service.seed_conversation(example::sdkappid, "user0", {conversation_type::c2c, "friend" + std::to_string(i), 1764000000 - i * 60, i == 2});
     service.seed_conversation(example::sdkappid, "user0", {conversation_type::group, "@TGS#1NEWS", 1764000100, false});
-    client<in_memory_transport> chat(in_memory_transport(service), example::client_settings());
+    client<emulation::in_memory_transport> chat(emulation::in_memory_transport(service), example::client_settings());
 
     const auto alice = contact_item::c2c("alice");
     const auto news = contact_item::group("@TGS#1NEWS");

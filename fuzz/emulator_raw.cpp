@@ -27,8 +27,8 @@ constexpr std::size_t max_calls = 8;
 
 /// Small quotas so that a few calls reach 51008, 51010 and a second page; a fixed clock so that a replay
 /// answers byte for byte as the campaign did. The users are the samples' (tests/fixtures/samples).
-tcchat::emulator_options small_service() {
-    tcchat::emulator_options options;
+tcchat::emulation::emulator_options small_service() {
+    tcchat::emulation::emulator_options options;
     options.page_size = 2;
     options.max_groups_per_user = 3;
     options.conversation_quota = 4;
@@ -38,7 +38,7 @@ tcchat::emulator_options small_service() {
 
 constexpr std::uint32_t sdkappids[] = {1400000000, 1400000001};
 
-void seed_conversations(tcchat::emulator& service) {
+void seed_conversations(tcchat::emulation::emulator& service) {
     for (const char* user : {"user_0001", "id1", "user15"}) {
         service.seed_conversation(sdkappids[0], user, {tcchat::conversation_type::c2c, "user_0002", 1700000000, false});
         service.seed_conversation(sdkappids[0], user, {tcchat::conversation_type::group, "@TGS#1B2AUI7RZ", 1690000000, true});
@@ -69,7 +69,7 @@ raw_call read_call(std::uint8_t flags, std::string_view rest) {
 
 /// The endpoint's response type checks the answer when the URL names a command, as the emulator reads it.
 void check_typed_answer(std::string_view url, std::string_view answer) {
-    const auto target = tcchat::parse_request_target(url);
+    const auto target = tcchat::emulation::parse_request_target(url);
     const std::string prefix = "/" + std::string(tcchat::service_path);
     if (!target || target->path.rfind(prefix, 0) != 0) return;
     tcchat::visit_endpoint(std::string_view(target->path).substr(prefix.size()), [&](auto endpoint) {
@@ -102,7 +102,7 @@ std::int64_t check_envelope(std::string_view answer) {
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    tcchat::emulator service(small_service());
+    tcchat::emulation::emulator service(small_service());
     seed_conversations(service);
     std::string_view input = tcchat_fuzz::as_text(data, size);
     for (std::size_t n = 0; n < max_calls && !input.empty(); ++n) {

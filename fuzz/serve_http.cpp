@@ -200,12 +200,12 @@ answer read_answer_header(std::string_view& out, std::size_t& content_length) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view input = tcchat_fuzz::as_text(data, size);
-    tcchat::emulator_options options;
+    tcchat::emulation::emulator_options options;
     options.page_size = 2;
     options.call_log_limit = 0;
     options.clock = [] { return std::int64_t{1700000000}; };
     options.decoding.max_body_bytes = body_limit;
-    tcchat::emulator service(options);
+    tcchat::emulation::emulator service(options);
     std::ostringstream log_text;
     tcchat::cli::server_log log(false, log_text);
     const tcchat::cli::server_context context{service, log, body_limit, std::chrono::seconds(2), openapi_stand_in, nullptr};

@@ -84,7 +84,7 @@ std::vector<std::pair<std::string, std::string>> expected_query(const tcchat::ca
 
 void check_round_trip(const call_input& input) {
     const std::string url = tcchat::build_url(input.base, input.command, input.call);
-    const auto target = tcchat::parse_request_target(url);
+    const auto target = tcchat::emulation::parse_request_target(url);
     require(target.has_value(), "build_url's URL parses");
     require(target->path == "/" + std::string(tcchat::service_path) + input.command,
             "the path parses back to /v4/recentcontact/<command>");
@@ -114,12 +114,12 @@ bool names_usersig(std::string_view key) {
 /// keys, as the verifier decodes them, with every usersig value (any case, any escaping) REDACTED and every
 /// other value unchanged. A URL with no '=' has no value to hide and is left as it is.
 void check_arbitrary_url(std::string_view url) {
-    const auto target = tcchat::parse_request_target(url);
+    const auto target = tcchat::emulation::parse_request_target(url);
     const std::string redacted = tcchat::redact_usersig(url);
     require(tcchat::redact_usersig(redacted) == redacted, "redact_usersig is idempotent");
     if (url.find('=') == std::string_view::npos) require(redacted == url, "redact_usersig leaves a URL without a value unchanged");
     if (!target) return;
-    const auto after = tcchat::parse_request_target(redacted);
+    const auto after = tcchat::emulation::parse_request_target(redacted);
     require(after && after->path == target->path && after->query.size() == target->query.size(),
             "the redacted URL parses to the same path and number of parameters");
     for (std::size_t i = 0; i < target->query.size(); ++i) {

@@ -17,7 +17,7 @@ namespace {
 /// Completes each exchange later, from the io_context, the way a socket-based transport would.
 struct posting_transport {
     boost::asio::io_context* context;
-    emulator* service;
+    emulation::emulator* service;
     std::shared_ptr<int> failures_left = std::make_shared<int>(0);
     std::shared_ptr<int> sent = std::make_shared<int>(0);
 
@@ -48,7 +48,7 @@ client_options options_for(boost::asio::io_context& context) {
 
 TEST_CASE("async_call with a callback use_future and deferred", "[client][async]") {
     boost::asio::io_context context;
-    emulator service;
+    emulation::emulator service;
     posting_transport transport{&context, &service};
     client<posting_transport> chat(transport, options_for(context));
 
@@ -82,7 +82,7 @@ TEST_CASE("async_call with a callback use_future and deferred", "[client][async]
 
 TEST_CASE("async_call retries on a timer and reports validation errors without sending", "[client][async]") {
     boost::asio::io_context context;
-    emulator service;
+    emulation::emulator service;
     posting_transport transport{&context, &service};
     *transport.failures_left = 2;
     auto options = options_for(context);

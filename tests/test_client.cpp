@@ -87,8 +87,8 @@ const mark_contact_request write_request{"u", {{mark_operation::standard, {conve
 } // namespace
 
 TEST_CASE("transport concept checks", "[client]") {
-    STATIC_REQUIRE(is_transport_v<in_memory_transport>);
-    STATIC_REQUIRE(is_async_transport_v<in_memory_transport>);
+    STATIC_REQUIRE(is_transport_v<emulation::in_memory_transport>);
+    STATIC_REQUIRE(is_async_transport_v<emulation::in_memory_transport>);
     STATIC_REQUIRE(is_transport_v<scripted_transport>);
     STATIC_REQUIRE_FALSE(is_transport_v<int>);
     STATIC_REQUIRE_FALSE(is_transport_v<std::string>);
@@ -201,7 +201,7 @@ TEST_CASE("backoff jitter stays between half a step and a whole step over many d
 
 TEST_CASE("async retries wait for the scheduler - nothing is resent before its callback runs", "[client][retry][async]") {
     fake_time time;
-    emulator service;
+    emulation::emulator service;
     service.add_fault({"get_contact_group", 2, 0, 60007});
     auto options = test_options(time);
     options.random = [] { return std::uint32_t{0}; }; // pauses at their lower bound: half of 100 then of 200
@@ -211,7 +211,7 @@ TEST_CASE("async retries wait for the scheduler - nothing is resent before its c
         delays.push_back(delay);
         pending.push_back(std::move(resume));
     };
-    client<in_memory_transport> c(in_memory_transport(service), options);
+    client<emulation::in_memory_transport> c(emulation::in_memory_transport(service), options);
     std::optional<result<get_contact_group_response>> outcome;
     c.async_call(read_request, {9}, [&](result<get_contact_group_response> r) { outcome = std::move(r); });
 
@@ -432,8 +432,8 @@ TEST_CASE("invalid requests are rejected before anything is sent", "[client]") {
 TEST_CASE("random is drawn per call unless the caller sets it", "[client]") {
     const call_mode mode = GENERATE(call_mode::sync, call_mode::async);
     fake_time time;
-    emulator service;
-    client<in_memory_transport> c(in_memory_transport(service), test_options(time));
+    emulation::emulator service;
+    client<emulation::in_memory_transport> c(emulation::in_memory_transport(service), test_options(time));
     std::set<std::uint32_t> seen;
     for (int i = 0; i < 20; ++i) REQUIRE(call_in(mode, c, read_request).has_value());
     for (const auto& call : service.calls()) seen.insert(call.random);
@@ -587,10 +587,10 @@ TEST_CASE("the default random source draws distinct values - on every thread its
 TEST_CASE("per-item failures are surfaced never hidden", "[client]") {
     const call_mode mode = GENERATE(call_mode::sync, call_mode::async);
     fake_time time;
-    emulator_options small;
+    emulation::emulator_options small;
     small.conversation_quota = 2;
-    emulator service(small);
-    client<in_memory_transport> c(in_memory_transport(service), test_options(time));
+    emulation::emulator service(small);
+    client<emulation::in_memory_transport> c(emulation::in_memory_transport(service), test_options(time));
     mark_contact_request marks{"u", {}};
     for (const char* peer : {"a", "b", "c"}) marks.MarkItem.push_back({mark_operation::standard, {conversation_type::c2c, peer}, std::vector<std::int64_t>{0}});
     auto r = call_in(mode, c, marks);
@@ -631,8 +631,8 @@ TEST_CASE("the chunks of a split batch share the call's one deadline", "[client]
 TEST_CASE("250 marks go out as 3 requests - 301 searches as 2 - results merged in order", "[client][batch]") {
     const call_mode mode = GENERATE(call_mode::sync, call_mode::async);
     fake_time time;
-    emulator service;
-    client<in_memory_transport> c(in_memory_transport(service), test_options(time));
+    emulation::emulator service;
+    client<emulation::in_memory_transport> c(emulation::in_memory_transport(service), test_options(time));
     mark_contact_request marks{"u", {}};
     for (int i = 0; i < 250; ++i)
         marks.MarkItem.push_back({mark_operation::standard, {conversation_type::c2c, "p" + std::to_string(i)}, std::vector<std::int64_t>{i % 64}});
@@ -653,14 +653,14 @@ TEST_CASE("250 marks go out as 3 requests - 301 searches as 2 - results merged i
 
     auto options = test_options(time);
     options.split_batches = false;
-    client<in_memory_transport> strict(in_memory_transport(service), options);
+    client<emulation::in_memory_transport> strict(emulation::in_memory_transport(service), options);
     CHECK(call_in(mode, strict, marks).error().value() == 51006);
 }
 
 /// Completes each exchange later, when the test says so, through the emulator: a transport whose answers come
 /// after async_call has returned, as a socket's would.
 struct deferred_transport {
-    emulator* service;
+    emulation::emulator* service;
     std::shared_ptr<std::deque<std::function<void()>>> queued = std::make_shared<std::deque<std::function<void()>>>();
     result<http_response> send(const http_request& request) { return service->handle(request.url, request.body); }
     void async_send(const http_request& request, completion_handler done) {
@@ -677,7 +677,7 @@ struct deferred_transport {
 
 TEST_CASE("an async split batch goes on after the caller reuses its request - chunks from the call's own copy", "[client][batch][async]") {
     fake_time time;
-    emulator service;
+    emulation::emulator service;
     deferred_transport t{&service};
     client<deferred_transport> c(t, test_options(time));
     std::optional<result<mark_contact_response>> outcome;
@@ -760,7 +760,7 @@ TEST_CASE("call and async_call make the same attempts with the same codes and wa
 
 /// The emulator behind a transport that keeps the item count of every mark_contact body it carries.
 struct chunk_counting_transport {
-    in_memory_transport inner;
+    emulation::in_memory_transport inner;
     std::shared_ptr<std::vector<std::size_t>> chunks = std::make_shared<std::vector<std::size_t>>();
     result<http_response> send(const http_request& request) {
         chunks->push_back(decode<mark_contact_request>(request.body).value().MarkItem.size());
@@ -772,11 +772,11 @@ struct chunk_counting_transport {
 TEST_CASE("a split batch takes its chunk size from the validation limits", "[client][batch]") {
     const call_mode mode = GENERATE(call_mode::sync, call_mode::async);
     fake_time time;
-    emulator service;
+    emulation::emulator service;
     mark_contact_request marks{"u", {}};
     for (int i = 0; i < 100; ++i)
         marks.MarkItem.push_back({mark_operation::standard, {conversation_type::c2c, "p" + std::to_string(i)}, std::vector<std::int64_t>{i % 64}});
-    chunk_counting_transport t{in_memory_transport(service)};
+    chunk_counting_transport t{emulation::in_memory_transport(service)};
 
     SECTION("a lowered limit: chunks the validator accepts, answers merged in order") {
         auto lowered = test_options(time);
@@ -811,10 +811,10 @@ TEST_CASE("pagination visits every item exactly once with page sizes 1 7 and 100
     for (std::size_t page_size : {std::size_t{1}, std::size_t{7}, std::size_t{100}}) {
         INFO("page size " << page_size);
         fake_time time;
-        emulator_options options;
+        emulation::emulator_options options;
         options.page_size = page_size;
-        emulator service(options);
-        client<in_memory_transport> c(in_memory_transport(service), test_options(time));
+        emulation::emulator service(options);
+        client<emulation::in_memory_transport> c(emulation::in_memory_transport(service), test_options(time));
         mark_contact_request marks{"u", {}};
         for (int i = 0; i < 60; ++i)
             marks.MarkItem.push_back({mark_operation::standard, {conversation_type::c2c, "p" + std::to_string(i)}, std::vector<std::int64_t>{0}});
@@ -969,7 +969,7 @@ TEST_CASE("URLs: every region backup domains percent-encoding parse back (docs/p
     const std::string url = build_url("https://console.tim.qq.com", "get_list", {1400000000, "admin@x/y z&=?#%+", "eJx*ab-c_", 4294967295u});
     CHECK(url == "https://console.tim.qq.com/v4/recentcontact/get_list?sdkappid=1400000000&identifier=admin%40x%2Fy%20z%26%3D%3F%23%25%2B"
                  "&usersig=eJx*ab-c_&random=4294967295&contenttype=json");
-    auto parsed = parse_request_target(url);
+    auto parsed = emulation::parse_request_target(url);
     REQUIRE(parsed.has_value());
     CHECK(parsed->path == "/v4/recentcontact/get_list");
     CHECK(*parsed->find("identifier") == "admin@x/y z&=?#%+");
@@ -979,6 +979,6 @@ TEST_CASE("URLs: every region backup domains percent-encoding parse back (docs/p
     CHECK(redact_usersig(url).find("usersig=REDACTED&random=") != std::string::npos);
     CHECK(build_url("http://127.0.0.1:8080/", "delete", {1, "a", "s", 0}) ==
           "http://127.0.0.1:8080/v4/recentcontact/delete?sdkappid=1&identifier=a&usersig=s&random=0&contenttype=json");
-    CHECK_FALSE(parse_request_target("/x?a=%G1").has_value());
-    CHECK_FALSE(parse_request_target("/x?a=%4").has_value());
+    CHECK_FALSE(emulation::parse_request_target("/x?a=%G1").has_value());
+    CHECK_FALSE(emulation::parse_request_target("/x?a=%4").has_value());
 }

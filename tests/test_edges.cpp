@@ -83,10 +83,10 @@ private:
 // --- time arithmetic at its limits (issue: a "no deadline" of milliseconds::max() and endless waits) ----------
 
 TEST_CASE("a deadline of milliseconds max is no deadline - sync and async calls go out and succeed", "[edges][client]") {
-    emulator service;
+    emulation::emulator service;
     auto options = emulator_options_for_tests();
     options.deadline = std::chrono::milliseconds::max();
-    client<in_memory_transport> c(in_memory_transport(service), options);
+    client<emulation::in_memory_transport> c(emulation::in_memory_transport(service), options);
     const auto listed = c.call(get_list_request{"u"});
     REQUIRE(listed.has_value());
     CHECK(service.calls().size() == 1);
@@ -294,12 +294,12 @@ TEST_CASE("only http and https base URLs with a host are called - others fail be
         {"http://h:", "port"},
         {"http://h:8o", "port"},
     };
-    emulator service;
+    emulation::emulator service;
     for (const auto& [url, reason] : refused) {
         INFO(url);
         auto options = emulator_options_for_tests();
         options.base_url = url;
-        client<in_memory_transport> c(in_memory_transport(service), options);
+        client<emulation::in_memory_transport> c(emulation::in_memory_transport(service), options);
         const auto outcome = c.call(get_list_request{"u"});
         REQUIRE_FALSE(outcome.has_value());
         CHECK(outcome.error().code == code::invalid_options);
@@ -319,7 +319,7 @@ TEST_CASE("only http and https base URLs with a host are called - others fail be
     options.base_url = "gopher://127.0.0.1:70";
     auto bucket = std::make_shared<token_bucket>(1, 1);
     options.limiter = bucket;
-    client<in_memory_transport> c(in_memory_transport(service), options);
+    client<emulation::in_memory_transport> c(emulation::in_memory_transport(service), options);
     CHECK_FALSE(c.call(get_list_request{"u"}).has_value());
     CHECK(bucket->granted() == 0);
 }
@@ -330,7 +330,7 @@ namespace {
 /// Calls each completion handler twice, the second time with a different answer; or keeps the first attempt's
 /// handler and calls it again after a later attempt has completed.
 struct double_completing_transport {
-    emulator* service;
+    emulation::emulator* service;
     std::shared_ptr<int> sent = std::make_shared<int>(0);
     std::shared_ptr<completion_handler> kept = std::make_shared<completion_handler>();
     bool fail_first_then_replay = false;
@@ -353,7 +353,7 @@ struct double_completing_transport {
 } // namespace
 
 TEST_CASE("a transport that completes twice reaches the caller's handler once - the second completion is reported", "[edges][client][async]") {
-    emulator service;
+    emulation::emulator service;
     auto options = emulator_options_for_tests();
     std::vector<std::string> violations;
     options.on_contract_violation = [&](std::string_view what) { violations.emplace_back(what); };
@@ -383,12 +383,12 @@ TEST_CASE("a transport that completes twice reaches the caller's handler once - 
 }
 
 TEST_CASE("an on_attempt hook that throws ends the call with hook_failed - also on the timer thread", "[edges][client]") {
-    emulator service;
+    emulation::emulator service;
     auto options = emulator_options_for_tests();
     options.on_attempt = [](const attempt_record& record) {
         throw std::runtime_error("hook refused " + std::string(record.redacted_url.substr(0, 4)) + " secret-usersig-of-forty-bytes-0123456789");
     };
-    client<in_memory_transport> c(in_memory_transport(service), options);
+    client<emulation::in_memory_transport> c(emulation::in_memory_transport(service), options);
     const auto outcome = c.call(get_list_request{"u"});
     REQUIRE_FALSE(outcome.has_value());
     CHECK(outcome.error().code == code::hook_failed);
@@ -399,7 +399,7 @@ TEST_CASE("an on_attempt hook that throws ends the call with hook_failed - also 
 
     // The same hook on tcchat's timer thread: the handler gets the error, and the process is not terminated.
     struct timer_thread_transport {
-        emulator* service;
+        emulation::emulator* service;
         result<http_response> send(const http_request& request) { return service->handle(request.url, request.body); }
         void async_send(const http_request& request, completion_handler handler) {
             timer_thread::shared().schedule(0ns, [this, request, handler = std::move(handler)] { handler(send(request)); });
@@ -549,7 +549,7 @@ namespace {
 /// starting with 90003 when `timeout_first`) and
 /// answers the others from the emulator; records every URL it was given.
 struct partly_unreachable_transport {
-    emulator* service;
+    emulation::emulator* service;
     std::vector<std::string> unreachable;
     bool timeout_first = false;
     int status_instead = 0; ///< not 0: the unreachable hosts answer this HTTP status instead (a gateway's 502)
@@ -589,7 +589,7 @@ std::vector<std::string> bases_of_call(client_options options, partly_unreachabl
 } // namespace
 
 TEST_CASE("after an attempt with no answer the next goes to the backup base URL and the one after returns", "[edges][client][failover]") {
-    emulator service;
+    emulation::emulator service;
     auto options = emulator_options_for_tests();
     options.base_url = primary; // a region's URL: its backup domain is the default backup
     for (const bool async : {false, true}) {
@@ -626,7 +626,7 @@ TEST_CASE("after an attempt with no answer the next goes to the backup base URL 
 }
 
 TEST_CASE("a call after a failover sends its URL to the primary again - the reused buffer is not mistaken for it", "[edges][client][failover]") {
-    emulator service;
+    emulation::emulator service;
     auto options = emulator_options_for_tests();
     options.base_url = primary;
     partly_unreachable_transport transport{&service, {primary}};

@@ -17,8 +17,8 @@ using tcchat::test::app;
 
 /// One typed call through the in-memory transport, the way a client sends it.
 template <class Request>
-typename endpoint_of_t<Request>::response call(emulator& service, const Request& request, std::uint32_t sdkappid = app) {
-    in_memory_transport transport(service);
+typename endpoint_of_t<Request>::response call(emulation::emulator& service, const Request& request, std::uint32_t sdkappid = app) {
+    emulation::in_memory_transport transport(service);
     const std::string url = build_url("https://console.tim.qq.com", endpoint_of_t<Request>::command,
                                       {sdkappid, "admin", "sig", 42});
     auto answer = transport.send(http_request{url, encode(request)});
@@ -45,7 +45,7 @@ mark_contact_request set_bits(std::vector<contact_item> items, std::vector<std::
 } // namespace
 
 TEST_CASE("conversation groups: ids 20 per user unique names 51009 (§1.8 §3.1-§3.3)", "[emulator]") {
-    emulator service;
+    emulation::emulator service;
     for (int i = 1; i <= 20; ++i) {
         auto r = call(service, create("g" + std::to_string(i)));
         REQUIRE(r.ok());
@@ -77,7 +77,7 @@ TEST_CASE("conversation groups: ids 20 per user unique names 51009 (§1.8 §3.1-
 }
 
 TEST_CASE("membership: several groups per conversation add and remove (§3.3 §3.4)", "[emulator]") {
-    emulator service;
+    emulation::emulator service;
     call(service, create("a", {c2c("p"), chat("@G")}));
     call(service, create("b", {c2c("p")}));
     auto found = call(service, search_contact_group_request{"u", {c2c("p"), chat("@G"), c2c("stranger")}});
@@ -100,7 +100,7 @@ TEST_CASE("membership: several groups per conversation add and remove (§3.3 §3
 }
 
 TEST_CASE("marks: SetMark 0 and 34 read back as those bits - CustomMark set and replaced (§3.6 §4)", "[emulator]") {
-    emulator service;
+    emulation::emulator service;
     auto marked = call(service, set_bits({c2c("p")}, {0, 34}));
     REQUIRE(marked.ok());
     CHECK((*marked.ResultItem)[0].ResultCode == 0);
@@ -122,7 +122,7 @@ TEST_CASE("marks: SetMark 0 and 34 read back as those bits - CustomMark set and 
 }
 
 TEST_CASE("the 1000-conversation quota is shared by groups and marks (§1.8)", "[emulator]") {
-    emulator service;
+    emulation::emulator service;
     call(service, create("g", {c2c("grouped")}));
     for (int batch = 0; batch < 10; ++batch) {
         std::vector<contact_item> items;
@@ -138,9 +138,9 @@ TEST_CASE("the 1000-conversation quota is shared by groups and marks (§1.8)", "
 }
 
 TEST_CASE("get_contact_group pages visit every item exactly once (§3.5 §6.10)", "[emulator]") {
-    emulator_options options;
+    emulation::emulator_options options;
     options.page_size = 7;
-    emulator service(options);
+    emulation::emulator service(options);
     std::vector<contact_item> items;
     for (int i = 0; i < 50; ++i) items.push_back(c2c("p" + std::to_string(i)));
     call(service, set_bits(std::vector<contact_item>(items.begin(), items.begin() + 50), {0}));
@@ -164,9 +164,9 @@ TEST_CASE("get_contact_group pages visit every item exactly once (§3.5 §6.10)"
 }
 
 TEST_CASE("get_list pages pinned then general conversations with four cursors - delete (§3.7 §3.8)", "[emulator]") {
-    emulator_options options;
+    emulation::emulator_options options;
     options.page_size = 3;
-    emulator service(options);
+    emulation::emulator service(options);
     for (int i = 0; i < 4; ++i) service.seed_conversation(app, "u", {conversation_type::c2c, "pin" + std::to_string(i), 100 + i, true});
     for (int i = 0; i < 5; ++i) service.seed_conversation(app, "u", {conversation_type::group, "@G" + std::to_string(i), 200 + i, false});
 
@@ -192,7 +192,7 @@ TEST_CASE("get_list pages pinned then general conversations with four cursors - 
 }
 
 TEST_CASE("get_list with AssistFlags 63 carries the marks (§3.7 §6.18)", "[emulator]") {
-    emulator service;
+    emulation::emulator service;
     service.seed_conversation(app, "u", {conversation_type::c2c, "p", 5, false});
     call(service, set_bits({c2c("p")}, {3}));
     get_list_request old_flags{"u"};
@@ -203,7 +203,7 @@ TEST_CASE("get_list with AssistFlags 63 carries the marks (§3.7 §6.18)", "[emu
 }
 
 TEST_CASE("bad requests: validator codes 60003 edition gating URL codes (§1.6)", "[emulator]") {
-    emulator service;
+    emulation::emulator service;
     auto too_long = call(service, create(std::string(33, 'x')));
     CHECK(too_long.ActionStatus == "FAIL");
     CHECK(too_long.ErrorCode == 51011);
@@ -225,24 +225,24 @@ TEST_CASE("bad requests: validator codes 60003 edition gating URL codes (§1.6)"
     CHECK(code_of("/v4/openim/sendmsg?sdkappid=1&identifier=admin&usersig=s", "{}") == 60009);
     CHECK(code_of("/v4/recentcontact/get_list?sdkappid=1&identifier=a%ZZ", "{}") == 60002);
 
-    emulator_options basic;
+    emulation::emulator_options basic;
     basic.edition_supports_groups = false;
-    emulator basic_service(basic);
+    emulation::emulator basic_service(basic);
     CHECK(call(basic_service, create("g")).ErrorCode == 51013);
     CHECK(call(basic_service, get_contact_group_request{"u", 0}).ErrorCode == 51013);
     CHECK(call(basic_service, get_list_request{"u"}).ok()); // the conversation list is not gated
 }
 
 TEST_CASE("users are kept apart by SDKAppID", "[emulator]") {
-    emulator service;
+    emulation::emulator service;
     call(service, create("g"), 1);
     CHECK(call(service, get_contact_group_request{"u", 0}, 2).GroupItem->empty());
     CHECK(call(service, get_contact_group_request{"u", 0}, 1).GroupItem->size() == 1);
 }
 
 TEST_CASE("fault injection: codes 502 truncation QPS cap", "[emulator][faults]") {
-    emulator service;
-    in_memory_transport transport(service);
+    emulation::emulator service;
+    emulation::in_memory_transport transport(service);
     const std::string url = build_url("http://emulator", "get_contact_group", {app, "admin", "sig", 1});
     const std::string body = encode(get_contact_group_request{"u", 0});
     auto error_code = [&] { return decode<response_envelope>(transport.send({url, body})->body).value().ErrorCode; };
@@ -259,19 +259,19 @@ TEST_CASE("fault injection: codes 502 truncation QPS cap", "[emulator][faults]")
     service.add_fault({"get_contact_group", 0, 0, 70169}); // a fault for no calls fires never (its count once wrapped)
     for (int i = 0; i < 3; ++i) CHECK(error_code() == 0);
 
-    fault bad_gateway;
+    emulation::fault bad_gateway;
     bad_gateway.http_status = 502;
     service.add_fault(bad_gateway);
     CHECK(transport.send({url, body})->status == 502);
 
-    fault truncated;
+    emulation::fault truncated;
     truncated.truncate_body = true;
     service.add_fault(truncated);
     auto cut = transport.send({url, body});
     CHECK(cut->status == 200);
     CHECK_FALSE(decode<get_contact_group_response>(cut->body).has_value());
 
-    fault sometimes;
+    emulation::fault sometimes;
     sometimes.rate = 0.5;
     sometimes.error_code = 60008;
     service.add_fault(sometimes);
@@ -295,9 +295,9 @@ TEST_CASE("fault injection: codes 502 truncation QPS cap", "[emulator][faults]")
 }
 
 TEST_CASE("the call log keeps only the newest calls", "[emulator]") {
-    emulator_options options;
+    emulation::emulator_options options;
     options.call_log_limit = 3;
-    emulator service(options);
+    emulation::emulator service(options);
     // Each call under its own SDKAppID, 1 to 5, so the log shows which calls it kept.
     for (std::uint32_t sdkappid = 1; sdkappid <= 5; ++sdkappid) call(service, get_contact_group_request{"u", 0}, sdkappid);
     std::vector<std::uint32_t> kept;
@@ -306,7 +306,7 @@ TEST_CASE("the call log keeps only the newest calls", "[emulator]") {
 }
 
 TEST_CASE("the call log records each answer's own error code", "[emulator]") {
-    emulator service;
+    emulation::emulator service;
     const auto answered = [&](const auto& request) { return call(service, request).ErrorCode; };
     CHECK(answered(del_contact_group_request{"u", {"nope"}}) == 51009);                 // the store refuses
     CHECK(answered(create_contact_group_request{"u", {}}) == 50002);                      // the validator refuses
@@ -322,7 +322,7 @@ namespace {
 /// One HTTP exchange without assertions, for worker threads (Catch2 assertions are not thread-safe): the
 /// answer's error code, or -1 when the exchange itself failed or did not decode.
 template <class Request>
-int exchange_code(emulator& service, const Request& request) {
+int exchange_code(emulation::emulator& service, const Request& request) {
     const std::string url = build_url("https://console.tim.qq.com", endpoint_of_t<Request>::command, {app, "admin", "sig", 42});
     const http_response answer = service.handle(url, encode(request));
     if (answer.status != 200) return -1;
@@ -332,10 +332,10 @@ int exchange_code(emulator& service, const Request& request) {
 } // namespace
 
 TEST_CASE("concurrent callers lose no update: the final state equals a serial replay", "[emulator][concurrency]") {
-    emulator_options fixed_clock;
+    emulation::emulator_options fixed_clock;
     fixed_clock.clock = [] { return std::int64_t{1700000000}; };
     // Every call's error code in order; each workload's calls succeed, so a serial run gives all zeros.
-    auto workload = [](emulator& service, int thread) {
+    auto workload = [](emulation::emulator& service, int thread) {
         std::vector<int> codes;
         const std::string user = "user" + std::to_string(thread);
         for (int round = 0; round < 15; ++round) {
@@ -348,7 +348,7 @@ TEST_CASE("concurrent callers lose no update: the final state equals a serial re
         }
         return codes;
     };
-    emulator concurrent(fixed_clock), serial(fixed_clock);
+    emulation::emulator concurrent(fixed_clock), serial(fixed_clock);
     std::vector<std::vector<int>> concurrent_codes(4);
     std::vector<std::thread> threads;
     for (int t = 0; t < 4; ++t) threads.emplace_back([&, t] { concurrent_codes[t] = workload(concurrent, t); });

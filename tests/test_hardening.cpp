@@ -74,7 +74,7 @@ client_options echo_options() {
 }
 
 template <class Request>
-int code_of(emulator& service, const Request& request, const std::string& from = "admin") {
+int code_of(emulation::emulator& service, const Request& request, const std::string& from = "admin") {
     const std::string url = build_url("", endpoint_of_t<Request>::command, {app, from, "sig", 1});
     const auto envelope = decode<response_envelope>(service.handle(url, encode(request)).body);
     REQUIRE(envelope.has_value());
@@ -140,7 +140,7 @@ TEST_CASE("redact_secret replaces a secret raw and percent-encoded in either cas
 }
 
 TEST_CASE("emulator: reads by users it does not know keep no state", "[emulator][hardening]") {
-    emulator service;
+    emulation::emulator service;
     for (int i = 0; i < 20000; ++i) {
         const std::string user = "reader-" + std::to_string(i);
         REQUIRE(code_of(service, get_contact_group_request{user, 0}) == 0);
@@ -157,9 +157,9 @@ TEST_CASE("emulator: reads by users it does not know keep no state", "[emulator]
 
 TEST_CASE("emulator: writes stop at max_users and max_state_bytes with a code and change nothing", "[emulator][hardening]") {
     SECTION("users") {
-        emulator_options options;
+        emulation::emulator_options options;
         options.max_users = 2;
-        emulator service(options);
+        emulation::emulator service(options);
         CHECK(code_of(service, one_group("w1", "g")) == 0);
         CHECK(code_of(service, one_group("w2", "g")) == 0);
         const std::string before = service.state_image();
@@ -169,15 +169,15 @@ TEST_CASE("emulator: writes stop at max_users and max_state_bytes with a code an
         CHECK(code_of(service, one_group("w1", "second")) == 0);
     }
     SECTION("bytes") {
-        emulator_options options;
+        emulation::emulator_options options;
         options.max_state_bytes = 2000;
-        emulator service(options);
+        emulation::emulator service(options);
         const std::string long_name(32, 'x');
         int created = 0;
         while (created < 50 && code_of(service, one_group("w" + std::to_string(created), long_name)) == 0) ++created;
         CHECK(created >= 2);
         CHECK(created < 10);
-        const emulator_usage full = service.usage();
+        const emulation::emulator_usage full = service.usage();
         CHECK(full.state_bytes >= options.max_state_bytes);
         const std::string before = service.state_image();
         const mark_contact_request mark{"w0", {{mark_operation::standard, {conversation_type::c2c, std::string("other"), std::nullopt},
@@ -189,9 +189,9 @@ TEST_CASE("emulator: writes stop at max_users and max_state_bytes with a code an
         CHECK(service.usage().state_bytes < full.state_bytes);
     }
     SECTION("at the cap exactly the endpoints whose traits say may_add_state are refused") {
-        emulator_options options;
+        emulation::emulator_options options;
         options.max_state_bytes = 2000;
-        emulator service(options);
+        emulation::emulator service(options);
         for (int created = 0; service.usage().state_bytes < options.max_state_bytes; ++created)
             REQUIRE(code_of(service, one_group("w" + std::to_string(created), std::string(32, 'x'))) == 0);
         boost::mp11::mp_for_each<all_endpoints>([&](auto endpoint) {
@@ -205,9 +205,9 @@ TEST_CASE("emulator: writes stop at max_users and max_state_bytes with a code an
         });
     }
     SECTION("roaming clears are kept for the newest deletes only") {
-        emulator_options options;
+        emulation::emulator_options options;
         options.roaming_clears_kept = 3;
-        emulator service(options);
+        emulation::emulator service(options);
         for (int i = 0; i < 10; ++i)
             REQUIRE(code_of(service, delete_request{"u", conversation_type::c2c, "peer" + std::to_string(i), std::nullopt, std::nullopt}) == 0);
         const auto clears = service.roaming_clears(app, "u");
@@ -218,7 +218,7 @@ TEST_CASE("emulator: writes stop at max_users and max_state_bytes with a code an
 }
 
 TEST_CASE("a query that holds a URL is still a query to the parser and the redaction", "[url][hardening]") {
-    const auto target = parse_request_target("/v4/recentcontact/get_list?next=https://host/x&usersig=s");
+    const auto target = emulation::parse_request_target("/v4/recentcontact/get_list?next=https://host/x&usersig=s");
     REQUIRE(target.has_value());
     CHECK(target->path == "/v4/recentcontact/get_list");
     REQUIRE(target->find("usersig") != nullptr);
@@ -227,14 +227,14 @@ TEST_CASE("a query that holds a URL is still a query to the parser and the redac
     CHECK(redact_usersig("/v4/recentcontact/get_list?next=https://host/x&usersig=s") ==
           "/v4/recentcontact/get_list?next=https://host/x&usersig=REDACTED");
     // A full URL still has its scheme and host dropped.
-    CHECK(parse_request_target("https://console.tim.qq.com/v4/recentcontact/get_list?a=1")->path == "/v4/recentcontact/get_list");
+    CHECK(emulation::parse_request_target("https://console.tim.qq.com/v4/recentcontact/get_list?a=1")->path == "/v4/recentcontact/get_list");
 }
 
 TEST_CASE("the redaction splits the query where the parser does even when the host holds a question mark", "[url][hardening]") {
     // Found by the url_query fuzzer: "adm?" before the path is host, not query, to the parser.
     const std::string url = "x://adm?a/p?usersig=s";
-    REQUIRE(parse_request_target(url).has_value());
-    CHECK(parse_request_target(url)->path == "/p");
+    REQUIRE(emulation::parse_request_target(url).has_value());
+    CHECK(emulation::parse_request_target(url)->path == "/p");
     CHECK(redact_usersig(url) == "x://adm?a/p?usersig=REDACTED");
     // No path at all: the parser reads no query, and the redaction still hides a usersig.
     CHECK(redact_usersig("https://host?usersig=s") == "https://host?usersig=REDACTED");

@@ -55,7 +55,7 @@ struct counting_limiter final : rate_limiter {
 
 /// An exchange per call, completed inline, that answers from the emulator.
 struct inline_async_transport {
-    emulator* service;
+    emulation::emulator* service;
     result<http_response> send(const http_request& request) { return service->handle(request.url, request.body); }
     void async_send(const http_request& request, completion_handler handler) { handler(send(request)); }
 };
@@ -149,7 +149,7 @@ TEST_CASE("token bucket: 4 threads never get more than rate times time plus burs
 }
 
 TEST_CASE("client: a permit is waited for on the calling thread and never past the deadline", "[limiter][client]") {
-    emulator service;
+    emulation::emulator service;
     std::vector<std::chrono::milliseconds> sleeps;
     auto time = std::make_shared<std::chrono::steady_clock::time_point>();
     client_options o = plain_options();
@@ -161,7 +161,7 @@ TEST_CASE("client: a permit is waited for on the calling thread and never past t
     manual_clock limiter_clock;
     o.limiter = std::make_shared<token_bucket>(budget_config{budget_scope::app_and_command, {2, 1}, {}}, limiter_clock.function());
     o.deadline = 400ms;
-    client<in_memory_transport> chat(in_memory_transport(service), o);
+    client<emulation::in_memory_transport> chat(emulation::in_memory_transport(service), o);
     REQUIRE(chat.call(get_contact_group_request{"u", 0}).has_value());
     CHECK(sleeps.empty());
     // The next permit is 500 ms away and the deadline 400 ms: refused at once, nothing sent, no sleep.
@@ -175,13 +175,13 @@ TEST_CASE("client: a permit is waited for on the calling thread and never past t
 }
 
 TEST_CASE("client: a 60007 from the service is reported to the limiter", "[limiter][client]") {
-    emulator service;
-    service.add_fault(fault{"get_contact_group", 1, 0, 60007});
+    emulation::emulator service;
+    service.add_fault(emulation::fault{"get_contact_group", 1, 0, 60007});
     auto limiter = std::make_shared<counting_limiter>();
     client_options o = plain_options();
     o.limiter = limiter;
     o.sleep = [](std::chrono::milliseconds) {};
-    client<in_memory_transport> chat(in_memory_transport(service), o);
+    client<emulation::in_memory_transport> chat(emulation::in_memory_transport(service), o);
     CHECK(chat.call(get_contact_group_request{"u", 0}).has_value()); // retried after the 60007
     CHECK(limiter->rate_limited == 1);
     CHECK(limiter->reserved == 2);
@@ -195,7 +195,7 @@ TEST_CASE("async_call out of permits never blocks its io_context thread", "[limi
     // Nothing here is timed: under a sanitizer on a loaded machine the ticks are late, but they still interleave.
     const auto run = [](bool asio_schedule) {
         boost::asio::io_context context;
-        emulator service;
+        emulation::emulator service;
         client_options o = plain_options();
         std::atomic<int> sleeps{0};
         o.sleep = [&sleeps](std::chrono::milliseconds) { ++sleeps; };

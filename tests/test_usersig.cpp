@@ -493,12 +493,12 @@ TEST_CASE("generator reports generation failures and counts no generation", "[us
 TEST_CASE("a client with a UserSig generator keeps working past expiry", "[usersig][generator][client]") {
     const std::string key = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
     auto now = std::make_shared<std::int64_t>(1700000000);
-    tcchat::emulator_options verifying;
+    tcchat::emulation::emulator_options verifying;
     verifying.verify_usersig = [key, now](const tcchat::call_parameters& call) {
         auto verified = tcchat::usersig::verify(call.usersig, call.sdkappid, call.identifier, key, *now);
         return verified ? 0 : verified.error().value();
     };
-    tcchat::emulator service(verifying);
+    tcchat::emulation::emulator service(verifying);
 
     const tcchat::app_identity admin{1400000000, "administrator"};
     tcchat::usersig::generator_options signing;
@@ -509,7 +509,7 @@ TEST_CASE("a client with a UserSig generator keeps working past expiry", "[users
     options.identity = admin;
     options.usersig = [signer] { return (*signer)(); };
     options.limiter = nullptr;
-    tcchat::client<tcchat::in_memory_transport> chat(tcchat::in_memory_transport(service), options);
+    tcchat::client<tcchat::emulation::in_memory_transport> chat(tcchat::emulation::in_memory_transport(service), options);
 
     REQUIRE(chat.call(tcchat::get_contact_group_request{"user0", 0}).has_value());
     CHECK(signer->generations() == 1);

@@ -1,4 +1,4 @@
-// `tcchat serve`: tcchat::emulator behind a real HTTP/1.1 server, so curl, load tools and clients in any
+// `tcchat serve`: tcchat::emulation::emulator behind a real HTTP/1.1 server, so curl, load tools and clients in any
 // language can exercise the documented v4/recentcontact answers over a socket. This file reads the options and
 // wires the parts together: the emulator's settings, the UserSig check, the seed file (serve_seed.cpp) and the
 // HTTP server (serve_http.cpp).
@@ -89,7 +89,7 @@ int serve_usage_error(const std::string& why) {
 struct serve_options {
     std::string bind_address = "127.0.0.1";
     std::uint16_t port = 0;
-    std::size_t page_size = emulator_options{}.page_size;
+    std::size_t page_size = emulation::emulator_options{}.page_size;
     double qps_cap = 0;
     bool groups_supported = true;
     std::string seed_file;
@@ -100,8 +100,8 @@ struct serve_options {
     std::size_t max_connections = http_server_options{}.max_connections;
     std::optional<std::int64_t> fixed_time;
     bool quiet = false;
-    std::size_t max_users = emulator_options{}.max_users;
-    std::size_t max_state_bytes = emulator_options{}.max_state_bytes;
+    std::size_t max_users = emulation::emulator_options{}.max_users;
+    std::size_t max_state_bytes = emulation::emulator_options{}.max_state_bytes;
     std::string tls_certificate_file;
     std::string tls_key_file;
 };
@@ -209,7 +209,7 @@ std::optional<std::string> parse_options(const std::vector<std::string>& args, s
 }
 
 /// The emulator's usersig check from --secret-key; returns the usage error, if any.
-std::optional<std::string> configure_usersig_check([[maybe_unused]] emulator_options& options) {
+std::optional<std::string> configure_usersig_check([[maybe_unused]] emulation::emulator_options& options) {
 #if TCCHAT_CLI_WITH_USERSIG
     const char* key_text = std::getenv("TCCHAT_SECRET_KEY");
     if (key_text == nullptr || *key_text == '\0') return "--secret-key needs the SecretKey in TCCHAT_SECRET_KEY";
@@ -242,7 +242,7 @@ int run_serve(const std::vector<std::string>& args) {
     serve_options options;
     if (auto problem = parse_options(args, options)) return serve_usage_error(*problem);
 
-    emulator_options settings;
+    emulation::emulator_options settings;
     settings.page_size = options.page_size;
     settings.edition_supports_groups = options.groups_supported;
     settings.decoding.max_body_bytes = options.max_body_bytes;
@@ -254,7 +254,7 @@ int run_serve(const std::vector<std::string>& args) {
     if (options.verify_usersig)
         if (auto problem = configure_usersig_check(settings)) return serve_usage_error(*problem);
 
-    emulator service(std::move(settings));
+    emulation::emulator service(std::move(settings));
     service.set_qps_cap(options.qps_cap);
     if (!options.seed_file.empty())
         if (auto problem = load_seed(service, options.seed_file)) return serve_usage_error(*problem);

@@ -182,7 +182,7 @@ void serve_until_stopped(asio::io_context& io, server_log& log) {
 
 } // namespace
 
-int serve_http(emulator& service, const http_server_options& options) {
+int serve_http(emulation::emulator& service, const http_server_options& options) {
     beast::error_code address_error;
     const auto address = asio::ip::make_address(options.bind_address, address_error);
     if (address_error) {

@@ -37,6 +37,6 @@ constexpr std::chrono::milliseconds accept_pause(std::uint64_t failed_accepts) {
 /// Serves `service` until SIGINT or SIGTERM; prints "listening on http://ADDR:PORT" (https:// with TLS) first.
 /// Answers the exit code: 0 when stopped by a signal, 69 when the address cannot be listened on, 64 when it is no
 /// IP address or the TLS certificate or key cannot be loaded.
-int serve_http(emulator& service, const http_server_options& options);
+int serve_http(emulation::emulator& service, const http_server_options& options);
 
 } // namespace tcchat::cli

@@ -109,7 +109,7 @@ private:
 /// no body, and below 100 there is no HTTP status at all (42 went out as "HTTP/1.1 042").
 bool is_servable_status(int status) { return status == 0 || (status >= 200 && status <= 599 && status != 204 && status != 304); }
 
-void apply_seed(emulator& service, const boost::json::value& root, seed_problems& problems) {
+void apply_seed(emulation::emulator& service, const boost::json::value& root, seed_problems& problems) {
     const seed_object seed(root, "", problems);
     seed.allow_only({"sdkappid", "calls", "conversations", "faults"});
     constexpr std::uint32_t any_app = std::numeric_limits<std::uint32_t>::max();
@@ -133,7 +133,7 @@ void apply_seed(emulator& service, const boost::json::value& root, seed_problems
     for (const auto& [value, pointer] : seed.items("conversations")) {
         const seed_object conversation(*value, pointer, problems);
         conversation.allow_only({"user", "Type", "peer", "MsgTime", "TopFlag", "sdkappid"});
-        conversation_seed entry;
+        emulation::conversation_seed entry;
         if (conversation.find("Type") == nullptr) problems.report(conversation.at("Type"), "expected 1 (C2C) or 2 (group)");
         entry.type = static_cast<conversation_type>(conversation.number<int>("Type", 0, 1, 2));
         entry.peer = conversation.text("peer");
@@ -148,7 +148,7 @@ void apply_seed(emulator& service, const boost::json::value& root, seed_problems
     for (const auto& [value, pointer] : seed.items("faults")) {
         const seed_object item(*value, pointer, problems);
         item.allow_only({"command", "count", "rate", "error_code", "http_status", "truncate_body", "latency_ms"});
-        fault injected;
+        emulation::fault injected;
         injected.command = item.text("command", "");
         injected.count = item.number<std::size_t>("count", 1, 1, std::numeric_limits<std::uint32_t>::max());
         injected.rate = item.number<double>("rate", 0, 0, 1);
@@ -166,7 +166,7 @@ void apply_seed(emulator& service, const boost::json::value& root, seed_problems
 
 } // namespace
 
-std::optional<std::string> load_seed(emulator& service, const std::string& path) {
+std::optional<std::string> load_seed(emulation::emulator& service, const std::string& path) {
     std::string text, why;
     if (read_input({path}, 0, text, why, max_seed_bytes)) return "cannot use seed file: " + why;
     boost::json::error_code ec;

@@ -11,6 +11,6 @@ namespace tcchat::cli {
 
 /// Reads the seed file and applies it to `service`; answers the problem (with the JSON Pointer of the member at
 /// fault), if any. Nothing after the first problem is applied.
-std::optional<std::string> load_seed(emulator& service, const std::string& path);
+std::optional<std::string> load_seed(emulation::emulator& service, const std::string& path);
 
 } // namespace tcchat::cli

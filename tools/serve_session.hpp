@@ -98,7 +98,7 @@ struct connection_counters {
 
 /// What every connection of one server shares.
 struct server_context {
-    emulator& service;
+    emulation::emulator& service;
     server_log& log;
     std::size_t max_body_bytes;
     std::chrono::seconds idle_timeout;

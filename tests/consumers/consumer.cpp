@@ -15,11 +15,11 @@ int main() {
         R"({"ContactItem":[{"Type":2,"ToGroupId":"@TGS#1","StandardMark":"","Timestamp":1}],"CompleteFlag":1,"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""})");
     if (!response || response->ContactItem->size() != 1) return 2;
 
-    tcchat::emulator service;
+    tcchat::emulation::emulator service;
     tcchat::client_options options;
     options.identity = {1400000000, "admin"};
     options.usersig = tcchat::fixed_usersig("any");
-    tcchat::client<tcchat::in_memory_transport> chat(tcchat::in_memory_transport(service), options);
+    tcchat::client<tcchat::emulation::in_memory_transport> chat(tcchat::emulation::in_memory_transport(service), options);
     auto created = chat.call(tcchat::create_contact_group_request{"user0", {{"friends", {{tcchat::conversation_type::c2c, "alice"}}}}});
     if (!created || (*created->GroupResultItem)[0].GroupItem.GroupId != 1) return 3;
     std::printf("consumer ok: %s\n", body.c_str());

@@ -36,7 +36,7 @@ void expect(bool ok, const char* what) {
 int main() {
     const int before = threads_now(); // 1, or 2 under ThreadSanitizer, whose runtime has a thread of its own
     std::printf("threads at the start: %d\n", before);
-    tcchat::emulator service;
+    tcchat::emulation::emulator service;
     service.add_fault({"get_contact_group", 2, 0, 60007}); // two busy answers: two backoff waits per call
     std::deque<std::function<void()>> jobs;                // the embedder's own event loop
     tcchat::client_options options;
@@ -48,7 +48,7 @@ int main() {
     int attempts = 0;
     options.on_attempt = [&attempts](const tcchat::attempt_record&) { ++attempts; };
     {
-        tcchat::client<tcchat::in_memory_transport> chat(tcchat::in_memory_transport(service), options);
+        tcchat::client<tcchat::emulation::in_memory_transport> chat(tcchat::emulation::in_memory_transport(service), options);
         expect(chat.call(tcchat::get_contact_group_request{"user0", 0}).has_value() && attempts == 3, "a sync call with retries and permit waits");
         service.add_fault({"get_contact_group", 2, 0, 60007});
         std::optional<bool> done;
@@ -73,7 +73,7 @@ int main() {
     options.retry.initial_backoff = std::chrono::milliseconds(20); // a pause of 10 ms at least, so there is a wait
     attempts = 0;
     service.add_fault({"get_contact_group", 1, 0, 60007});
-    tcchat::client<tcchat::in_memory_transport> defaults(tcchat::in_memory_transport(service), options);
+    tcchat::client<tcchat::emulation::in_memory_transport> defaults(tcchat::emulation::in_memory_transport(service), options);
     std::promise<bool> done;
     defaults.async_call(tcchat::get_contact_group_request{"user0", 0},
                         [&](tcchat::result<tcchat::get_contact_group_response> r) { done.set_value(r.has_value()); });

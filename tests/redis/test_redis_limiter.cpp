@@ -953,7 +953,7 @@ TEST_CASE("redis limiter: 100 async calls waiting on a Redis in DEBUG SLEEP hold
     std::this_thread::sleep_for(50ms);
 
     boost::asio::io_context context;
-    tcchat::emulator service;
+    tcchat::emulation::emulator service;
     tcchat::client_options options;
     options.base_url = "http://127.0.0.1:9";
     options.identity = {1400000000, "admin"};
@@ -961,7 +961,7 @@ TEST_CASE("redis limiter: 100 async calls waiting on a Redis in DEBUG SLEEP hold
     options.limiter = limiter;
     options.deadline = 3s;
     options.schedule = tcchat::asio_scheduler(context.get_executor());
-    tcchat::client<tcchat::in_memory_transport> chat(tcchat::in_memory_transport(service), options);
+    tcchat::client<tcchat::emulation::in_memory_transport> chat(tcchat::emulation::in_memory_transport(service), options);
 
     const auto started = std::chrono::steady_clock::now();
     const auto until = started + 1500ms;

@@ -9,11 +9,11 @@
 #include <cstdio>
 
 int main() {
-    tcchat::emulator service;
+    tcchat::emulation::emulator service;
     tcchat::client_options options;
     options.identity = {1400000000, "administrator"};
     options.usersig = tcchat::fixed_usersig("any");
-    tcchat::client<tcchat::in_memory_transport> chat(tcchat::in_memory_transport(service), options);
+    tcchat::client<tcchat::emulation::in_memory_transport> chat(tcchat::emulation::in_memory_transport(service), options);
     auto created = chat.call(tcchat::create_contact_group_request{"user0", {{"g", {{tcchat::conversation_type::c2c, "a"}}}}});
     const std::string text = R"({"From_Account":"u","Type":2,"ToGroupid":"@TGS#1","ClearRamble":1})";
     auto request = tcchat::decode<tcchat::delete_request>(text);

@@ -53,7 +53,7 @@ std::pair<int, std::string> run_to_exit(std::vector<std::string> options, const 
 
 struct seeded_conversation {
     std::string user;
-    tcchat::conversation_seed seed;
+    tcchat::emulation::conversation_seed seed;
 };
 
 std::string seed_file_of(const std::vector<seeded_conversation>& conversations, boost::json::array calls = {},
@@ -78,10 +78,10 @@ TEST_CASE("serve: answers over HTTP are byte-identical to the in-process emulato
     scratch_file seed("serve-seed", seed_file_of(conversations));
     served_emulator server({"--seed", seed.path(), "--fixed-time", std::to_string(fixed_time), "--page-size", "2"});
 
-    tcchat::emulator_options options;
+    tcchat::emulation::emulator_options options;
     options.page_size = 2;
     options.clock = [] { return fixed_time; };
-    tcchat::emulator reference(options);
+    tcchat::emulation::emulator reference(options);
     for (const auto& [user, entry] : conversations) reference.seed_conversation(app, user, entry);
 
     // One keep-alive connection carries the whole script.

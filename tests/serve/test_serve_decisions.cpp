@@ -111,7 +111,7 @@ TEST_CASE("serve log escapes every byte outside printable ASCII", "[serve]") {
 }
 
 TEST_CASE("emulator: an unknown command is answered as unknown before the QPS cap is consulted", "[serve]") {
-    tcchat::emulator service;
+    tcchat::emulation::emulator service;
     service.set_qps_cap(1);
     const auto code_of = [&](const std::string& command) {
         int error_code = -1;
@@ -126,9 +126,9 @@ TEST_CASE("emulator: an unknown command is answered as unknown before the QPS ca
 }
 
 TEST_CASE("emulator: a call log limit of 0 keeps no calls", "[serve]") {
-    tcchat::emulator_options options;
+    tcchat::emulation::emulator_options options;
     options.call_log_limit = 0;
-    tcchat::emulator service(options);
+    tcchat::emulation::emulator service(options);
     service.handle(tcchat::build_url("", "get_contact_group", {1400000000, "admin", "sig", 1}), R"({"From_Account":"u","StartIndex":0})");
     CHECK(service.calls().empty());
 }

@@ -257,7 +257,7 @@ private:
             http::read(socket, buffer, request, ec);
             if (ec) continue;
             const std::string target(request.target());
-            if (const auto parsed = tcchat::parse_request_target(target))
+            if (const auto parsed = tcchat::emulation::parse_request_target(target))
                 if (const std::string* usersig = parsed->find("usersig")) {
                     const std::lock_guard<std::mutex> lock(mutex_);
                     usersigs_.push_back(*usersig);

@@ -13,6 +13,7 @@
 #include <vector>
 
 TCCHAT_NAMESPACE_BEGIN
+namespace emulation {
 
 /// A request target split into its path and decoded query parameters, in order.
 struct request_target {
@@ -52,4 +53,5 @@ inline std::optional<request_target> parse_request_target(std::string_view url) 
     return target;
 }
 
+} // namespace emulation
 TCCHAT_NAMESPACE_END

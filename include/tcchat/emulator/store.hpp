@@ -1,7 +1,7 @@
 #pragma once
-// The emulator's state and the documented semantics of the eight commands, in tcchat::emulation, apart from
-// the library's own internals (docs/protocol.md §1.8, §3). Not
-// thread-safe by itself: tcchat::emulator serialises every call.
+// The emulator's state and the documented semantics of the eight commands, in tcchat::emulation::detail, apart
+// from the library's own internals (docs/protocol.md §1.8, §3). Not thread-safe by itself:
+// tcchat::emulation::emulator serialises every call.
 
 #include <tcchat/version.hpp>
 #include <tcchat/endpoints.hpp>
@@ -18,7 +18,7 @@
 #include <vector>
 
 TCCHAT_NAMESPACE_BEGIN
-namespace emulation {
+namespace emulation::detail {
 
 /// A conversation as the group and mark commands name it: Type plus To_Account or the group ID.
 struct conversation_key {
@@ -397,5 +397,5 @@ inline boost::json::value state_image(const user_store& user) {
     return boost::json::object{{"groups", std::move(groups)}, {"conversations", std::move(conversations)}, {"sessions", std::move(sessions)}};
 }
 
-} // namespace emulation
+} // namespace emulation::detail
 TCCHAT_NAMESPACE_END

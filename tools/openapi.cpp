@@ -1,10 +1,10 @@
-// The OpenAPI 3.1 contract (see openapi.hpp). Three sources, read here and nowhere copied:
+// The OpenAPI 3.1 contract (see openapi.hpp). Its sources, read here and nowhere copied:
 // - the models (Boost.Describe): keys, types, required members, integer ranges, the known values of wire enums;
-// - the endpoint traits: command, read or write, batch limit, the service codes each page lists;
+// - the endpoint traits: command, read or write, batch limit, the service codes each page lists, and the request
+//   rules (`request_rules`, tcchat/rules.hpp), which validate() interprets too;
 // - validation_limits (default or strict): the numbers in the rules.
-// The rules themselves are stated once more here, as schema keywords, each tagged with the validator's rule id
-// and error code. The contract tests (tests/contract/) hold the two lists together: every rule id of
-// include/tcchat/validate.hpp is in the document, as a keyword or among x-tcchat-inexpressible-rules, and every
+// Each rule becomes schema keywords tagged with its rule id and error code. The contract tests (tests/contract/)
+// check that the ids tagged here are exactly the ids validate() reports (`tcchat endpoints`), and that every
 // invalid request of tests/fixtures/validation_cases.json that a keyword covers is rejected by the schema.
 
 #include "openapi.hpp"
@@ -20,6 +20,7 @@
 #include <iostream>
 #include <limits>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <vector>
 
@@ -29,18 +30,17 @@ namespace {
 
 namespace json = boost::json;
 
-/// Rules JSON Schema cannot state, with the reason; the document lists them so a reader knows what only the
-/// validator (or the server) checks.
-struct inexpressible_rule {
-    std::string_view id; ///< "*." for every command
-    std::string_view why;
-};
-constexpr inexpressible_rule inexpressible_rules[] = {
-    {"*.string.utf8", "JSON Schema validates decoded text: ill-formed UTF-8 never reaches it (a JSON parser rejects or "
-                    "replaces it), so only a check of the raw bytes can report it"},
-    {"mark_contact.clear_mark.conflicts_with_set_mark",
-     "strict profile only: no keyword relates the items of one array (ClearMark) to those of another (SetMark)"},
-};
+/// The rule every request string has that JSON Schema cannot state; a rule list's own such rules (disjoint_from)
+/// carry their reason. The document lists them, so a reader knows what only the validator (or the server) checks.
+constexpr std::string_view utf8_rule_id = "*.string.utf8";
+constexpr std::string_view utf8_rule_why = "JSON Schema validates decoded text: ill-formed UTF-8 never reaches it (a JSON "
+                                           "parser rejects or replaces it), so only a check of the raw bytes can report it";
+
+/// Whether a rule carries the reason JSON Schema cannot state it.
+template <class Rule, class = void>
+struct has_inexpressible : std::false_type {};
+template <class Rule>
+struct has_inexpressible<Rule, std::void_t<decltype(Rule::inexpressible)>> : std::true_type {};
 
 /// The integer range of T, as JSON numbers.
 template <class T>
@@ -55,14 +55,16 @@ void integer_range(json::object& node) {
     }
 }
 
-/// Builds the schema of one message, request or response, keyword by keyword.
+/// Builds the schema of one message, request or response, keyword by keyword. A request's schema also states its
+/// endpoint's rules (`Rules`, a response has none).
+template <class Rules>
 class message_schema {
 public:
-    message_schema(std::string_view command, bool is_request, const validation_limits& limits)
-        : command_(command), is_request_(is_request), limits_(limits) {}
+    message_schema(std::string_view command, bool is_request, const validation_limits& limits, const Rules& rules)
+        : command_(command), is_request_(is_request), limits_(limits), rules_(rules) {}
 
     template <class T>
-    json::object of(const std::string& path) {
+    json::object of() {
         json::object node;
         if constexpr (std::is_same_v<T, std::string>) {
             node["type"] = "string";
@@ -87,174 +89,170 @@ public:
         } else if constexpr (detail::is_integer_v<T>) {
             integer_range<T>(node);
         } else if constexpr (detail::is_optional<T>::value) {
-            return of<typename T::value_type>(path);
+            return of<typename T::value_type>();
         } else if constexpr (detail::is_vector<T>::value) {
             node["type"] = "array";
-            node["items"] = of<typename T::value_type>(path + "/*");
+            node["items"] = of<typename T::value_type>();
         } else {
             node["type"] = "object";
             json::object properties;
             json::array required;
             boost::mp11::mp_for_each<detail::wire_members<T>>([&](auto member) {
+                using descriptor = decltype(member);
                 using member_type = detail::remove_cvref_t<decltype(std::declval<T&>().*member.pointer)>;
-                properties[member.name] = of<member_type>(path + "/" + member.name);
+                json::object property = of<member_type>();
+                each_rule([&](const auto& rule) {
+                    using rule_type = detail::remove_cvref_t<decltype(rule)>;
+                    if constexpr (!rule_type::on_owner && rules::targets_member<rule_type, descriptor>())
+                        member_keywords<member_type>(property, rule);
+                });
+                properties[member.name] = std::move(property);
                 if (!detail::is_optional<member_type>::value) required.emplace_back(member.name);
             });
             node["properties"] = std::move(properties);
             node["required"] = std::move(required);
             node["additionalProperties"] = true; // unknown keys are skipped, so a newer server never breaks a decode
-            if constexpr (std::is_same_v<T, contact_item>)
-                if (is_request_) contact_rules(node);
+            each_rule([&](const auto& rule) {
+                using rule_type = detail::remove_cvref_t<decltype(rule)>;
+                if constexpr (rule_type::on_owner && std::is_same_v<owner_of<rule_type>, T>) owner_keywords(node, rule);
+            });
         }
-        if (is_request_) request_rules(path, node);
         return node;
     }
 
 private:
+    template <class Rule>
+    using owner_of = typename rules::member_pointer_owner<std::remove_cv_t<decltype(Rule::member)>>::type;
+
+    template <class Visit>
+    void each_rule(Visit&& visit) {
+        std::apply([&](const auto&... rule) { (visit(rule), ...); }, rules_);
+    }
+
     // --- keyword helpers: each adds a keyword and tags the node with the rule it states ----------------------
 
     /// Tags `node` with the rule "<command>.<rule>" and its code, as the validator names and answers it.
     void tag(json::object& node, std::string_view rule, code c) {
-        json::array& rules = node["x-tcchat-rules"].is_array() ? node["x-tcchat-rules"].as_array()
-                                                               : node["x-tcchat-rules"].emplace_array();
-        rules.push_back(json::object{{"id", std::string(command_) + "." + std::string(rule)}, {"code", static_cast<int>(c)}});
+        json::array& tags = node["x-tcchat-rules"].is_array() ? node["x-tcchat-rules"].as_array()
+                                                              : node["x-tcchat-rules"].emplace_array();
+        tags.push_back(json::object{{"id", std::string(command_) + "." + std::string(rule)}, {"code", static_cast<int>(c)}});
     }
-    void non_empty(json::object& node, std::string_view rule) {
-        node["minLength"] = 1;
-        tag(node, rule, code::invalid_parameters);
+    /// `if` the member `When` holds one of `values`, `then` this schema.
+    template <auto When>
+    void when(json::object& node, const rules::value_set& values, json::object then, const rules::rule_identity& rule) {
+        const std::string_view key = rules::member_name<When>();
+        json::object condition;
+        if (values.size == 1) {
+            condition[key] = json::object{{"const", values.values[0]}};
+        } else {
+            json::array list(values.values, values.values + values.size);
+            condition[key] = json::object{{"enum", std::move(list)}};
+        }
+        json::array& all = node["allOf"].is_array() ? node["allOf"].as_array() : node["allOf"].emplace_array();
+        json::object clause{{"if", json::object{{"properties", std::move(condition)}}}, {"then", std::move(then)}};
+        tag(clause, rule.id, rule.error);
+        all.push_back(std::move(clause));
+    }
+    static json::object present(std::string_view key) { return json::object{{"required", json::array{key}}}; }
+
+    // --- a rule on the member's own schema (or on its items', for a rule that checks each item) ----------------
+
+    template <class Member, auto Pointer>
+    void member_keywords(json::object& node, const rules::non_empty<Pointer>& rule) {
+        json::object& text = detail::is_vector<Member>::value ? node["items"].as_object() : node;
+        text["minLength"] = 1;
+        tag(text, rule.id, rule.error);
     }
     /// maxLength counts code points and the limit counts UTF-8 bytes: n code points take at least n bytes, so
     /// maxLength n is necessary, and x-tcchat-max-bytes is the exact rule.
-    void max_bytes(json::object& node, std::size_t bytes, std::string_view rule, code c) {
+    template <class Member, auto Pointer>
+    void member_keywords(json::object& node, const rules::max_bytes<Pointer>& rule) {
+        const std::size_t bytes = limits_.*rule.limit;
         node["maxLength"] = bytes;
         node["x-tcchat-max-bytes"] = bytes;
-        tag(node, rule, c);
+        tag(node, rule.id, rule.error);
     }
-    void count(json::object& node, std::size_t min, std::size_t max, std::string_view rule, code c) {
-        node["minItems"] = min;
-        if (max != 0) node["maxItems"] = max;
-        tag(node, rule, c);
+    template <class Member, auto Pointer>
+    void member_keywords(json::object& node, const rules::count<Pointer>& rule) {
+        node["minItems"] = rule.min;
+        if (const std::size_t max = rule.max(limits_); max != 0) node["maxItems"] = max;
+        tag(node, rule.id, rule.error);
     }
-    void non_negative(json::object& node, std::string_view rule) {
+    template <class Member, auto Pointer>
+    void member_keywords(json::object& node, const rules::one_of<Pointer>& rule) {
+        node["enum"] = json::array(rule.allowed.values, rule.allowed.values + rule.allowed.size);
+        tag(node, rule.id, rule.error);
+    }
+    template <class Member, auto Pointer>
+    void member_keywords(json::object& node, const rules::non_negative<Pointer>& rule) {
         node["minimum"] = 0;
-        tag(node, rule, code::invalid_parameters);
+        tag(node, rule.id, rule.error);
     }
-    /// The values a request may hold, enumerators of a wire enum or plain integers.
-    template <class Value>
-    void one_of(json::object& node, std::initializer_list<Value> allowed, std::string_view rule) {
-        json::array values;
-        for (Value value : allowed) values.emplace_back(static_cast<std::int64_t>(value));
-        node["enum"] = std::move(values);
-        tag(node, rule, code::invalid_parameters);
-    }
-    void require(json::object& node, std::string_view key, std::string_view rule) {
-        node["required"].as_array().emplace_back(key);
-        tag(node, rule, code::invalid_parameters);
-    }
-    /// `if` the members hold these values, `then` this schema: the rules that depend on a Type or OptType.
-    void when(json::object& node, json::object condition, json::object then, std::string_view rule) {
-        json::array& all = node["allOf"].is_array() ? node["allOf"].as_array() : node["allOf"].emplace_array();
-        json::object clause{{"if", json::object{{"properties", std::move(condition)}}}, {"then", std::move(then)}};
-        tag(clause, rule, code::invalid_parameters);
-        all.push_back(std::move(clause));
-    }
-    static json::object equals(std::string_view key, std::int64_t value) {
-        return json::object{{key, json::object{{"const", value}}}};
-    }
-    static json::object is_one_of(std::string_view key, std::initializer_list<std::int64_t> values) {
-        json::array list;
-        for (auto value : values) list.emplace_back(value);
-        return json::object{{key, json::object{{"enum", std::move(list)}}}};
-    }
-    static json::object present_and_non_empty(std::string_view key, std::string_view length_keyword) {
-        return json::object{{"required", json::array{key}}, {"properties", json::object{{key, json::object{{length_keyword, 1}}}}}};
-    }
-    static json::object absent(std::string_view key) { return json::object{{"not", json::object{{"required", json::array{key}}}}}; }
-
-    // --- the rules: validate.hpp's checks, keyword by keyword -------------------------------------------------
-
-    /// A conversation reference in a request (docs/protocol.md §2.2).
-    void contact_rules(json::object& node) {
-        one_of(node["properties"].as_object()["Type"].as_object(), {conversation_type::c2c, conversation_type::group},
-               "contact_item.type");
-        when(node, equals("Type", 1), present_and_non_empty("To_Account", "minLength"), "contact_item.to_account_required");
-        when(node, equals("Type", 2), absent("To_Account"), "contact_item.to_account_forbidden");
-        when(node, equals("Type", 2), present_and_non_empty("ToGroupId", "minLength"), "contact_item.to_group_id_required");
-        when(node, equals("Type", 1), absent("ToGroupId"), "contact_item.to_group_id_forbidden");
+    template <class Member, auto Pointer>
+    void member_keywords(json::object& node, const rules::bit_numbers<Pointer>& rule) {
+        json::object& bit = node["items"].as_object();
+        bit["minimum"] = rule.lowest;
+        bit["maximum"] = rule.highest;
+        tag(bit, rule.id, rule.error);
     }
 
-    void request_rules(const std::string& path, json::object& node) {
-        const std::string_view at = path;
-        if (at == "/From_Account") return non_empty(node, "from_account.non_empty");
-        if (command_ == "create_contact_group") {
-            if (at == "/GroupContactItem") return count(node, 1, 1, "group_contact_item.count", code::invalid_parameters);
-            if (at == "/GroupContactItem/*/GroupName") {
-                non_empty(node, "group_name.non_empty");
-                return max_bytes(node, limits_.create_group_name_max_bytes, "group_name.max_bytes", code::group_name_too_long);
-            }
-            if (at == "/GroupContactItem/*/ContactItem")
-                return count(node, 1, limits_.create_contact_items_max, "contact_item.count", code::item_count_out_of_range);
-        } else if (command_ == "del_contact_group") {
-            if (at == "/GroupName") return count(node, 1, 1, "group_name.count", code::invalid_parameters);
-            if (at == "/GroupName/*") return non_empty(node, "group_name.non_empty");
-        } else if (command_ == "update_contact_group") {
-            if (at == "/UpdateType") return one_of(node, {update_type::group}, "update_type.value");
-            if (at.empty()) return require(node, "UpdateGroup", "update_group.required");
-            if (at == "/UpdateGroup/UpdateGroupType")
-                return one_of(node, {update_group_type::rename, update_group_type::update_conversations}, "update_group_type.value");
-            if (at == "/UpdateGroup/OldGroupName") return non_empty(node, "old_group_name.non_empty");
-            if (at == "/UpdateGroup/NewGroupName")
-                return max_bytes(node, limits_.update_group_name_max_bytes, "new_group_name.max_bytes", code::group_name_too_long);
-            if (at == "/UpdateGroup") {
-                when(node, equals("UpdateGroupType", 1), present_and_non_empty("NewGroupName", "minLength"), "new_group_name.non_empty");
-                when(node, equals("UpdateGroupType", 2), present_and_non_empty("ContactUpdateItem", "minItems"),
-                     "contact_update_item.non_empty");
-                return;
-            }
-            if (at == "/UpdateGroup/ContactUpdateItem/*/ContactOptType")
-                return one_of(node, {contact_operation::add, contact_operation::remove}, "contact_opt_type.value");
-        } else if (command_ == "search_contact_group") {
-            if (at == "/ContactItem") return count(node, 1, limits_.search_items_max, "contact_item.count", code::invalid_parameters);
-        } else if (command_ == "get_contact_group") {
-            if (at == "/StartIndex") return non_negative(node, "start_index.non_negative");
-        } else if (command_ == "mark_contact") {
-            if (at == "/MarkItem") return count(node, 1, limits_.mark_items_max, "mark_item.count", code::item_count_out_of_range);
-            if (at == "/MarkItem/*/OptType")
-                return one_of(node, {mark_operation::standard, mark_operation::custom, mark_operation::both}, "opt_type.value");
-            if (at == "/MarkItem/*/SetMark/*" || at == "/MarkItem/*/ClearMark/*") {
-                node["minimum"] = 0;
-                node["maximum"] = 63;
-                return tag(node, at == "/MarkItem/*/SetMark/*" ? "set_mark.bit_range" : "clear_mark.bit_range", code::invalid_parameters);
-            }
-            if (at == "/MarkItem/*/CustomMark")
-                return max_bytes(node, limits_.custom_mark_max_bytes, "custom_mark.max_bytes", code::invalid_parameters);
-            if (at == "/MarkItem/*") {
-                json::object set_or_clear{{"anyOf", json::array{json::object{{"required", json::array{"SetMark"}}},
-                                                               json::object{{"required", json::array{"ClearMark"}}}}}};
-                when(node, is_one_of("OptType", {1, 3}), std::move(set_or_clear), "set_mark.required");
-                when(node, is_one_of("OptType", {2, 3}), json::object{{"required", json::array{"CustomMark"}}}, "custom_mark.required");
-                return;
-            }
-        } else if (command_ == "get_list") {
-            if (at == "/TimeStamp") return non_negative(node, "time_stamp.non_negative");
-            if (at == "/StartIndex") return non_negative(node, "start_index.non_negative");
-            if (at == "/TopTimeStamp") return non_negative(node, "top_time_stamp.non_negative");
-            if (at == "/TopStartIndex") return non_negative(node, "top_start_index.non_negative");
-            if (at.empty()) return require(node, "AssistFlags", "assist_flags.required");
-        } else if (command_ == "delete") {
-            if (at == "/Type") return one_of(node, {conversation_type::c2c, conversation_type::group}, "type.value");
-            if (at == "/ClearRamble") return one_of(node, {0, 1}, "clear_ramble.value");
-            if (at.empty()) {
-                when(node, equals("Type", 1), present_and_non_empty("To_Account", "minLength"), "to_account.required");
-                when(node, equals("Type", 2), present_and_non_empty("ToGroupid", "minLength"), "to_groupid.required");
-            }
-        }
+    // --- a rule on the object that holds the member: presence, and rules that depend on a sibling -------------
+
+    template <auto Pointer>
+    void owner_keywords(json::object& node, const rules::required<Pointer>& rule) {
+        node["required"].as_array().emplace_back(rules::member_name<Pointer>());
+        tag(node, rule.id, rule.error);
     }
+    template <auto Pointer, auto When>
+    void owner_keywords(json::object& node, const rules::non_empty_when<Pointer, When>& rule) {
+        using member_type = detail::remove_cvref_t<decltype(std::declval<owner_of<detail::remove_cvref_t<decltype(rule)>>&>().*Pointer)>;
+        const std::string_view key = rules::member_name<Pointer>();
+        const char* length = detail::is_vector<typename member_type::value_type>::value ? "minItems" : "minLength";
+        when<When>(node, rule.values,
+                   json::object{{"required", json::array{key}}, {"properties", json::object{{key, json::object{{length, 1}}}}}},
+                   rule);
+    }
+    template <auto Pointer, auto When, auto Alternative>
+    void owner_keywords(json::object& node, const rules::present_when<Pointer, When, Alternative>& rule) {
+        const std::string_view key = rules::member_name<Pointer>();
+        if constexpr (rules::has_alternative<rules::present_when<Pointer, When, Alternative>>())
+            when<When>(node, rule.values,
+                       json::object{{"anyOf", json::array{present(key), present(rules::member_name<Alternative>())}}}, rule);
+        else
+            when<When>(node, rule.values, present(key), rule);
+    }
+    template <auto Pointer, auto When>
+    void owner_keywords(json::object& node, const rules::absent_when<Pointer, When>& rule) {
+        when<When>(node, rule.values, json::object{{"not", present(rules::member_name<Pointer>())}}, rule);
+    }
+    /// Listed among x-tcchat-inexpressible-rules instead (inexpressible_rules()).
+    template <auto Pointer, auto Other>
+    void owner_keywords(json::object&, const rules::disjoint_from<Pointer, Other>&) {}
 
     std::string_view command_;
     bool is_request_;
     const validation_limits& limits_;
+    const Rules& rules_;
 };
+
+/// The rules that no keyword states, with the reason: string.utf8 of every command, and each rule list's own.
+json::array inexpressible_rules() {
+    json::array out{json::object{{"id", utf8_rule_id}, {"why", utf8_rule_why}}};
+    boost::mp11::mp_for_each<all_endpoints>([&](auto endpoint) {
+        using endpoint_type = decltype(endpoint);
+        std::apply(
+            [&](const auto&... rule) {
+                auto add = [&](const auto& one) {
+                    if constexpr (has_inexpressible<detail::remove_cvref_t<decltype(one)>>::value)
+                        out.push_back(json::object{{"id", std::string(endpoint_type::command) + "." + std::string(one.id)},
+                                                   {"why", one.inexpressible}});
+                };
+                (add(rule), ...);
+            },
+            endpoint_type::request_rules);
+    });
+    return out;
+}
 
 json::object code_row(const code_info& row) {
     return json::object{{"code", static_cast<int>(row.value)},
@@ -299,8 +297,10 @@ json::value document(bool strict) {
     boost::mp11::mp_for_each<all_endpoints>([&](auto endpoint) {
         using endpoint_type = decltype(endpoint);
         const std::string command(endpoint_type::command);
-        schemas[command + ".request"] = message_schema(command, true, limits).of<typename endpoint_type::request>("");
-        schemas[command + ".response"] = message_schema(command, false, limits).of<typename endpoint_type::response>("");
+        schemas[command + ".request"] =
+            message_schema(command, true, limits, endpoint_type::request_rules).template of<typename endpoint_type::request>();
+        schemas[command + ".response"] =
+            message_schema(command, false, limits, std::tuple<>{}).template of<typename endpoint_type::response>();
         auto body = [&](std::string_view direction) {
             return json::object{{"application/json",
                                  json::object{{"schema", json::object{{"$ref", "#/components/schemas/" + command + "." + std::string(direction)}}}}}};
@@ -323,8 +323,7 @@ json::value document(bool strict) {
         if constexpr (has_batch<endpoint_type>::value) operation["x-tcchat-batch-limit"] = endpoint_type::batch_limit;
         paths["/" + std::string(service_path) + command] = json::object{{"post", std::move(operation)}};
     });
-    json::array inexpressible, client_codes;
-    for (const auto& rule : inexpressible_rules) inexpressible.push_back(json::object{{"id", rule.id}, {"why", rule.why}});
+    json::array inexpressible = inexpressible_rules(), client_codes;
     for (const auto& row : detail::code_table)
         if (static_cast<int>(row.value) >= 90000) client_codes.push_back(code_row(row));
     json::array servers;

@@ -54,6 +54,9 @@ int run_endpoints() {
                                 {"path", std::string(service_path) + std::string(endpoint_type::command)},
                                 {"read", endpoint_type::is_read}};
         if constexpr (has_batch<endpoint_type>::value) row["batch_limit"] = endpoint_type::batch_limit;
+        boost::json::array rules;
+        for (const std::string& id : rule_ids<endpoint_type>()) rules.emplace_back(id);
+        row["rules"] = std::move(rules);
         commands.push_back(std::move(row));
     });
     std::cout << boost::json::serialize(commands) << "\n";

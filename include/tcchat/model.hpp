@@ -8,6 +8,7 @@
 //   value the server adds tomorrow is kept, not lost.
 
 #include <tcchat/version.hpp>
+#include <tcchat/rules.hpp>
 #include <tcchat/standard_mark.hpp>
 
 #include <boost/describe/class.hpp>
@@ -64,6 +65,20 @@ struct contact_item {
     std::string_view peer() const noexcept { return detail::conversation_peer(Type, To_Account, ToGroupId); }
 };
 BOOST_DESCRIBE_STRUCT(contact_item, (), (Type, To_Account, ToGroupId))
+
+/// The rules of a conversation reference in a request (docs/protocol.md §2.2), part of every endpoint's list that
+/// names conversations.
+inline constexpr auto contact_item_rules = rules::list(
+    rules::one_of<&contact_item::Type>({conversation_type::c2c, conversation_type::group}, "1 (one-to-one) or 2 (group)",
+                                       "contact_item.type"),
+    rules::non_empty_when<&contact_item::To_Account, &contact_item::Type>({conversation_type::c2c},
+                                                                          "contact_item.to_account_required"),
+    rules::absent_when<&contact_item::To_Account, &contact_item::Type>({conversation_type::group},
+                                                                       "contact_item.to_account_forbidden"),
+    rules::non_empty_when<&contact_item::ToGroupId, &contact_item::Type>({conversation_type::group},
+                                                                         "contact_item.to_group_id_required"),
+    rules::absent_when<&contact_item::ToGroupId, &contact_item::Type>({conversation_type::c2c},
+                                                                      "contact_item.to_group_id_forbidden"));
 
 /// A conversation group (docs/protocol.md §2.3). GroupId is the group's server-assigned number, not a chat group ID.
 struct group_item {

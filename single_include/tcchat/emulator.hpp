@@ -2,13 +2,14 @@
 #pragma once
 // The emulator of the v4/recentcontact service, a test tool: tcchat/emulator/emulator.hpp. Not in the umbrella.
 // begin tcchat/emulator/emulator.hpp
-// tcchat::emulator: the v4/recentcontact service in memory, for tests that need no account, no network and
-// no rate limit. It answers the real URL form with the documented envelopes and codes, keeps users apart by
-// SDKAppID, and injects faults for resilience tests. Thread-safe: every call is serialised.
+// tcchat::emulation::emulator: the v4/recentcontact service in memory, for tests that need no account, no
+// network and no rate limit. It answers the real URL form with the documented envelopes and codes, keeps users
+// apart by SDKAppID, and injects faults for resilience tests. Thread-safe: every call is serialised. The
+// emulator, its options, faults and seeds live in tcchat::emulation, apart from the client, as a test tool.
 //
-//   tcchat::emulator service;
-//   tcchat::in_memory_transport transport(service);     // satisfies the transport concept
-//   http_response r = service.handle(url, body);         // what an HTTP server would answer
+//   tcchat::emulation::emulator service;
+//   tcchat::emulation::in_memory_transport transport(service); // satisfies the transport concept
+//   http_response r = service.handle(url, body);               // what an HTTP server would answer
 
 #include "tcchat.hpp"
 // begin tcchat/emulator/request_target.hpp
@@ -24,6 +25,7 @@
 #include <vector>
 
 TCCHAT_NAMESPACE_BEGIN
+namespace emulation {
 
 /// A request target split into its path and decoded query parameters, in order.
 struct request_target {
@@ -63,12 +65,13 @@ inline std::optional<request_target> parse_request_target(std::string_view url) 
     return target;
 }
 
+} // namespace emulation
 TCCHAT_NAMESPACE_END
 // end tcchat/emulator/request_target.hpp
 // begin tcchat/emulator/store.hpp
-// The emulator's state and the documented semantics of the eight commands, in tcchat::emulation, apart from
-// the library's own internals (docs/protocol.md §1.8, §3). Not
-// thread-safe by itself: tcchat::emulator serialises every call.
+// The emulator's state and the documented semantics of the eight commands, in tcchat::emulation::detail, apart
+// from the library's own internals (docs/protocol.md §1.8, §3). Not thread-safe by itself:
+// tcchat::emulation::emulator serialises every call.
 
 
 #include <boost/json/value.hpp>
@@ -83,7 +86,7 @@ TCCHAT_NAMESPACE_END
 #include <vector>
 
 TCCHAT_NAMESPACE_BEGIN
-namespace emulation {
+namespace emulation::detail {
 
 /// A conversation as the group and mark commands name it: Type plus To_Account or the group ID.
 struct conversation_key {
@@ -462,7 +465,7 @@ inline boost::json::value state_image(const user_store& user) {
     return boost::json::object{{"groups", std::move(groups)}, {"conversations", std::move(conversations)}, {"sessions", std::move(sessions)}};
 }
 
-} // namespace emulation
+} // namespace emulation::detail
 TCCHAT_NAMESPACE_END
 // end tcchat/emulator/store.hpp
 
@@ -478,6 +481,7 @@ TCCHAT_NAMESPACE_END
 #include <thread>
 
 TCCHAT_NAMESPACE_BEGIN
+namespace emulation {
 
 /// How the emulator behaves: page size, quotas, edition, validation, usersig check, fault seed, memory caps.
 struct emulator_options {
@@ -585,10 +589,10 @@ public:
     void seed_conversation(std::uint32_t sdkappid, const std::string& user, const conversation_seed& seed) {
         std::lock_guard<std::mutex> lock(mutex_);
         const user_id id{sdkappid, user};
-        emulation::user_store& store = users_[id];
-        emulation::conversation_key key{static_cast<std::int32_t>(seed.type), seed.peer};
+        detail::user_store& store = users_[id];
+        detail::conversation_key key{static_cast<std::int32_t>(seed.type), seed.peer};
         auto& list = store.sessions;
-        list.erase(std::remove_if(list.begin(), list.end(), [&](const emulation::session& s) { return s.key == key; }), list.end());
+        list.erase(std::remove_if(list.begin(), list.end(), [&](const detail::session& s) { return s.key == key; }), list.end());
         list.push_back({std::move(key), seed.msg_time, seed.pinned});
         recount(id, store);
     }
@@ -641,7 +645,7 @@ public:
     std::string state_image() const {
         std::lock_guard<std::mutex> lock(mutex_);
         boost::json::object image;
-        for (const auto& [id, store] : users_) image[std::to_string(id.first) + "/" + id.second] = emulation::state_image(store);
+        for (const auto& [id, store] : users_) image[std::to_string(id.first) + "/" + id.second] = detail::state_image(store);
         return boost::json::serialize(image);
     }
 
@@ -754,12 +758,12 @@ private:
         // it and the caps allow another user: reads keep nothing, and a refused write changes nothing.
         const user_id id{sdkappid, request->From_Account};
         const auto found = users_.find(id);
-        emulation::user_store unknown_user;
-        emulation::user_store& user = found != users_.end() ? found->second : unknown_user;
+        detail::user_store unknown_user;
+        detail::user_store& user = found != users_.end() ? found->second : unknown_user;
         if (Endpoint::may_add_state && state_bytes_ >= options_.max_state_bytes)
             return refuse(static_cast<int>(code::conversation_quota_exceeded),
                           "the emulator's state holds " + std::to_string(state_bytes_) + " bytes, its cap (max_state_bytes)");
-        emulation::store_commands commands(user, store_limits_, options_.clock());
+        detail::store_commands commands(user, store_limits_, options_.clock());
         auto result = commands.run(*request);
         if (result.error_code != 0) return refuse(result.error_code, std::move(result.error_info));
         if (&user == &unknown_user && !unknown_user.empty()) {
@@ -780,16 +784,16 @@ private:
     using user_id = std::pair<std::uint32_t, std::string>;
 
     /// With the lock held, after `user` changed: brings state_bytes_ up to date.
-    void recount(const user_id& id, emulation::user_store& user) {
+    void recount(const user_id& id, detail::user_store& user) {
         const std::size_t now = user.footprint() + id.second.size();
         state_bytes_ = state_bytes_ - user.counted_bytes + now;
         user.counted_bytes = now;
     }
 
     emulator_options options_;
-    emulation::store_limits store_limits_;
+    detail::store_limits store_limits_;
     mutable std::mutex mutex_;
-    std::map<user_id, emulation::user_store> users_;
+    std::map<user_id, detail::user_store> users_;
     std::size_t state_bytes_ = 0;
     std::vector<fault> faults_;
     std::deque<emulator_call> calls_;
@@ -812,6 +816,31 @@ public:
 private:
     emulator* service_;
 };
+
+} // namespace emulation
+
+// The names from before the emulation namespace, for one release (CHANGELOG, 0.1.0).
+/// Deprecated: tcchat::emulation::emulator_options.
+using emulator_options [[deprecated("use tcchat::emulation::emulator_options")]] = emulation::emulator_options;
+/// Deprecated: tcchat::emulation::emulator_usage.
+using emulator_usage [[deprecated("use tcchat::emulation::emulator_usage")]] = emulation::emulator_usage;
+/// Deprecated: tcchat::emulation::fault.
+using fault [[deprecated("use tcchat::emulation::fault")]] = emulation::fault;
+/// Deprecated: tcchat::emulation::conversation_seed.
+using conversation_seed [[deprecated("use tcchat::emulation::conversation_seed")]] = emulation::conversation_seed;
+/// Deprecated: tcchat::emulation::emulator_call.
+using emulator_call [[deprecated("use tcchat::emulation::emulator_call")]] = emulation::emulator_call;
+/// Deprecated: tcchat::emulation::emulator.
+using emulator [[deprecated("use tcchat::emulation::emulator")]] = emulation::emulator;
+/// Deprecated: tcchat::emulation::in_memory_transport.
+using in_memory_transport [[deprecated("use tcchat::emulation::in_memory_transport")]] = emulation::in_memory_transport;
+/// Deprecated: tcchat::emulation::request_target.
+using request_target [[deprecated("use tcchat::emulation::request_target")]] = emulation::request_target;
+/// Deprecated: tcchat::emulation::parse_request_target.
+[[deprecated("use tcchat::emulation::parse_request_target")]] inline std::optional<emulation::request_target>
+parse_request_target(std::string_view url) {
+    return emulation::parse_request_target(url);
+}
 
 TCCHAT_NAMESPACE_END
 // end tcchat/emulator/emulator.hpp

@@ -521,6 +521,265 @@ TCCHAT_NAMESPACE_END
 // - Wire enums are open: any integer of the underlying type survives a decode/encode round trip, so a
 //   value the server adds tomorrow is kept, not lost.
 
+// begin tcchat/rules.hpp
+// The vocabulary of request rules. Each endpoint states its rules once, as a constexpr list on its tag
+// (`request_rules` in api/<command>.hpp); validate() interprets the list against a request and `tcchat schema`
+// interprets it as JSON Schema keywords, so no rule is written twice.
+//
+//   static constexpr auto request_rules = rules::list(
+//       rules::non_empty<&request::From_Account>("from_account.non_empty"),
+//       rules::count<&request::MarkItem>(1, &validation_limits::mark_items_max, code::item_count_out_of_range,
+//                                        "mark_item.count"),
+//       rules::present_when<&mark_item::CustomMark, &mark_item::OptType>({mark_operation::custom}, "custom_mark.required"));
+//
+// A rule names the member it checks by pointer, wherever that member sits in the request (a nested item's member
+// applies to every item). Rules of one member apply in list order, members in declaration order, so violations
+// come in document order. Every string of a request is also checked to be UTF-8 without NUL (rule ids
+// string.utf8 and string.nul, docs/protocol.md §7); no list names those. The id is "<field>.<rule>": validate()
+// reports it as "<command>.<field>.<rule>".
+
+// begin tcchat/validation_limits.hpp
+// The numbers in the request rules (docs/protocol.md §3): each endpoint's rule list names its limits here, and
+// validate() and `tcchat schema` read the same struct, default or strict.
+
+
+#include <cstddef>
+
+TCCHAT_NAMESPACE_BEGIN
+
+/// Limits the validator applies. Defaults follow the newest page of each endpoint and are never stricter
+/// than it (docs/design-decisions.md §4); strict_profile() adds the rules docs/protocol.md marks as inferred.
+struct validation_limits {
+    std::size_t create_group_name_max_bytes = 32; ///< §3.1, §6.1
+    std::size_t update_group_name_max_bytes = 64; ///< §3.3 (2026 page); 32 in the strict profile
+    std::size_t create_contact_items_max = 0;     ///< 0: no documented limit; 100 in the strict profile (§3.1)
+    std::size_t search_items_max = 300;           ///< §3.4, the documented batch limit (api::search_contact_group)
+    std::size_t mark_items_max = 100;             ///< §3.6, the documented batch limit (api::mark_contact)
+    std::size_t custom_mark_max_bytes = 256;      ///< §3.6
+    bool forbid_set_and_clear_same_bit = false;   ///< strict: a bit both set and cleared is ambiguous (§3.6)
+
+    /// Defaults plus inferred rules: 100 conversations per create, 32-byte new names, no bit both set and cleared.
+    static constexpr validation_limits strict_profile() {
+        validation_limits strict;
+        strict.create_contact_items_max = 100;
+        strict.update_group_name_max_bytes = 32;
+        strict.forbid_set_and_clear_same_bit = true;
+        return strict;
+    }
+};
+
+TCCHAT_NAMESPACE_END
+// end tcchat/validation_limits.hpp
+
+#include <boost/describe/members.hpp>
+#include <boost/mp11/algorithm.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+
+TCCHAT_NAMESPACE_BEGIN
+
+namespace rules {
+
+/// A few integer values: the allowed values of a field, or the values of another field that make a rule apply.
+struct value_set {
+    static constexpr std::size_t capacity = 8;
+    std::int64_t values[capacity]{};
+    std::size_t size = 0;
+
+    /// From enumerators or integers: `{conversation_type::c2c, conversation_type::group}`, `{0, 1}`.
+    template <class Value>
+    constexpr value_set(std::initializer_list<Value> list) { // NOLINT: a braced list is the point
+        for (Value value : list) values[size++] = static_cast<std::int64_t>(value);
+    }
+    /// Whether `value` is one of the set.
+    constexpr bool contains(std::int64_t value) const noexcept {
+        for (std::size_t i = 0; i < size; ++i)
+            if (values[i] == value) return true;
+        return false;
+    }
+};
+
+/// What every rule carries: its id (without the command) and the code the server answers for it.
+struct rule_identity {
+    std::string_view id;
+    code error = code::invalid_parameters;
+};
+
+/// The member a rule checks. `on_owner` rules relate a member to its siblings (or to its absence), so JSON Schema
+/// states them on the object that holds the member; the others on the member's own schema (or its items').
+template <auto Member, bool OnOwner>
+struct targets {
+    static constexpr auto member = Member;
+    static constexpr bool on_owner = OnOwner;
+};
+
+/// A string (or each string of an array) is not empty.
+template <auto Member>
+struct non_empty : targets<Member, false>, rule_identity {
+    /// The rule, with its id (and what the kind needs).
+    constexpr explicit non_empty(std::string_view rule) : rule_identity{rule} {}
+};
+
+/// A string (or each string of an array), when present, holds at most `limit` bytes of UTF-8.
+template <auto Member>
+struct max_bytes : targets<Member, false>, rule_identity {
+    std::size_t validation_limits::*limit;
+    /// The rule, with its id (and what the kind needs).
+    constexpr max_bytes(std::size_t validation_limits::*bytes, code c, std::string_view rule)
+        : rule_identity{rule, c}, limit(bytes) {}
+};
+
+/// An array, when present, holds `min` to `max` items; `max` is fixed or read from the limits (0: unbounded).
+template <auto Member>
+struct count : targets<Member, false>, rule_identity {
+    std::size_t min;
+    std::size_t fixed_max = 0;
+    std::size_t validation_limits::*limit = nullptr;
+    /// The rule, with its id (and what the kind needs).
+    constexpr count(std::size_t at_least, std::size_t at_most, code c, std::string_view rule)
+        : rule_identity{rule, c}, min(at_least), fixed_max(at_most) {}
+    /// The rule, with its id (and what the kind needs).
+    constexpr count(std::size_t at_least, std::size_t validation_limits::*at_most, code c, std::string_view rule)
+        : rule_identity{rule, c}, min(at_least), limit(at_most) {}
+    /// The maximum under `limits` (0: unbounded).
+    constexpr std::size_t max(const validation_limits& limits) const noexcept { return limit ? limits.*limit : fixed_max; }
+};
+
+/// An enum or integer, when present, holds one of `allowed`; `expected` says them in words for the message.
+template <auto Member>
+struct one_of : targets<Member, false>, rule_identity {
+    value_set allowed;
+    std::string_view expected;
+    /// The rule, with its id (and what the kind needs).
+    constexpr one_of(value_set values, std::string_view in_words, std::string_view rule)
+        : rule_identity{rule}, allowed(values), expected(in_words) {}
+};
+
+/// An integer is 0 or more.
+template <auto Member>
+struct non_negative : targets<Member, false>, rule_identity {
+    /// The rule, with its id (and what the kind needs).
+    constexpr explicit non_negative(std::string_view rule) : rule_identity{rule} {}
+};
+
+/// Each integer of an array, when present, is a StandardMark bit number, 0 to 63 (docs/protocol.md §4).
+template <auto Member>
+struct bit_numbers : targets<Member, false>, rule_identity {
+    static constexpr std::int64_t lowest = 0, highest = 63;
+    /// The rule, with its id (and what the kind needs).
+    constexpr explicit bit_numbers(std::string_view rule) : rule_identity{rule} {}
+};
+
+/// An optional member is present; `note` follows "<Member> is required" in the message.
+template <auto Member>
+struct required : targets<Member, true>, rule_identity {
+    std::string_view note;
+    /// The rule, with its id (and what the kind needs).
+    constexpr required(std::string_view why, std::string_view rule) : rule_identity{rule}, note(why) {}
+};
+
+/// When the sibling `When` holds one of `values`, the member is present and not empty.
+template <auto Member, auto When>
+struct non_empty_when : targets<Member, true>, rule_identity {
+    static constexpr auto condition = When;
+    value_set values;
+    /// The rule, with its id (and what the kind needs).
+    constexpr non_empty_when(value_set when_values, std::string_view rule) : rule_identity{rule}, values(when_values) {}
+};
+
+/// When the sibling `When` holds one of `values`, the member is present, or else its `Alternative` is.
+template <auto Member, auto When, auto Alternative = nullptr>
+struct present_when : targets<Member, true>, rule_identity {
+    static constexpr auto condition = When;
+    static constexpr auto alternative = Alternative;
+    value_set values;
+    /// The rule, with its id (and what the kind needs).
+    constexpr present_when(value_set when_values, std::string_view rule) : rule_identity{rule}, values(when_values) {}
+};
+
+/// When the sibling `When` holds one of `values`, the member is absent.
+template <auto Member, auto When>
+struct absent_when : targets<Member, true>, rule_identity {
+    static constexpr auto condition = When;
+    value_set values;
+    /// The rule, with its id (and what the kind needs).
+    constexpr absent_when(value_set when_values, std::string_view rule) : rule_identity{rule}, values(when_values) {}
+};
+
+/// When the limits' `enabled` flag is set, no integer of the member's array is also in the sibling `Other`.
+/// JSON Schema has no keyword for it: `inexpressible` says why, and the contract lists it with that reason.
+template <auto Member, auto Other>
+struct disjoint_from : targets<Member, true>, rule_identity {
+    static constexpr auto other = Other;
+    bool validation_limits::*enabled;
+    std::string_view inexpressible;
+    /// The rule, with its id (and what the kind needs).
+    constexpr disjoint_from(bool validation_limits::*only_when, std::string_view why, std::string_view rule)
+        : rule_identity{rule}, enabled(only_when), inexpressible(why) {}
+};
+
+/// Whether `Rule` checks the member that the Boost.Describe descriptor `Descriptor` stands for.
+template <class Rule, class Descriptor>
+constexpr bool targets_member() noexcept {
+    using rule_pointer = std::remove_cv_t<decltype(Rule::member)>;
+    using described_pointer = std::remove_cv_t<decltype(Descriptor::pointer)>;
+    if constexpr (std::is_same_v<rule_pointer, described_pointer>) return Rule::member == Descriptor::pointer;
+    else return false;
+}
+
+/// The class a pointer to member belongs to.
+template <class Pointer>
+struct member_pointer_owner;
+/// The class a pointer to member belongs to: `Owner` of `Value Owner::*`.
+template <class Value, class Owner>
+struct member_pointer_owner<Value Owner::*> {
+    using type = Owner; ///< the class that holds the member
+};
+
+/// The wire key of the member `Member` points to (its name, Boost.Describe), for messages and schema keywords.
+template <auto Member>
+constexpr std::string_view member_name() noexcept {
+    using owner = typename member_pointer_owner<std::remove_cv_t<decltype(Member)>>::type;
+    std::string_view name;
+    boost::mp11::mp_for_each<boost::describe::describe_members<owner, boost::describe::mod_public>>([&](auto member) {
+        using described_pointer = std::remove_cv_t<decltype(member.pointer)>;
+        if constexpr (std::is_same_v<described_pointer, std::remove_cv_t<decltype(Member)>>)
+            if (member.pointer == Member) name = member.name;
+    });
+    return name;
+}
+
+/// Whether a present_when rule accepts a second member in place of its own.
+template <class Rule>
+constexpr bool has_alternative() noexcept {
+    return !std::is_null_pointer_v<std::remove_cv_t<decltype(Rule::alternative)>>;
+}
+
+template <class Rule>
+constexpr auto as_tuple(const Rule& rule) {
+    return std::make_tuple(rule);
+}
+template <class... Rules>
+constexpr auto as_tuple(const std::tuple<Rules...>& rules) {
+    return rules;
+}
+
+
+/// One endpoint's rules, or a part shared by several (contact_item_rules): parts are joined in place.
+template <class... Rules>
+constexpr auto list(const Rules&... parts) {
+    return std::tuple_cat(as_tuple(parts)...);
+}
+
+} // namespace rules
+
+TCCHAT_NAMESPACE_END
+// end tcchat/rules.hpp
 
 #include <boost/describe/class.hpp>
 #include <boost/describe/enum.hpp>
@@ -576,6 +835,20 @@ struct contact_item {
     std::string_view peer() const noexcept { return detail::conversation_peer(Type, To_Account, ToGroupId); }
 };
 BOOST_DESCRIBE_STRUCT(contact_item, (), (Type, To_Account, ToGroupId))
+
+/// The rules of a conversation reference in a request (docs/protocol.md §2.2), part of every endpoint's list that
+/// names conversations.
+inline constexpr auto contact_item_rules = rules::list(
+    rules::one_of<&contact_item::Type>({conversation_type::c2c, conversation_type::group}, "1 (one-to-one) or 2 (group)",
+                                       "contact_item.type"),
+    rules::non_empty_when<&contact_item::To_Account, &contact_item::Type>({conversation_type::c2c},
+                                                                          "contact_item.to_account_required"),
+    rules::absent_when<&contact_item::To_Account, &contact_item::Type>({conversation_type::group},
+                                                                       "contact_item.to_account_forbidden"),
+    rules::non_empty_when<&contact_item::ToGroupId, &contact_item::Type>({conversation_type::group},
+                                                                         "contact_item.to_group_id_required"),
+    rules::absent_when<&contact_item::ToGroupId, &contact_item::Type>({conversation_type::c2c},
+                                                                      "contact_item.to_group_id_forbidden"));
 
 /// A conversation group (docs/protocol.md §2.3). GroupId is the group's server-assigned number, not a chat group ID.
 struct group_item {
@@ -759,6 +1032,16 @@ struct create_contact_group {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = create_contact_group_response;
     static constexpr bool is_read = false;
+    /// The request's rules (docs/protocol.md §3.1), read by validate() and `tcchat schema`.
+    static constexpr auto request_rules = rules::list(
+        rules::non_empty<&request::From_Account>("from_account.non_empty"),
+        rules::count<&request::GroupContactItem>(1, 1, code::invalid_parameters, "group_contact_item.count"), // §6.16
+        rules::non_empty<&group_contact_item::GroupName>("group_name.non_empty"),
+        rules::max_bytes<&group_contact_item::GroupName>(&validation_limits::create_group_name_max_bytes,
+                                                         code::group_name_too_long, "group_name.max_bytes"),
+        rules::count<&group_contact_item::ContactItem>(1, &validation_limits::create_contact_items_max,
+                                                       code::item_count_out_of_range, "contact_item.count"),
+        contact_item_rules);
     static constexpr bool may_add_state = true; ///< a new group adds state
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
 };
@@ -807,6 +1090,11 @@ struct del_contact_group {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = del_contact_group_response;
     static constexpr bool is_read = false;
+    /// The request's rules (docs/protocol.md §3.2), read by validate() and `tcchat schema`.
+    static constexpr auto request_rules =
+        rules::list(rules::non_empty<&request::From_Account>("from_account.non_empty"),
+                    rules::count<&request::GroupName>(1, 1, code::invalid_parameters, "group_name.count"),
+                    rules::non_empty<&request::GroupName>("group_name.non_empty"));
     static constexpr bool may_add_state = false; ///< it only removes state
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
 };
@@ -873,6 +1161,14 @@ struct delete_conversation {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = delete_response;
     static constexpr bool is_read = false;
+    /// The request's rules (docs/protocol.md §3.8), read by validate() and `tcchat schema`.
+    static constexpr auto request_rules = rules::list(
+        rules::non_empty<&request::From_Account>("from_account.non_empty"),
+        rules::one_of<&request::Type>({conversation_type::c2c, conversation_type::group}, "1 (one-to-one) or 2 (group)",
+                                      "type.value"),
+        rules::non_empty_when<&request::To_Account, &request::Type>({conversation_type::c2c}, "to_account.required"),
+        rules::non_empty_when<&request::ToGroupid, &request::Type>({conversation_type::group}, "to_groupid.required"),
+        rules::one_of<&request::ClearRamble>({0, 1}, "0 or 1", "clear_ramble.value"));
     static constexpr bool may_add_state = false; ///< it only removes state
     static constexpr bool needs_group_edition = false; ///< the conversation list: every edition
 };
@@ -921,6 +1217,10 @@ struct get_contact_group {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = get_contact_group_response;
     static constexpr bool is_read = true;
+    /// The request's rules (docs/protocol.md §3.5), read by validate() and `tcchat schema`.
+    static constexpr auto request_rules =
+        rules::list(rules::non_empty<&request::From_Account>("from_account.non_empty"),
+                    rules::non_negative<&request::StartIndex>("start_index.non_negative"));
     static constexpr bool may_add_state = false; ///< a read adds nothing
 
     /// What a page's request is told apart by: a repeated cursor means the server is not advancing.
@@ -1019,6 +1319,14 @@ struct get_list {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = get_list_response;
     static constexpr bool is_read = true;
+    /// The request's rules (docs/protocol.md §3.7), read by validate() and `tcchat schema`.
+    static constexpr auto request_rules =
+        rules::list(rules::non_empty<&request::From_Account>("from_account.non_empty"),
+                    rules::non_negative<&request::TimeStamp>("time_stamp.non_negative"),
+                    rules::non_negative<&request::StartIndex>("start_index.non_negative"),
+                    rules::non_negative<&request::TopTimeStamp>("top_time_stamp.non_negative"),
+                    rules::non_negative<&request::TopStartIndex>("top_start_index.non_negative"),
+                    rules::required<&request::AssistFlags>(" (the newest page says 63)", "assist_flags.required"));
     static constexpr bool may_add_state = false; ///< a read adds nothing
 
     /// What a page's request is told apart by: a repeated cursor means the server is not advancing.
@@ -1153,10 +1461,30 @@ struct mark_contact {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = mark_contact_response;
     static constexpr bool is_read = false;
+    /// The request's rules (docs/protocol.md §3.6), read by validate() and `tcchat schema`.
+    static constexpr auto request_rules = rules::list(
+        rules::non_empty<&request::From_Account>("from_account.non_empty"),
+        rules::count<&request::MarkItem>(1, &validation_limits::mark_items_max, code::item_count_out_of_range,
+                                         "mark_item.count"),
+        rules::one_of<&mark_item::OptType>({mark_operation::standard, mark_operation::custom, mark_operation::both},
+                                           "1 (standard), 2 (custom) or 3 (both)", "opt_type.value"),
+        contact_item_rules,
+        rules::present_when<&mark_item::SetMark, &mark_item::OptType, &mark_item::ClearMark>(
+            {mark_operation::standard, mark_operation::both}, "set_mark.required"),
+        rules::bit_numbers<&mark_item::SetMark>("set_mark.bit_range"),
+        rules::bit_numbers<&mark_item::ClearMark>("clear_mark.bit_range"),
+        rules::disjoint_from<&mark_item::ClearMark, &mark_item::SetMark>(
+            &validation_limits::forbid_set_and_clear_same_bit,
+            "strict profile only: no keyword relates the items of one array (ClearMark) to those of another (SetMark)",
+            "clear_mark.conflicts_with_set_mark"),
+        rules::present_when<&mark_item::CustomMark, &mark_item::OptType>({mark_operation::custom, mark_operation::both},
+                                                                         "custom_mark.required"),
+        rules::max_bytes<&mark_item::CustomMark>(&validation_limits::custom_mark_max_bytes, code::invalid_parameters,
+                                                 "custom_mark.max_bytes"));
     static constexpr bool may_add_state = true; ///< a mark adds state
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
     static constexpr auto batch_field = &request::MarkItem;
-    static constexpr std::size_t batch_limit = 100;
+    static constexpr std::size_t batch_limit = validation_limits{}.mark_items_max; ///< 100
 
     /// Joins the answer to one chunk of an oversized batch onto the answers so far, in order.
     static void merge(response& total, response&& part) {
@@ -1205,10 +1533,16 @@ struct search_contact_group {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = search_contact_group_response;
     static constexpr bool is_read = true;
+    /// The request's rules (docs/protocol.md §3.4), read by validate() and `tcchat schema`.
+    static constexpr auto request_rules =
+        rules::list(rules::non_empty<&request::From_Account>("from_account.non_empty"),
+                    rules::count<&request::ContactItem>(1, &validation_limits::search_items_max, code::invalid_parameters,
+                                                        "contact_item.count"),
+                    contact_item_rules);
     static constexpr bool may_add_state = false; ///< a read adds nothing
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
     static constexpr auto batch_field = &request::ContactItem;
-    static constexpr std::size_t batch_limit = 300;
+    static constexpr std::size_t batch_limit = validation_limits{}.search_items_max; ///< 300
 
     /// Joins the answer to one chunk onto the answers so far. Groups appear in several chunks' answers: each
     /// GroupId is kept once, in order of first appearance.
@@ -1357,6 +1691,23 @@ struct update_contact_group {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = update_contact_group_response;
     static constexpr bool is_read = false;
+    /// The request's rules (docs/protocol.md §3.3), read by validate() and `tcchat schema`.
+    static constexpr auto request_rules = rules::list(
+        rules::non_empty<&request::From_Account>("from_account.non_empty"),
+        rules::one_of<&request::UpdateType>({update_type::group}, "1", "update_type.value"),
+        rules::required<&request::UpdateGroup>(" for UpdateType 1", "update_group.required"), // §6.14: "Required: No"
+        rules::one_of<&update_group::UpdateGroupType>({update_group_type::rename, update_group_type::update_conversations},
+                                                      "1 (rename) or 2 (conversations)", "update_group_type.value"),
+        rules::non_empty<&update_group::OldGroupName>("old_group_name.non_empty"),
+        rules::non_empty_when<&update_group::NewGroupName, &update_group::UpdateGroupType>({update_group_type::rename},
+                                                                                           "new_group_name.non_empty"),
+        rules::max_bytes<&update_group::NewGroupName>(&validation_limits::update_group_name_max_bytes,
+                                                      code::group_name_too_long, "new_group_name.max_bytes"),
+        rules::non_empty_when<&update_group::ContactUpdateItem, &update_group::UpdateGroupType>(
+            {update_group_type::update_conversations}, "contact_update_item.non_empty"),
+        rules::one_of<&contact_update_item::ContactOptType>({contact_operation::add, contact_operation::remove},
+                                                            "1 (add) or 2 (remove)", "contact_opt_type.value"),
+        contact_item_rules);
     static constexpr bool may_add_state = true; ///< it may add conversations to a group
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
 };
@@ -3250,27 +3601,6 @@ TCCHAT_NAMESPACE_END
 
 TCCHAT_NAMESPACE_BEGIN
 
-/// Limits the validator applies. Defaults follow the newest page of each endpoint and are never stricter
-/// than it (docs/design-decisions.md §4); strict_profile() adds the rules docs/protocol.md marks as inferred.
-struct validation_limits {
-    std::size_t create_group_name_max_bytes = 32;  ///< §3.1, §6.1
-    std::size_t update_group_name_max_bytes = 64;  ///< §3.3 (2026 page); 32 in the strict profile
-    std::size_t create_contact_items_max = 0;      ///< 0: no documented limit; 100 in the strict profile (§3.1)
-    std::size_t search_items_max = api::search_contact_group::batch_limit; ///< 300, §3.4
-    std::size_t mark_items_max = api::mark_contact::batch_limit;           ///< 100, §3.6
-    std::size_t custom_mark_max_bytes = 256;       ///< §3.6
-    bool forbid_set_and_clear_same_bit = false;    ///< strict: a bit both set and cleared is ambiguous (§3.6)
-
-    /// Defaults plus inferred rules: 100 conversations per create, 32-byte new names, no bit both set and cleared.
-    static validation_limits strict_profile() {
-        validation_limits strict;
-        strict.create_contact_items_max = 100;
-        strict.update_group_name_max_bytes = 32;
-        strict.forbid_set_and_clear_same_bit = true;
-        return strict;
-    }
-};
-
 /// The most items of a batch that `limits` lets one request carry (0: no limit). The client splits an oversized
 /// batch into chunks of this size, so that it never sends a chunk its own validator refuses.
 inline std::size_t batch_items_max(const validation_limits& limits, const mark_contact_request&) noexcept {
@@ -3316,10 +3646,7 @@ namespace detail {
 /// of a call carrying the rule's id, field name and wording.
 class rule_checker {
 public:
-    rule_checker(std::string_view command, const validation_limits& limits, report& out) noexcept
-        : command_(command), limits_(limits), out_(out) {}
-
-    const validation_limits& limit() const noexcept { return limits_; }
+    rule_checker(std::string_view command, report& out) noexcept : command_(command), out_(out) {}
 
     BOOST_NOINLINE void add(code c, std::string_view rule, const path& at, std::string message) {
         std::string id(command_);
@@ -3333,9 +3660,8 @@ public:
         if (plain_prefix(value) != value.size()) reject_text(at, value);
     }
 
-    BOOST_FORCEINLINE void required_text(const path& at, std::string_view value, std::string_view rule, std::string_view name) {
+    BOOST_FORCEINLINE void non_empty(const path& at, std::string_view value, std::string_view rule, std::string_view name) {
         if (value.empty()) reject_empty(at, rule, name);
-        text(at, value);
     }
 
     BOOST_FORCEINLINE void max_bytes(const path& at, std::string_view value, std::size_t limit, code c, std::string_view rule,
@@ -3353,50 +3679,9 @@ public:
         if (value < 0) reject_value(at, value, rule, name, "it must be >= 0", "");
     }
 
-    template <class Enum>
-    BOOST_FORCEINLINE void one_of(const path& at, Enum value, std::initializer_list<Enum> allowed, std::string_view rule,
+    BOOST_FORCEINLINE void one_of(const path& at, std::int64_t value, const rules::value_set& allowed, std::string_view rule,
                                   std::string_view name, std::string_view expected) {
-        for (Enum candidate : allowed)
-            if (candidate == value) return;
-        reject_value(at, static_cast<long long>(value), rule, name, "expected ", expected);
-    }
-
-    void from_account(const path& root, const std::string& value) {
-        required_text(root.key("From_Account"), value, "from_account.non_empty", "From_Account");
-    }
-
-    /// A conversation reference (docs/protocol.md §2.2): Type 1 carries To_Account only, Type 2 ToGroupId only.
-    void contact(const path& at, const contact_item& item) {
-        const path type = at.key("Type"), account = at.key("To_Account"), group = at.key("ToGroupId");
-        one_of(type, item.Type, {conversation_type::c2c, conversation_type::group}, "contact_item.type", "Type",
-               "1 (one-to-one) or 2 (group)");
-        const bool c2c = item.Type == conversation_type::c2c, chat_group = item.Type == conversation_type::group;
-        if (c2c && (!item.To_Account || item.To_Account->empty()))
-            add(code::invalid_parameters, "contact_item.to_account_required", account,
-                "Type 1 needs a non-empty To_Account");
-        if (chat_group && item.To_Account)
-            add(code::invalid_parameters, "contact_item.to_account_forbidden", account, "Type 2 must not carry To_Account");
-        if (item.To_Account) text(account, *item.To_Account);
-        if (chat_group && (!item.ToGroupId || item.ToGroupId->empty()))
-            add(code::invalid_parameters, "contact_item.to_group_id_required", group,
-                "Type 2 needs a non-empty ToGroupId");
-        if (c2c && item.ToGroupId)
-            add(code::invalid_parameters, "contact_item.to_group_id_forbidden", group, "Type 1 must not carry ToGroupId");
-        if (item.ToGroupId) text(group, *item.ToGroupId);
-    }
-
-    void contacts(const path& at, const std::vector<contact_item>& items) {
-        for (std::size_t i = 0; i < items.size(); ++i) contact(at.index(i), items[i]);
-    }
-
-    /// SetMark / ClearMark bit numbers (docs/protocol.md §3.6, §4.1).
-    void mark_bits(const path& at, const std::optional<std::vector<std::int64_t>>& bits, std::string_view rule,
-                   std::string_view name) {
-        if (!bits) return;
-        for (std::size_t i = 0; i < bits->size(); ++i)
-            if ((*bits)[i] < 0 || (*bits)[i] > 63)
-                add(code::invalid_parameters, rule, at.index(i),
-                    std::string(name) + " bit " + std::to_string((*bits)[i]) + " is outside 0..63");
+        if (!allowed.contains(value)) reject_value(at, value, rule, name, "expected ", expected);
     }
 
 private:
@@ -3435,166 +3720,171 @@ private:
     }
 
     std::string_view command_;
-    const validation_limits& limits_;
     report& out_;
+};
+
+/// A member's value when it is present: the value itself, or what an engaged optional holds (null when empty).
+template <class Field>
+const Field* present(const Field& field) noexcept {
+    return &field;
+}
+template <class Field>
+const Field* present(const std::optional<Field>& field) noexcept {
+    return field ? &*field : nullptr;
+}
+
+/// Applies an endpoint's rule list (tcchat/rules.hpp) to a request: members in declaration order, each member's
+/// rules in list order, then its strings' text and its nested objects. The list is a constexpr tuple, so which
+/// rules check a member is settled at compile time; a member without rules costs nothing but its text scan.
+template <class Rules>
+class rule_walker {
+public:
+    rule_walker(rule_checker& check, const Rules& rules, const validation_limits& limits) noexcept
+        : check_(check), rules_(rules), limits_(limits) {}
+
+    template <class Object>
+    void object(const path& at, const Object& value) {
+        boost::mp11::mp_for_each<wire_members<Object>>([&](auto member) {
+            using descriptor = decltype(member);
+            const path here = at.key(member.name);
+            const auto& field = value.*member.pointer;
+            std::apply([&](const auto&... rule) { (apply_if_checks<descriptor>(here, value, field, rule), ...); }, rules_);
+            contents(here, field);
+        });
+    }
+
+private:
+    /// Every string's text; every nested object's members.
+    template <class Value>
+    void contents(const path& at, const Value& value) {
+        if constexpr (std::is_same_v<Value, std::string>) {
+            check_.text(at, value);
+        } else if constexpr (is_optional<Value>::value) {
+            if (value) contents(at, *value);
+        } else if constexpr (is_vector<Value>::value) {
+            for (std::size_t i = 0; i < value.size(); ++i) contents(at.index(i), value[i]);
+        } else if constexpr (is_described<Value>::value) {
+            object(at, value);
+        }
+    }
+
+    template <class Descriptor, class Owner, class Field, class Rule>
+    void apply_if_checks(const path& at, const Owner& owner, const Field& field, const Rule& rule) {
+        if constexpr (rules::targets_member<Rule, Descriptor>()) apply(at, owner, field, rule, Descriptor::name);
+    }
+
+    template <class Owner, class Field, auto Member>
+    void apply(const path& at, const Owner&, const Field& field, const rules::non_empty<Member>& rule, std::string_view name) {
+        if constexpr (is_vector<Field>::value) {
+            for (std::size_t i = 0; i < field.size(); ++i) check_.non_empty(at.index(i), field[i], rule.id, name);
+        } else {
+            check_.non_empty(at, field, rule.id, name);
+        }
+    }
+
+    template <class Owner, class Field, auto Member>
+    void apply(const path& at, const Owner&, const Field& field, const rules::max_bytes<Member>& rule, std::string_view name) {
+        if (const auto* text = present(field)) check_.max_bytes(at, *text, limits_.*rule.limit, rule.error, rule.id, name);
+    }
+
+    template <class Owner, class Field, auto Member>
+    void apply(const path& at, const Owner&, const Field& field, const rules::count<Member>& rule, std::string_view name) {
+        if (const auto* items = present(field))
+            check_.count(at, items->size(), rule.min, rule.max(limits_), rule.error, rule.id, name);
+    }
+
+    template <class Owner, class Field, auto Member>
+    void apply(const path& at, const Owner&, const Field& field, const rules::one_of<Member>& rule, std::string_view name) {
+        if (const auto* value = present(field))
+            check_.one_of(at, static_cast<std::int64_t>(*value), rule.allowed, rule.id, name, rule.expected);
+    }
+
+    template <class Owner, class Field, auto Member>
+    void apply(const path& at, const Owner&, const Field& field, const rules::non_negative<Member>& rule, std::string_view name) {
+        check_.non_negative(at, static_cast<std::int64_t>(field), rule.id, name);
+    }
+
+    template <class Owner, class Field, auto Member>
+    void apply(const path& at, const Owner&, const Field& field, const rules::bit_numbers<Member>& rule, std::string_view name) {
+        const auto* bits = present(field);
+        if (!bits) return;
+        for (std::size_t i = 0; i < bits->size(); ++i) {
+            const std::int64_t bit = (*bits)[i];
+            if (bit < rule.lowest || bit > rule.highest)
+                check_.add(rule.error, rule.id, at.index(i), std::string(name) + " bit " + std::to_string(bit) + " is outside " +
+                                                              std::to_string(rule.lowest) + ".." + std::to_string(rule.highest));
+        }
+    }
+
+    template <class Owner, class Field, auto Member>
+    void apply(const path& at, const Owner&, const Field& field, const rules::required<Member>& rule, std::string_view name) {
+        if (!field) check_.add(rule.error, rule.id, at, std::string(name) + " is required" + std::string(rule.note));
+    }
+
+    template <class Owner, class Field, auto Member, auto When>
+    void apply(const path& at, const Owner& owner, const Field& field, const rules::non_empty_when<Member, When>& rule,
+               std::string_view name) {
+        const auto when = static_cast<std::int64_t>(owner.*When);
+        if (rule.values.contains(when) && (!field || field->empty()))
+            check_.add(rule.error, rule.id, at, condition_words<When>(when) + " needs a non-empty " + std::string(name));
+    }
+
+    template <class Owner, class Field, auto Member, auto When, auto Alternative>
+    void apply(const path& at, const Owner& owner, const Field& field, const rules::present_when<Member, When, Alternative>& rule,
+               std::string_view name) {
+        using rule_type = rules::present_when<Member, When, Alternative>;
+        const auto when = static_cast<std::int64_t>(owner.*When);
+        if (!rule.values.contains(when) || field) return;
+        if constexpr (rules::has_alternative<rule_type>()) {
+            if (!(owner.*Alternative))
+                check_.add(rule.error, rule.id, at, condition_words<When>(when) + " needs " + std::string(name) + " or " +
+                                                        std::string(rules::member_name<Alternative>()));
+        } else {
+            check_.add(rule.error, rule.id, at, condition_words<When>(when) + " needs " + std::string(name));
+        }
+    }
+
+    template <class Owner, class Field, auto Member, auto When>
+    void apply(const path& at, const Owner& owner, const Field& field, const rules::absent_when<Member, When>& rule,
+               std::string_view name) {
+        const auto when = static_cast<std::int64_t>(owner.*When);
+        if (rule.values.contains(when) && field)
+            check_.add(rule.error, rule.id, at, condition_words<When>(when) + " must not carry " + std::string(name));
+    }
+
+    template <class Owner, class Field, auto Member, auto Other>
+    void apply(const path& at, const Owner& owner, const Field& field, const rules::disjoint_from<Member, Other>& rule,
+               std::string_view name) {
+        const auto& other = owner.*Other;
+        if (!(limits_.*rule.enabled) || !field || !other) return;
+        for (std::size_t k = 0; k < field->size(); ++k)
+            for (const auto& value : *other)
+                if (value == (*field)[k]) {
+                    check_.add(rule.error, rule.id, at.index(k),
+                               std::to_string(value) + " is in both " + std::string(rules::member_name<Other>()) + " and " +
+                                   std::string(name));
+                    break;
+                }
+    }
+
+    /// "<When's key> <its value>", as in "OptType 3 needs CustomMark".
+    template <auto When>
+    static std::string condition_words(std::int64_t value) {
+        return std::string(rules::member_name<When>()) + " " + std::to_string(value);
+    }
+
+    rule_checker& check_;
+    const Rules& rules_;
+    const validation_limits& limits_;
 };
 
 template <class Request>
 report run_rules(const Request& request, const validation_limits& limits) {
+    using endpoint = listed_endpoint_of_t<Request>;
     report out;
-    rule_checker check(listed_endpoint_of_t<Request>::command, limits, out);
-    check_request(check, path{}, request);
+    rule_checker check(endpoint::command, out);
+    rule_walker<std::remove_cv_t<decltype(endpoint::request_rules)>>(check, endpoint::request_rules, limits).object(path{}, request);
     return out;
-}
-
-// One function per request, members in declaration (= document) order. Each cites its section of docs/protocol.md.
-
-// §3.1 create_contact_group
-inline void check_request(rule_checker& check, const path& root, const create_contact_group_request& r) {
-    check.from_account(root, r.From_Account);
-    const path groups = root.key("GroupContactItem");
-    check.count(groups, r.GroupContactItem.size(), 1, 1, code::invalid_parameters, "group_contact_item.count",
-                "GroupContactItem"); // §6.16: one group per call
-    for (std::size_t i = 0; i < r.GroupContactItem.size(); ++i) {
-        const group_contact_item& group = r.GroupContactItem[i];
-        const path at = groups.index(i), name = at.key("GroupName"), items = at.key("ContactItem");
-        check.required_text(name, group.GroupName, "group_name.non_empty", "GroupName");
-        check.max_bytes(name, group.GroupName, check.limit().create_group_name_max_bytes, code::group_name_too_long,
-                        "group_name.max_bytes", "GroupName");
-        check.count(items, group.ContactItem.size(), 1, check.limit().create_contact_items_max,
-                    code::item_count_out_of_range, "contact_item.count", "ContactItem");
-        check.contacts(items, group.ContactItem);
-    }
-}
-
-// §3.2 del_contact_group
-inline void check_request(rule_checker& check, const path& root, const del_contact_group_request& r) {
-    check.from_account(root, r.From_Account);
-    const path names = root.key("GroupName");
-    check.count(names, r.GroupName.size(), 1, 1, code::invalid_parameters, "group_name.count", "GroupName");
-    for (std::size_t i = 0; i < r.GroupName.size(); ++i)
-        check.required_text(names.index(i), r.GroupName[i], "group_name.non_empty", "GroupName");
-}
-
-// §3.3 update_contact_group
-inline void check_request(rule_checker& check, const path& root, const update_contact_group_request& r) {
-    check.from_account(root, r.From_Account);
-    check.one_of(root.key("UpdateType"), r.UpdateType, {update_type::group}, "update_type.value", "UpdateType", "1");
-    const path group = root.key("UpdateGroup");
-    if (!r.UpdateGroup) { // §6.14: "Required: No", yet the only UpdateType needs it
-        check.add(code::invalid_parameters, "update_group.required", group, "UpdateGroup is required for UpdateType 1");
-        return;
-    }
-    const update_group& update = *r.UpdateGroup;
-    check.one_of(group.key("UpdateGroupType"), update.UpdateGroupType,
-                 {update_group_type::rename, update_group_type::update_conversations}, "update_group_type.value",
-                 "UpdateGroupType", "1 (rename) or 2 (conversations)");
-    check.required_text(group.key("OldGroupName"), update.OldGroupName, "old_group_name.non_empty", "OldGroupName");
-    const path new_name = group.key("NewGroupName");
-    if (update.UpdateGroupType == update_group_type::rename && (!update.NewGroupName || update.NewGroupName->empty()))
-        check.add(code::invalid_parameters, "new_group_name.non_empty", new_name, "UpdateGroupType 1 needs a non-empty NewGroupName");
-    if (update.NewGroupName) {
-        check.max_bytes(new_name, *update.NewGroupName, check.limit().update_group_name_max_bytes,
-                        code::group_name_too_long, "new_group_name.max_bytes", "NewGroupName");
-        check.text(new_name, *update.NewGroupName);
-    }
-    const path items = group.key("ContactUpdateItem");
-    if (update.UpdateGroupType == update_group_type::update_conversations &&
-        (!update.ContactUpdateItem || update.ContactUpdateItem->empty()))
-        check.add(code::invalid_parameters, "contact_update_item.non_empty", items,
-                  "UpdateGroupType 2 needs a non-empty ContactUpdateItem");
-    if (!update.ContactUpdateItem) return;
-    for (std::size_t i = 0; i < update.ContactUpdateItem->size(); ++i) {
-        const contact_update_item& item = (*update.ContactUpdateItem)[i];
-        const path at = items.index(i);
-        check.one_of(at.key("ContactOptType"), item.ContactOptType, {contact_operation::add, contact_operation::remove},
-                     "contact_opt_type.value", "ContactOptType", "1 (add) or 2 (remove)");
-        check.contact(at.key("ContactItem"), item.ContactItem);
-    }
-}
-
-// §3.4 search_contact_group
-inline void check_request(rule_checker& check, const path& root, const search_contact_group_request& r) {
-    check.from_account(root, r.From_Account);
-    const path items = root.key("ContactItem");
-    check.count(items, r.ContactItem.size(), 1, check.limit().search_items_max, code::invalid_parameters,
-                "contact_item.count", "ContactItem");
-    check.contacts(items, r.ContactItem);
-}
-
-// §3.5 get_contact_group
-inline void check_request(rule_checker& check, const path& root, const get_contact_group_request& r) {
-    check.from_account(root, r.From_Account);
-    check.non_negative(root.key("StartIndex"), r.StartIndex, "start_index.non_negative", "StartIndex");
-}
-
-// §3.6 mark_contact
-inline void check_request(rule_checker& check, const path& root, const mark_contact_request& r) {
-    check.from_account(root, r.From_Account);
-    const path items = root.key("MarkItem");
-    check.count(items, r.MarkItem.size(), 1, check.limit().mark_items_max, code::item_count_out_of_range,
-                "mark_item.count", "MarkItem");
-    for (std::size_t i = 0; i < r.MarkItem.size(); ++i) {
-        const mark_item& item = r.MarkItem[i];
-        const path at = items.index(i);
-        check.one_of(at.key("OptType"), item.OptType, {mark_operation::standard, mark_operation::custom, mark_operation::both},
-                     "opt_type.value", "OptType", "1 (standard), 2 (custom) or 3 (both)");
-        check.contact(at.key("ContactItem"), item.ContactItem);
-        const bool wants_standard = item.OptType == mark_operation::standard || item.OptType == mark_operation::both;
-        const bool wants_custom = item.OptType == mark_operation::custom || item.OptType == mark_operation::both;
-        if (wants_standard && !item.SetMark && !item.ClearMark)
-            check.add(code::invalid_parameters, "set_mark.required", at.key("SetMark"),
-                      "OptType " + std::to_string(static_cast<int>(item.OptType)) + " needs SetMark or ClearMark");
-        check.mark_bits(at.key("SetMark"), item.SetMark, "set_mark.bit_range", "SetMark");
-        check.mark_bits(at.key("ClearMark"), item.ClearMark, "clear_mark.bit_range", "ClearMark");
-        if (check.limit().forbid_set_and_clear_same_bit && item.SetMark && item.ClearMark) {
-            for (std::size_t k = 0; k < item.ClearMark->size(); ++k)
-                for (std::int64_t set_bit : *item.SetMark)
-                    if (set_bit == (*item.ClearMark)[k]) {
-                        check.add(code::invalid_parameters, "clear_mark.conflicts_with_set_mark", at.key("ClearMark").index(k),
-                                  "bit " + std::to_string(set_bit) + " is both set and cleared");
-                        break;
-                    }
-        }
-        const path custom = at.key("CustomMark");
-        if (wants_custom && !item.CustomMark)
-            check.add(code::invalid_parameters, "custom_mark.required", custom,
-                      "OptType " + std::to_string(static_cast<int>(item.OptType)) + " needs CustomMark");
-        if (item.CustomMark) {
-            check.max_bytes(custom, *item.CustomMark, check.limit().custom_mark_max_bytes, code::invalid_parameters,
-                            "custom_mark.max_bytes", "CustomMark");
-            check.text(custom, *item.CustomMark);
-        }
-    }
-}
-
-// §3.7 get_list
-inline void check_request(rule_checker& check, const path& root, const get_list_request& r) {
-    check.from_account(root, r.From_Account);
-    check.non_negative(root.key("TimeStamp"), r.TimeStamp, "time_stamp.non_negative", "TimeStamp");
-    check.non_negative(root.key("StartIndex"), r.StartIndex, "start_index.non_negative", "StartIndex");
-    check.non_negative(root.key("TopTimeStamp"), r.TopTimeStamp, "top_time_stamp.non_negative", "TopTimeStamp");
-    check.non_negative(root.key("TopStartIndex"), r.TopStartIndex, "top_start_index.non_negative", "TopStartIndex");
-    if (!r.AssistFlags)
-        check.add(code::invalid_parameters, "assist_flags.required", root.key("AssistFlags"),
-                  "AssistFlags is required (the newest page says 63)");
-}
-
-// §3.8 delete
-inline void check_request(rule_checker& check, const path& root, const delete_request& r) {
-    check.from_account(root, r.From_Account);
-    check.one_of(root.key("Type"), r.Type, {conversation_type::c2c, conversation_type::group}, "type.value", "Type",
-                 "1 (one-to-one) or 2 (group)");
-    const path account = root.key("To_Account"), group = root.key("ToGroupid");
-    if (r.Type == conversation_type::c2c && (!r.To_Account || r.To_Account->empty()))
-        check.add(code::invalid_parameters, "to_account.required", account, "Type 1 needs a non-empty To_Account");
-    if (r.To_Account) check.text(account, *r.To_Account);
-    if (r.Type == conversation_type::group && (!r.ToGroupid || r.ToGroupid->empty()))
-        check.add(code::invalid_parameters, "to_groupid.required", group, "Type 2 needs a non-empty ToGroupid");
-    if (r.ToGroupid) check.text(group, *r.ToGroupid);
-    if (r.ClearRamble && *r.ClearRamble != 0 && *r.ClearRamble != 1)
-        check.add(code::invalid_parameters, "clear_ramble.value", root.key("ClearRamble"),
-                  "ClearRamble is " + std::to_string(*r.ClearRamble) + "; expected 0 or 1");
 }
 
 } // namespace detail
@@ -3603,6 +3893,19 @@ inline void check_request(rule_checker& check, const path& root, const delete_re
 template <class Request>
 report validate(const Request& request, const validation_limits& limits = {}) {
     return detail::run_rules(request, limits);
+}
+
+/// The id of every rule validate() can report for `Endpoint`'s requests, "<command>.<field>.<rule>": its list
+/// (`Endpoint::request_rules`) in order, then the text rules every string has. The contract tests compare it with
+/// the rules `tcchat schema` tags (`tcchat endpoints` prints it).
+template <class Endpoint>
+std::vector<std::string> rule_ids() {
+    std::vector<std::string> ids;
+    auto add = [&](std::string_view rule) { ids.push_back(std::string(Endpoint::command) + "." + std::string(rule)); };
+    std::apply([&](const auto&... rule) { (add(rule.id), ...); }, Endpoint::request_rules);
+    add("string.nul");
+    add("string.utf8");
+    return ids;
 }
 
 TCCHAT_NAMESPACE_END

@@ -12,6 +12,7 @@ source "$repository/tests/ci_skip.sh"
 
 "$tcchat" schema >"$work/openapi.json"
 "$tcchat" schema --strict >"$work/openapi.strict.json"
+"$tcchat" endpoints >"$work/endpoints.json"
 cmp -s "$work/openapi.json" "$repository/docs/openapi.json" ||
   fail "docs/openapi.json is not what tcchat schema prints; regenerate it: tcchat schema > docs/openapi.json"
 cmp -s "$work/openapi.json" "$work/openapi.strict.json" && fail "--strict changes nothing"
@@ -31,7 +32,8 @@ curl -s -X POST "$url/openapi.json" -d '{}' | grep -q '"ErrorCode":60009' || fai
 
 # Debian's python3 with Debian's python3-jsonschema, whatever python3 comes first on PATH.
 if /usr/bin/python3 -c "import jsonschema" 2>/dev/null; then
-  /usr/bin/python3 "$repository/tests/contract/check_contract.py" "$work/openapi.json" "$work/openapi.strict.json" "$repository" ||
+  /usr/bin/python3 "$repository/tests/contract/check_contract.py" "$work/openapi.json" "$work/openapi.strict.json" "$repository" \
+    "$work/endpoints.json" ||
     fail "check_contract.py"
 else
   skip_or_fail "the JSON Schema checks need Debian's python3-jsonschema"

@@ -54,6 +54,16 @@ struct create_contact_group {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = create_contact_group_response;
     static constexpr bool is_read = false;
+    /// The request's rules (docs/protocol.md §3.1), read by validate() and `tcchat schema`.
+    static constexpr auto request_rules = rules::list(
+        rules::non_empty<&request::From_Account>("from_account.non_empty"),
+        rules::count<&request::GroupContactItem>(1, 1, code::invalid_parameters, "group_contact_item.count"), // §6.16
+        rules::non_empty<&group_contact_item::GroupName>("group_name.non_empty"),
+        rules::max_bytes<&group_contact_item::GroupName>(&validation_limits::create_group_name_max_bytes,
+                                                         code::group_name_too_long, "group_name.max_bytes"),
+        rules::count<&group_contact_item::ContactItem>(1, &validation_limits::create_contact_items_max,
+                                                       code::item_count_out_of_range, "contact_item.count"),
+        contact_item_rules);
     static constexpr bool may_add_state = true; ///< a new group adds state
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
 };

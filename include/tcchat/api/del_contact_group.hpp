@@ -40,6 +40,11 @@ struct del_contact_group {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = del_contact_group_response;
     static constexpr bool is_read = false;
+    /// The request's rules (docs/protocol.md §3.2), read by validate() and `tcchat schema`.
+    static constexpr auto request_rules =
+        rules::list(rules::non_empty<&request::From_Account>("from_account.non_empty"),
+                    rules::count<&request::GroupName>(1, 1, code::invalid_parameters, "group_name.count"),
+                    rules::non_empty<&request::GroupName>("group_name.non_empty"));
     static constexpr bool may_add_state = false; ///< it only removes state
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
 };

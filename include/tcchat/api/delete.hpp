@@ -58,6 +58,14 @@ struct delete_conversation {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = delete_response;
     static constexpr bool is_read = false;
+    /// The request's rules (docs/protocol.md §3.8), read by validate() and `tcchat schema`.
+    static constexpr auto request_rules = rules::list(
+        rules::non_empty<&request::From_Account>("from_account.non_empty"),
+        rules::one_of<&request::Type>({conversation_type::c2c, conversation_type::group}, "1 (one-to-one) or 2 (group)",
+                                      "type.value"),
+        rules::non_empty_when<&request::To_Account, &request::Type>({conversation_type::c2c}, "to_account.required"),
+        rules::non_empty_when<&request::ToGroupid, &request::Type>({conversation_type::group}, "to_groupid.required"),
+        rules::one_of<&request::ClearRamble>({0, 1}, "0 or 1", "clear_ramble.value"));
     static constexpr bool may_add_state = false; ///< it only removes state
     static constexpr bool needs_group_edition = false; ///< the conversation list: every edition
 };

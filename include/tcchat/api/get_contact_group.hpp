@@ -40,6 +40,10 @@ struct get_contact_group {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = get_contact_group_response;
     static constexpr bool is_read = true;
+    /// The request's rules (docs/protocol.md §3.5), read by validate() and `tcchat schema`.
+    static constexpr auto request_rules =
+        rules::list(rules::non_empty<&request::From_Account>("from_account.non_empty"),
+                    rules::non_negative<&request::StartIndex>("start_index.non_negative"));
     static constexpr bool may_add_state = false; ///< a read adds nothing
 
     /// What a page's request is told apart by: a repeated cursor means the server is not advancing.

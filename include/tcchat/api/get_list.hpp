@@ -78,6 +78,14 @@ struct get_list {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = get_list_response;
     static constexpr bool is_read = true;
+    /// The request's rules (docs/protocol.md §3.7), read by validate() and `tcchat schema`.
+    static constexpr auto request_rules =
+        rules::list(rules::non_empty<&request::From_Account>("from_account.non_empty"),
+                    rules::non_negative<&request::TimeStamp>("time_stamp.non_negative"),
+                    rules::non_negative<&request::StartIndex>("start_index.non_negative"),
+                    rules::non_negative<&request::TopTimeStamp>("top_time_stamp.non_negative"),
+                    rules::non_negative<&request::TopStartIndex>("top_start_index.non_negative"),
+                    rules::required<&request::AssistFlags>(" (the newest page says 63)", "assist_flags.required"));
     static constexpr bool may_add_state = false; ///< a read adds nothing
 
     /// What a page's request is told apart by: a repeated cursor means the server is not advancing.

@@ -108,10 +108,30 @@ struct mark_contact {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = mark_contact_response;
     static constexpr bool is_read = false;
+    /// The request's rules (docs/protocol.md §3.6), read by validate() and `tcchat schema`.
+    static constexpr auto request_rules = rules::list(
+        rules::non_empty<&request::From_Account>("from_account.non_empty"),
+        rules::count<&request::MarkItem>(1, &validation_limits::mark_items_max, code::item_count_out_of_range,
+                                         "mark_item.count"),
+        rules::one_of<&mark_item::OptType>({mark_operation::standard, mark_operation::custom, mark_operation::both},
+                                           "1 (standard), 2 (custom) or 3 (both)", "opt_type.value"),
+        contact_item_rules,
+        rules::present_when<&mark_item::SetMark, &mark_item::OptType, &mark_item::ClearMark>(
+            {mark_operation::standard, mark_operation::both}, "set_mark.required"),
+        rules::bit_numbers<&mark_item::SetMark>("set_mark.bit_range"),
+        rules::bit_numbers<&mark_item::ClearMark>("clear_mark.bit_range"),
+        rules::disjoint_from<&mark_item::ClearMark, &mark_item::SetMark>(
+            &validation_limits::forbid_set_and_clear_same_bit,
+            "strict profile only: no keyword relates the items of one array (ClearMark) to those of another (SetMark)",
+            "clear_mark.conflicts_with_set_mark"),
+        rules::present_when<&mark_item::CustomMark, &mark_item::OptType>({mark_operation::custom, mark_operation::both},
+                                                                         "custom_mark.required"),
+        rules::max_bytes<&mark_item::CustomMark>(&validation_limits::custom_mark_max_bytes, code::invalid_parameters,
+                                                 "custom_mark.max_bytes"));
     static constexpr bool may_add_state = true; ///< a mark adds state
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
     static constexpr auto batch_field = &request::MarkItem;
-    static constexpr std::size_t batch_limit = 100;
+    static constexpr std::size_t batch_limit = validation_limits{}.mark_items_max; ///< 100
 
     /// Joins the answer to one chunk of an oversized batch onto the answers so far, in order.
     static void merge(response& total, response&& part) {

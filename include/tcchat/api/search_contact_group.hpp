@@ -36,10 +36,16 @@ struct search_contact_group {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = search_contact_group_response;
     static constexpr bool is_read = true;
+    /// The request's rules (docs/protocol.md §3.4), read by validate() and `tcchat schema`.
+    static constexpr auto request_rules =
+        rules::list(rules::non_empty<&request::From_Account>("from_account.non_empty"),
+                    rules::count<&request::ContactItem>(1, &validation_limits::search_items_max, code::invalid_parameters,
+                                                        "contact_item.count"),
+                    contact_item_rules);
     static constexpr bool may_add_state = false; ///< a read adds nothing
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
     static constexpr auto batch_field = &request::ContactItem;
-    static constexpr std::size_t batch_limit = 300;
+    static constexpr std::size_t batch_limit = validation_limits{}.search_items_max; ///< 300
 
     /// Joins the answer to one chunk onto the answers so far. Groups appear in several chunks' answers: each
     /// GroupId is kept once, in order of first appearance.

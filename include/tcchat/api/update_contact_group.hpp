@@ -127,6 +127,23 @@ struct update_contact_group {
     /// The answer call() decodes for this command; endpoint_of_response maps it back to these traits.
     using response = update_contact_group_response;
     static constexpr bool is_read = false;
+    /// The request's rules (docs/protocol.md §3.3), read by validate() and `tcchat schema`.
+    static constexpr auto request_rules = rules::list(
+        rules::non_empty<&request::From_Account>("from_account.non_empty"),
+        rules::one_of<&request::UpdateType>({update_type::group}, "1", "update_type.value"),
+        rules::required<&request::UpdateGroup>(" for UpdateType 1", "update_group.required"), // §6.14: "Required: No"
+        rules::one_of<&update_group::UpdateGroupType>({update_group_type::rename, update_group_type::update_conversations},
+                                                      "1 (rename) or 2 (conversations)", "update_group_type.value"),
+        rules::non_empty<&update_group::OldGroupName>("old_group_name.non_empty"),
+        rules::non_empty_when<&update_group::NewGroupName, &update_group::UpdateGroupType>({update_group_type::rename},
+                                                                                           "new_group_name.non_empty"),
+        rules::max_bytes<&update_group::NewGroupName>(&validation_limits::update_group_name_max_bytes,
+                                                      code::group_name_too_long, "new_group_name.max_bytes"),
+        rules::non_empty_when<&update_group::ContactUpdateItem, &update_group::UpdateGroupType>(
+            {update_group_type::update_conversations}, "contact_update_item.non_empty"),
+        rules::one_of<&contact_update_item::ContactOptType>({contact_operation::add, contact_operation::remove},
+                                                            "1 (add) or 2 (remove)", "contact_opt_type.value"),
+        contact_item_rules);
     static constexpr bool may_add_state = true; ///< it may add conversations to a group
     static constexpr bool needs_group_edition = true; ///< groups and marks: 51013 on an edition without them (docs/protocol.md §1.8)
 };

@@ -14,8 +14,14 @@ int main() {
     emulation::emulator service(example::emulator_settings());
     client<emulation::in_memory_transport> chat(emulation::in_memory_transport(service), example::client_settings());
     const auto peer = contact_item::c2c("peer");
-    chat.call(mark_contact_request{"user0", {mark_item::set(peer, {mark_bit::favorite, mark_bit::unread, customer_bit{3}})}});
-    chat.call(mark_contact_request{"user0", {mark_item::clear(peer, {mark_bit::unread})}});
+    for (const auto& change : {mark_item::set(peer, {mark_bit::favorite, mark_bit::unread, customer_bit{3}}),
+                               mark_item::clear(peer, {mark_bit::unread})}) {
+        const auto marked = chat.call(mark_contact_request{"user0", {change}});
+        if (!marked) {
+            std::cout << marked.error() << "\n";
+            return 1;
+        }
+    }
     auto found = chat.call(search_contact_group_request{"user0", {peer}});
     if (!found) return 1;
     for (const auto& item : items(found->ContactResultItem)) {

@@ -9,7 +9,10 @@ int main() {
     mark_contact_request marks{"user0", {}};
     for (int i = 0; i < 10; ++i)
         marks.MarkItem.push_back(mark_item::set(contact_item::c2c("peer" + std::to_string(i)), {static_cast<mark_bit>(i % 4)}));
-    chat.call(marks);
+    if (const auto marked = chat.call(marks); !marked) {
+        std::cout << marked.error() << "\n";
+        return 1;
+    }
     for (int i = 0; i < 6; ++i)
         service.seed_conversation(example::sdkappid, "user0", {conversation_type::c2c, "chat" + std::to_string(i), 1764000000 + i, i == 0});
 

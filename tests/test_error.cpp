@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <set>
+#include <sstream>
 
 using namespace tcchat;
 
@@ -47,4 +48,32 @@ TEST_CASE("result<T>::value() on an error throws tcchat::exception", "[error]") 
     result<int> failed = make_error(code::invalid_parameters, error_origin::validation, "/From_Account", "empty");
     CHECK_THROWS_AS(failed.value(), tcchat::exception);
     CHECK(failed.error().retry() == retry_class::never);
+}
+
+TEST_CASE("an error prints itself: code, name, origin, pointer and message", "[error]") {
+    const error custom_mark = make_error(code::invalid_parameters, error_origin::validation, "/MarkItem/0/CustomMark",
+                                         "CustomMark is 300 bytes; the limit is 256 bytes");
+    CHECK(to_string(custom_mark) ==
+          "50002 invalid_parameters (validation) at /MarkItem/0/CustomMark: CustomMark is 300 bytes; the limit is 256 bytes");
+    std::ostringstream printed;
+    printed << custom_mark;
+    CHECK(printed.str() == to_string(custom_mark));
+
+    // No pointer, no " at"; an HTTP status is shown; a code tcchat does not know is "unknown".
+    const error status{make_error_code(code::http_status), "", "Service Unavailable", error_origin::transport, 503};
+    CHECK(to_string(status) == "90002 http_status (transport) HTTP 503: Service Unavailable");
+    const error unknown{std::error_code(12345, error_category()), "", "new in 2027", error_origin::server, 0};
+    CHECK(to_string(unknown) == "12345 unknown (server): new in 2027");
+}
+
+TEST_CASE("error_origin and retry_class print their enumerator names", "[error]") {
+    CHECK(to_string(error_origin::decode) == "decode");
+    CHECK(to_string(error_origin::validation) == "validation");
+    CHECK(to_string(error_origin::server) == "server");
+    CHECK(to_string(error_origin::transport) == "transport");
+    CHECK(to_string(error_origin::local) == "local");
+    CHECK(to_string(retry_class::never) == "never");
+    CHECK(to_string(retry_class::with_backoff) == "with_backoff");
+    CHECK(to_string(retry_class::after_new_usersig) == "after_new_usersig");
+    CHECK(to_string(retry_class::once) == "once");
 }

@@ -98,6 +98,9 @@ TEST_CASE("a UserSig a server echoes back is scrubbed from the error in every fo
     CHECK(e.message.find("| decoded ") != std::string::npos);
     CHECK(e.message.find("usersig=REDACTED&random=", e.message.find("| decoded ")) != std::string::npos);
     CHECK(e.message.substr(e.message.size() - 8) == "REDACTED");
+    // ... and so is the line the error prints.
+    CHECK(to_string(e).find(secret_usersig) == std::string::npos);
+    CHECK(to_string(e).find("usersig=REDACTED") != std::string::npos);
 }
 
 TEST_CASE("a transport failure that quotes the URL loses the UserSig too", "[client][hardening]") {

@@ -66,7 +66,9 @@ std::optional<std::string> configure_limits(const parsed_arguments& parsed, clie
         const auto& [text, source] = *url;
 #if TCCHAT_CLI_WITH_REDIS
         auto redis = redis_limiter_options::from_url(text);
-        if (!redis) return source + " needs redis://[[user]:password@]host[:port][/db] (an IPv6 host in brackets) or unix:///path";
+        if (!redis)
+            return source + ": " + redis.error().message +
+                   "; it needs redis://[[user]:password@]host[:port][/db] (an IPv6 host in brackets) or unix:///path";
         redis->budget = budget;
         options.limiter = std::make_shared<redis_limiter>(std::move(*redis));
         return std::nullopt;

@@ -167,7 +167,7 @@ private:
     /// maxLength n is necessary, and x-tcchat-max-bytes is the exact rule.
     template <class Member, auto Pointer>
     void member_keywords(json::object& node, const rules::max_bytes<Pointer>& rule) {
-        const std::size_t bytes = limits_.*rule.limit;
+        const std::size_t bytes = rule.bytes(limits_);
         node["maxLength"] = bytes;
         node["x-tcchat-max-bytes"] = bytes;
         tag(node, rule.id, rule.error);

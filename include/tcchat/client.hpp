@@ -171,7 +171,7 @@ public:
 
     /// One documented call. Oversized mark/search batches are split into compliant calls and merged.
     template <class Request>
-    result<response_of<Request>> call(const Request& request, const call_options& per_call = {}) {
+    [[nodiscard]] result<response_of<Request>> call(const Request& request, const call_options& per_call = {}) {
         operation<Request, detail::reused_request> steps(*this, request, per_call, per_call.cancellation);
         for (step next = steps.start(nullptr);;) {
             switch (next) {

@@ -29,7 +29,7 @@ void encode_to(std::string& out, const T& value) {
 }
 
 template <class T>
-std::string encode(const T& value) {
+[[nodiscard]] std::string encode(const T& value) {
     std::string out; // a body of up to 4 KB arrives in one append from the encoder's buffer: one exact allocation
     encode_to(out, value);
     return out;
@@ -39,12 +39,12 @@ std::string encode(const T& value) {
 /// holds a partial value: discard it). For a value that lives where it is needed, such as in a result its
 /// caller returns, so that it is never moved; decode() and the client decode this way.
 template <class T>
-std::optional<error> decode_into(T& out, std::string_view text, const decode_limits& options = {}) {
+[[nodiscard]] std::optional<error> decode_into(T& out, std::string_view text, const decode_limits& options = {}) {
     return detail::sax_decode_into(out, text, options);
 }
 
 template <class T>
-result<T> decode(std::string_view text, const decode_limits& options = {}) {
+[[nodiscard]] result<T> decode(std::string_view text, const decode_limits& options = {}) {
     result<T> decoded; // every return names it, so the value is decoded in place and never moved
     if (auto failed = decode_into(*decoded, text, options)) decoded = std::move(*failed);
     return decoded;
@@ -52,7 +52,7 @@ result<T> decode(std::string_view text, const decode_limits& options = {}) {
 
 /// Throwing convenience: tcchat::exception carries the error.
 template <class T>
-T decode_or_throw(std::string_view text, const decode_limits& options = {}) {
+[[nodiscard]] T decode_or_throw(std::string_view text, const decode_limits& options = {}) {
     auto decoded = decode<T>(text, options);
     if (!decoded) boost::throw_exception(exception(decoded.error()));
     return std::move(*decoded);

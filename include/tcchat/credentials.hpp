@@ -47,7 +47,7 @@ public:
         : provider_(std::move(provider)), margin_(margin) {}
 
     /// The current UserSig, renewed first if needed (at `now`, default the coarse clock), or why there is none.
-    result<std::string> get(std::optional<std::chrono::system_clock::time_point> now = {}) {
+    [[nodiscard]] result<std::string> get(std::optional<std::chrono::system_clock::time_point> now = {}) {
         std::lock_guard<std::mutex> lock(mutex_);
         if (auto failed = refresh(now)) return *failed;
         return cached_->usersig;

@@ -20,9 +20,17 @@
 
 TCCHAT_NAMESPACE_BEGIN
 
-using all_endpoints = boost::mp11::mp_list<api::get_list, api::delete_conversation, api::create_contact_group,
-                                           api::del_contact_group, api::update_contact_group,
-                                           api::search_contact_group, api::get_contact_group, api::mark_contact>;
+/// Every endpoint tag of tcchat::api, once, as an X-macro: `TCCHAT_ENDPOINT_TAGS(X)` expands to `X(get_list)
+/// X(delete_conversation) ...`. all_endpoints is built from it, and so are the explicit instantiations of separate
+/// compilation (detail/codec/instantiations.hpp), which must name each message. A new endpoint is one entry here.
+#define TCCHAT_ENDPOINT_TAGS(X)                                                                                \
+    X(get_list) X(delete_conversation) X(create_contact_group) X(del_contact_group) X(update_contact_group)   \
+    X(search_contact_group) X(get_contact_group) X(mark_contact)
+
+#define TCCHAT_DETAIL_LISTED_TAG(tag) , api::tag
+/// Every endpoint, in TCCHAT_ENDPOINT_TAGS' order: what the tests, the CLI, the emulator and the contract iterate.
+using all_endpoints = boost::mp11::mp_pop_front<boost::mp11::mp_list<void TCCHAT_ENDPOINT_TAGS(TCCHAT_DETAIL_LISTED_TAG)>>;
+#undef TCCHAT_DETAIL_LISTED_TAG
 
 static_assert(boost::mp11::mp_is_set<all_endpoints>::value, "tcchat: an endpoint is listed twice in all_endpoints");
 

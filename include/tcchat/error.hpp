@@ -7,6 +7,7 @@
 #include <boost/throw_exception.hpp>
 
 #include <cstdint>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -191,6 +192,7 @@ inline const code_info* find_code(int value) noexcept {
     return nullptr;
 }
 
+/// The enumerator's name: "never", "with_backoff", "after_new_usersig" or "once".
 inline std::string_view to_string(retry_class r) noexcept {
     switch (r) {
     case retry_class::never: return "never";
@@ -243,6 +245,38 @@ struct error {
     /// How to react to this code (retry_class_of): a code tcchat does not know is never retried.
     retry_class retry() const noexcept { return retry_class_of(code.value()); }
 };
+
+/// The enumerator's name: "decode", "validation", "server", "transport" or "local".
+inline std::string_view to_string(error_origin origin) noexcept {
+    switch (origin) {
+    case error_origin::decode: return "decode";
+    case error_origin::validation: return "validation";
+    case error_origin::server: return "server";
+    case error_origin::transport: return "transport";
+    case error_origin::local: return "local";
+    }
+    return "local";
+}
+
+/// One line for a log: code, name, origin, pointer and message, as in
+/// `50002 invalid_parameters (validation) at /MarkItem/0/CustomMark: CustomMark is 300 bytes; the limit is 256 bytes`
+/// (` at <pointer>` only when there is one, ` HTTP <status>` for code::http_status). A code tcchat does not know
+/// is named "unknown". The message holds no UserSig: the client scrubs it, raw or escaped, from whatever a
+/// server or transport said before the error reaches the caller.
+inline std::string to_string(const error& e) {
+    const code_info* row = find_code(e.code.value());
+    std::string text = std::to_string(e.code.value());
+    text.push_back(' ');
+    text.append(row ? row->name : std::string_view("unknown"));
+    text.append(" (").append(to_string(e.origin)).append(")");
+    if (e.http_status != 0) text.append(" HTTP ").append(std::to_string(e.http_status));
+    if (!e.pointer.empty()) text.append(" at ").append(e.pointer);
+    text.append(": ").append(e.message);
+    return text;
+}
+
+/// Writes to_string(e).
+inline std::ostream& operator<<(std::ostream& out, const error& e) { return out << to_string(e); }
 
 inline error make_error(code c, error_origin origin, std::string pointer, std::string message) {
     return error{make_error_code(c), std::move(pointer), std::move(message), origin, 0};

@@ -73,13 +73,18 @@ struct non_empty : targets<Member, false>, rule_identity {
     constexpr explicit non_empty(std::string_view rule) : rule_identity{rule} {}
 };
 
-/// A string (or each string of an array), when present, holds at most `limit` bytes of UTF-8.
+/// A string, when present, holds at most so many bytes of UTF-8: a fixed number, or one read from the limits.
 template <auto Member>
 struct max_bytes : targets<Member, false>, rule_identity {
-    std::size_t validation_limits::*limit;
+    std::size_t fixed_limit = 0;
+    std::size_t validation_limits::*limit = nullptr;
+    /// The rule, with its id (and what the kind needs).
+    constexpr max_bytes(std::size_t bytes, code c, std::string_view rule) : rule_identity{rule, c}, fixed_limit(bytes) {}
     /// The rule, with its id (and what the kind needs).
     constexpr max_bytes(std::size_t validation_limits::*bytes, code c, std::string_view rule)
         : rule_identity{rule, c}, limit(bytes) {}
+    /// The limit under `limits`.
+    constexpr std::size_t bytes(const validation_limits& limits) const noexcept { return limit ? limits.*limit : fixed_limit; }
 };
 
 /// An array, when present, holds `min` to `max` items; `max` is fixed or read from the limits (0: unbounded).

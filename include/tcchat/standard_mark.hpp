@@ -107,7 +107,7 @@ public:
     static constexpr std::string_view too_many_bits_message = "StandardMark has more than 64 significant bits";
 
     /// Accepts [01]* with at most 64 significant bits; leading zeros are not counted (§4.2, §4.3).
-    static result<standard_mark> parse(std::string_view text) {
+    [[nodiscard]] static result<standard_mark> parse(std::string_view text) {
         std::uint64_t value = 0;
         unsigned significant = 0;
         for (char c : text) {

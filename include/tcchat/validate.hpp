@@ -211,7 +211,7 @@ private:
 
     template <class Owner, class Field, auto Member>
     void apply(const path& at, const Owner&, const Field& field, const rules::max_bytes<Member>& rule, std::string_view name) {
-        if (const auto* text = present(field)) check_.max_bytes(at, *text, limits_.*rule.limit, rule.error, rule.id, name);
+        if (const auto* text = present(field)) check_.max_bytes(at, *text, rule.bytes(limits_), rule.error, rule.id, name);
     }
 
     template <class Owner, class Field, auto Member>
@@ -318,7 +318,7 @@ report run_rules(const Request& request, const validation_limits& limits) {
 
 /// Every violation of `request` against `limits`, in document order. Empty when the request is valid.
 template <class Request>
-report validate(const Request& request, const validation_limits& limits = {}) {
+[[nodiscard]] report validate(const Request& request, const validation_limits& limits = {}) {
     return detail::run_rules(request, limits);
 }
 

@@ -105,6 +105,7 @@ TCCHAT_NAMESPACE_END
 #include <boost/throw_exception.hpp>
 
 #include <cstdint>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -289,6 +290,7 @@ inline const code_info* find_code(int value) noexcept {
     return nullptr;
 }
 
+/// The enumerator's name: "never", "with_backoff", "after_new_usersig" or "once".
 inline std::string_view to_string(retry_class r) noexcept {
     switch (r) {
     case retry_class::never: return "never";
@@ -341,6 +343,38 @@ struct error {
     /// How to react to this code (retry_class_of): a code tcchat does not know is never retried.
     retry_class retry() const noexcept { return retry_class_of(code.value()); }
 };
+
+/// The enumerator's name: "decode", "validation", "server", "transport" or "local".
+inline std::string_view to_string(error_origin origin) noexcept {
+    switch (origin) {
+    case error_origin::decode: return "decode";
+    case error_origin::validation: return "validation";
+    case error_origin::server: return "server";
+    case error_origin::transport: return "transport";
+    case error_origin::local: return "local";
+    }
+    return "local";
+}
+
+/// One line for a log: code, name, origin, pointer and message, as in
+/// `50002 invalid_parameters (validation) at /MarkItem/0/CustomMark: CustomMark is 300 bytes; the limit is 256 bytes`
+/// (` at <pointer>` only when there is one, ` HTTP <status>` for code::http_status). A code tcchat does not know
+/// is named "unknown". The message holds no UserSig: the client scrubs it, raw or escaped, from whatever a
+/// server or transport said before the error reaches the caller.
+inline std::string to_string(const error& e) {
+    const code_info* row = find_code(e.code.value());
+    std::string text = std::to_string(e.code.value());
+    text.push_back(' ');
+    text.append(row ? row->name : std::string_view("unknown"));
+    text.append(" (").append(to_string(e.origin)).append(")");
+    if (e.http_status != 0) text.append(" HTTP ").append(std::to_string(e.http_status));
+    if (!e.pointer.empty()) text.append(" at ").append(e.pointer);
+    text.append(": ").append(e.message);
+    return text;
+}
+
+/// Writes to_string(e).
+inline std::ostream& operator<<(std::ostream& out, const error& e) { return out << to_string(e); }
 
 inline error make_error(code c, error_origin origin, std::string pointer, std::string message) {
     return error{make_error_code(c), std::move(pointer), std::move(message), origin, 0};
@@ -487,7 +521,7 @@ public:
     static constexpr std::string_view too_many_bits_message = "StandardMark has more than 64 significant bits";
 
     /// Accepts [01]* with at most 64 significant bits; leading zeros are not counted (§4.2, §4.3).
-    static result<standard_mark> parse(std::string_view text) {
+    [[nodiscard]] static result<standard_mark> parse(std::string_view text) {
         std::uint64_t value = 0;
         unsigned significant = 0;
         for (char c : text) {
@@ -625,13 +659,18 @@ struct non_empty : targets<Member, false>, rule_identity {
     constexpr explicit non_empty(std::string_view rule) : rule_identity{rule} {}
 };
 
-/// A string (or each string of an array), when present, holds at most `limit` bytes of UTF-8.
+/// A string, when present, holds at most so many bytes of UTF-8: a fixed number, or one read from the limits.
 template <auto Member>
 struct max_bytes : targets<Member, false>, rule_identity {
-    std::size_t validation_limits::*limit;
+    std::size_t fixed_limit = 0;
+    std::size_t validation_limits::*limit = nullptr;
+    /// The rule, with its id (and what the kind needs).
+    constexpr max_bytes(std::size_t bytes, code c, std::string_view rule) : rule_identity{rule, c}, fixed_limit(bytes) {}
     /// The rule, with its id (and what the kind needs).
     constexpr max_bytes(std::size_t validation_limits::*bytes, code c, std::string_view rule)
         : rule_identity{rule, c}, limit(bytes) {}
+    /// The limit under `limits`.
+    constexpr std::size_t bytes(const validation_limits& limits) const noexcept { return limit ? limits.*limit : fixed_limit; }
 };
 
 /// An array, when present, holds `min` to `max` items; `max` is fixed or read from the limits (0: unbounded).
@@ -1727,9 +1766,17 @@ TCCHAT_NAMESPACE_END
 
 TCCHAT_NAMESPACE_BEGIN
 
-using all_endpoints = boost::mp11::mp_list<api::get_list, api::delete_conversation, api::create_contact_group,
-                                           api::del_contact_group, api::update_contact_group,
-                                           api::search_contact_group, api::get_contact_group, api::mark_contact>;
+/// Every endpoint tag of tcchat::api, once, as an X-macro: `TCCHAT_ENDPOINT_TAGS(X)` expands to `X(get_list)
+/// X(delete_conversation) ...`. all_endpoints is built from it, and so are the explicit instantiations of separate
+/// compilation (detail/codec/instantiations.hpp), which must name each message. A new endpoint is one entry here.
+#define TCCHAT_ENDPOINT_TAGS(X)                                                                                \
+    X(get_list) X(delete_conversation) X(create_contact_group) X(del_contact_group) X(update_contact_group)   \
+    X(search_contact_group) X(get_contact_group) X(mark_contact)
+
+#define TCCHAT_DETAIL_LISTED_TAG(tag) , api::tag
+/// Every endpoint, in TCCHAT_ENDPOINT_TAGS' order: what the tests, the CLI, the emulator and the contract iterate.
+using all_endpoints = boost::mp11::mp_pop_front<boost::mp11::mp_list<void TCCHAT_ENDPOINT_TAGS(TCCHAT_DETAIL_LISTED_TAG)>>;
+#undef TCCHAT_DETAIL_LISTED_TAG
 
 static_assert(boost::mp11::mp_is_set<all_endpoints>::value, "tcchat: an endpoint is listed twice in all_endpoints");
 
@@ -3472,7 +3519,7 @@ void encode_to(std::string& out, const T& value) {
 }
 
 template <class T>
-std::string encode(const T& value) {
+[[nodiscard]] std::string encode(const T& value) {
     std::string out; // a body of up to 4 KB arrives in one append from the encoder's buffer: one exact allocation
     encode_to(out, value);
     return out;
@@ -3482,12 +3529,12 @@ std::string encode(const T& value) {
 /// holds a partial value: discard it). For a value that lives where it is needed, such as in a result its
 /// caller returns, so that it is never moved; decode() and the client decode this way.
 template <class T>
-std::optional<error> decode_into(T& out, std::string_view text, const decode_limits& options = {}) {
+[[nodiscard]] std::optional<error> decode_into(T& out, std::string_view text, const decode_limits& options = {}) {
     return detail::sax_decode_into(out, text, options);
 }
 
 template <class T>
-result<T> decode(std::string_view text, const decode_limits& options = {}) {
+[[nodiscard]] result<T> decode(std::string_view text, const decode_limits& options = {}) {
     result<T> decoded; // every return names it, so the value is decoded in place and never moved
     if (auto failed = decode_into(*decoded, text, options)) decoded = std::move(*failed);
     return decoded;
@@ -3495,7 +3542,7 @@ result<T> decode(std::string_view text, const decode_limits& options = {}) {
 
 /// Throwing convenience: tcchat::exception carries the error.
 template <class T>
-T decode_or_throw(std::string_view text, const decode_limits& options = {}) {
+[[nodiscard]] T decode_or_throw(std::string_view text, const decode_limits& options = {}) {
     auto decoded = decode<T>(text, options);
     if (!decoded) boost::throw_exception(exception(decoded.error()));
     return std::move(*decoded);
@@ -3784,7 +3831,7 @@ private:
 
     template <class Owner, class Field, auto Member>
     void apply(const path& at, const Owner&, const Field& field, const rules::max_bytes<Member>& rule, std::string_view name) {
-        if (const auto* text = present(field)) check_.max_bytes(at, *text, limits_.*rule.limit, rule.error, rule.id, name);
+        if (const auto* text = present(field)) check_.max_bytes(at, *text, rule.bytes(limits_), rule.error, rule.id, name);
     }
 
     template <class Owner, class Field, auto Member>
@@ -3891,7 +3938,7 @@ report run_rules(const Request& request, const validation_limits& limits) {
 
 /// Every violation of `request` against `limits`, in document order. Empty when the request is valid.
 template <class Request>
-report validate(const Request& request, const validation_limits& limits = {}) {
+[[nodiscard]] report validate(const Request& request, const validation_limits& limits = {}) {
     return detail::run_rules(request, limits);
 }
 
@@ -3920,44 +3967,11 @@ TCCHAT_NAMESPACE_END
 // No include guard, on purpose: this file is included once to declare and once to define (see below), and it
 // undefines every macro it defines, so nothing named TCCHAT_DETAIL_* is left in a user's translation unit.
 //
-// The codec functions and validators of the sixteen documented messages, listed once for both sides of separate
-// compilation. The includer defines TCCHAT_DETAIL_EXPLICIT as `extern template` (<tcchat.hpp>, under
-// TCCHAT_SEPARATE_COMPILATION) or `template` (<tcchat/src.hpp>); without it, only the list check below is made.
+// The codec functions and validators of every endpoint's messages (TCCHAT_ENDPOINT_TAGS), for both sides of
+// separate compilation. The includer defines TCCHAT_DETAIL_EXPLICIT as `extern template` (<tcchat.hpp>, under
+// TCCHAT_SEPARATE_COMPILATION) or `template` (<tcchat/src.hpp>); without it, this file declares nothing.
 // Encoding and decoding are nearly all of what a TU using tcchat compiles.
 
-
-#include <boost/mp11/algorithm.hpp>
-#include <boost/mp11/list.hpp>
-
-#include <type_traits>
-
-#define TCCHAT_DETAIL_DOCUMENTED_MESSAGES(X)                                                                    \
-    X(get_list_request) X(get_list_response) X(delete_request) X(delete_response)                               \
-    X(create_contact_group_request) X(create_contact_group_response) X(del_contact_group_request)               \
-    X(del_contact_group_response) X(update_contact_group_request) X(update_contact_group_response)              \
-    X(search_contact_group_request) X(search_contact_group_response) X(get_contact_group_request)               \
-    X(get_contact_group_response) X(mark_contact_request) X(mark_contact_response)
-
-#define TCCHAT_DETAIL_DOCUMENTED_REQUESTS(X)                                                                    \
-    X(get_list_request) X(delete_request) X(create_contact_group_request) X(del_contact_group_request)          \
-    X(update_contact_group_request) X(search_contact_group_request) X(get_contact_group_request)                \
-    X(mark_contact_request)
-
-// The lists above name the messages of every endpoint in all_endpoints, in its order: checked here, so that an
-// endpoint added to all_endpoints and not to the lists (or the other way round) fails to compile.
-#define TCCHAT_DETAIL_LISTED(T) , T
-TCCHAT_NAMESPACE_BEGIN
-namespace detail {
-static_assert(std::is_same_v<boost::mp11::mp_pop_front<boost::mp11::mp_list<void TCCHAT_DETAIL_DOCUMENTED_MESSAGES(
-                                 TCCHAT_DETAIL_LISTED)>>,
-                             messages_of_all_endpoints>,
-              "the documented messages must list every endpoint's request and response, in all_endpoints' order");
-static_assert(std::is_same_v<boost::mp11::mp_pop_front<boost::mp11::mp_list<void TCCHAT_DETAIL_DOCUMENTED_REQUESTS(
-                                 TCCHAT_DETAIL_LISTED)>>,
-                             requests_of_all_endpoints>,
-              "the documented requests must list every endpoint's request, in all_endpoints' order");
-} // namespace detail
-TCCHAT_NAMESPACE_END
 
 #ifdef TCCHAT_DETAIL_EXPLICIT
 #define TCCHAT_DETAIL_CODEC_OF(T)                                                                               \
@@ -3966,17 +3980,16 @@ TCCHAT_NAMESPACE_END
     TCCHAT_DETAIL_EXPLICIT std::optional<error> decode_into<T>(T&, std::string_view, const decode_limits&);   \
     TCCHAT_DETAIL_EXPLICIT result<T> decode<T>(std::string_view, const decode_limits&);
 #define TCCHAT_DETAIL_VALIDATE_OF(T) TCCHAT_DETAIL_EXPLICIT report validate<T>(const T&, const validation_limits&);
+#define TCCHAT_DETAIL_ENDPOINT_OF(tag)                                                                          \
+    TCCHAT_DETAIL_CODEC_OF(api::tag::request) TCCHAT_DETAIL_CODEC_OF(api::tag::response)                     \
+    TCCHAT_DETAIL_VALIDATE_OF(api::tag::request)
 TCCHAT_NAMESPACE_BEGIN
-TCCHAT_DETAIL_DOCUMENTED_MESSAGES(TCCHAT_DETAIL_CODEC_OF)
-TCCHAT_DETAIL_DOCUMENTED_REQUESTS(TCCHAT_DETAIL_VALIDATE_OF)
+TCCHAT_ENDPOINT_TAGS(TCCHAT_DETAIL_ENDPOINT_OF)
 TCCHAT_NAMESPACE_END
+#undef TCCHAT_DETAIL_ENDPOINT_OF
 #undef TCCHAT_DETAIL_CODEC_OF
 #undef TCCHAT_DETAIL_VALIDATE_OF
 #endif
-
-#undef TCCHAT_DETAIL_LISTED
-#undef TCCHAT_DETAIL_DOCUMENTED_REQUESTS
-#undef TCCHAT_DETAIL_DOCUMENTED_MESSAGES
 // end tcchat/detail/codec/instantiations.hpp
 #undef TCCHAT_DETAIL_EXPLICIT
 // begin tcchat/item_results.hpp
@@ -4467,7 +4480,7 @@ public:
         : provider_(std::move(provider)), margin_(margin) {}
 
     /// The current UserSig, renewed first if needed (at `now`, default the coarse clock), or why there is none.
-    result<std::string> get(std::optional<std::chrono::system_clock::time_point> now = {}) {
+    [[nodiscard]] result<std::string> get(std::optional<std::chrono::system_clock::time_point> now = {}) {
         std::lock_guard<std::mutex> lock(mutex_);
         if (auto failed = refresh(now)) return *failed;
         return cached_->usersig;
@@ -5786,7 +5799,7 @@ public:
 
     /// One documented call. Oversized mark/search batches are split into compliant calls and merged.
     template <class Request>
-    result<response_of<Request>> call(const Request& request, const call_options& per_call = {}) {
+    [[nodiscard]] result<response_of<Request>> call(const Request& request, const call_options& per_call = {}) {
         operation<Request, detail::reused_request> steps(*this, request, per_call, per_call.cancellation);
         for (step next = steps.start(nullptr);;) {
             switch (next) {

@@ -306,7 +306,7 @@ inline std::string hmac_base64(std::uint32_t sdkappid, std::string_view identifi
 
 /// A new UserSig valid from `now` (unix seconds) for `expire` seconds (docs/protocol.md §5.1). The JSON uses the
 /// official Python key order; any order verifies, since the server decodes rather than compares bytes.
-inline result<std::string> generate(std::uint32_t sdkappid, std::string_view identifier, std::string_view key,
+[[nodiscard]] inline result<std::string> generate(std::uint32_t sdkappid, std::string_view identifier, std::string_view key,
                                     std::int64_t expire, std::int64_t now) {
     if (identifier.empty()) return detail::invalid_argument("/TLS.identifier", "the identifier is empty");
     if (key.empty()) return detail::invalid_argument("", "the SecretKey is empty");
@@ -330,7 +330,7 @@ inline result<std::string> generate(std::uint32_t sdkappid, std::string_view ide
 /// Reads a UserSig without checking its signature: TLSSigAPIv2 base64 (strict), zlib (inflated size capped
 /// by TCCHAT_MAX_USERSIG_INFLATED_BYTES), then a JSON object with the members of docs/protocol.md §5.1 step 4.
 /// Errors: 70002 empty; 90005 longer than the cap allows; 70003 anything malformed (pointer names the member).
-inline result<decoded> decode(std::string_view usersig) {
+[[nodiscard]] inline result<decoded> decode(std::string_view usersig) {
     if (usersig.empty()) return make_error(code::usersig_empty, error_origin::local, "", "the UserSig is empty");
     if (usersig.size() > detail::max_encoded_size())
         return detail::too_large("the UserSig is longer than TCCHAT_MAX_USERSIG_INFLATED_BYTES allows");
@@ -349,7 +349,7 @@ inline result<decoded> decode(std::string_view usersig) {
 /// Checks a UserSig the way the server does (protocol.md §5.1): decode, then SDKAppID (70014), identifier (70013),
 /// expiry (70001, expired once now > time + expire), and finally the HMAC, compared in constant time (70003).
 /// Decoding failures keep decode()'s codes (70002, 70003, 90005).
-inline result<decoded> verify(std::string_view usersig, std::uint32_t sdkappid, std::string_view identifier,
+[[nodiscard]] inline result<decoded> verify(std::string_view usersig, std::uint32_t sdkappid, std::string_view identifier,
                               std::string_view key, std::int64_t now) {
     auto fields = decode(usersig);
     if (!fields) return fields;
@@ -442,7 +442,7 @@ public:
     generator& operator=(const generator&) = delete;
 
     /// Signs a new UserSig valid for options.expire from the clock's now, and states when it expires.
-    result<signed_usersig> operator()() const {
+    [[nodiscard]] result<signed_usersig> operator()() const {
         const std::int64_t now = clock_();
         auto usersig = generate(identity_.sdkappid, identity_.identifier, key_.reveal(), expire_.count(), now);
         if (!usersig) return usersig.error();

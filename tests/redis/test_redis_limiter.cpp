@@ -523,37 +523,59 @@ TEST_CASE("redis limiter: a 60007 slows every process sharing the budget", "[red
 
 TEST_CASE("redis limiter: redis:// URLs", "[redis]") {
     const auto full = tcchat::redis_limiter_options::from_url("redis://:pw@10.1.2.3:6380/2");
-    REQUIRE(full);
+    REQUIRE(full.has_value());
     CHECK(full->host == "10.1.2.3");
     CHECK(full->port == 6380);
     CHECK(full->password == "pw");
     CHECK(full->database == 2);
     const auto unix_socket = tcchat::redis_limiter_options::from_url("unix:///run/redis.sock");
-    REQUIRE(unix_socket);
+    REQUIRE(unix_socket.has_value());
     CHECK(unix_socket->unix_socket == "/run/redis.sock");
-    CHECK_FALSE(tcchat::redis_limiter_options::from_url("http://x"));
-    CHECK_FALSE(tcchat::redis_limiter_options::from_url("redis://host:99999"));
-    CHECK_FALSE(tcchat::redis_limiter_options::from_url("redis://"));
+    CHECK_FALSE(tcchat::redis_limiter_options::from_url("http://x").has_value());
+    CHECK_FALSE(tcchat::redis_limiter_options::from_url("redis://host:99999").has_value());
+    CHECK_FALSE(tcchat::redis_limiter_options::from_url("redis://").has_value());
     const auto with_user = tcchat::redis_limiter_options::from_url("redis://alice:p:w@host");
-    REQUIRE(with_user);
+    REQUIRE(with_user.has_value());
     CHECK(with_user->user == "alice");
     CHECK(with_user->password == "p:w");
     const auto password_only = tcchat::redis_limiter_options::from_url("redis://pw@host"); // as before: no colon, a password
-    REQUIRE(password_only);
+    REQUIRE(password_only.has_value());
     CHECK(password_only->user.empty());
     CHECK(password_only->password == "pw");
     const auto ipv6 = tcchat::redis_limiter_options::from_url("redis://alice:pw@[::1]:6380/3");
-    REQUIRE(ipv6);
+    REQUIRE(ipv6.has_value());
     CHECK(ipv6->host == "::1");
     CHECK(ipv6->port == 6380);
     CHECK(ipv6->database == 3);
     const auto ipv6_default_port = tcchat::redis_limiter_options::from_url("redis://[fe80::1%lo]");
-    REQUIRE(ipv6_default_port);
+    REQUIRE(ipv6_default_port.has_value());
     CHECK(ipv6_default_port->host == "fe80::1%lo");
     CHECK(ipv6_default_port->port == 6379);
     for (const char* malformed : {"redis://[::1", "redis://[]:6379", "redis://[::1]6379", "redis://[::1]:", "redis://::1", "redis://::1:6379"}) {
         INFO(malformed);
-        CHECK_FALSE(tcchat::redis_limiter_options::from_url(malformed));
+        CHECK_FALSE(tcchat::redis_limiter_options::from_url(malformed).has_value());
+    }
+}
+
+TEST_CASE("redis limiter: a malformed URL is an error that says what is wrong and never repeats the password", "[redis]") {
+    const std::pair<const char*, const char*> cases[] = {
+        {"http://s3cret@x", "Redis URL: it must start with redis:// or unix://"},
+        {"unix://", "Redis URL: unix:// needs the socket's path, as unix:///run/redis.sock"},
+        {"redis://:s3cret@host:99999", "Redis URL: the port must be a number from 1 to 65535"},
+        {"redis://:s3cret@host:6x79", "Redis URL: the port must be a number from 1 to 65535"},
+        {"redis://:s3cret@host/db", "Redis URL: the database after the host's '/' must be a number of at most 4 digits"},
+        {"redis://:s3cret@[::1", "Redis URL: the '[' of an IPv6 host is not closed"},
+        {"redis://[::1]6379", "Redis URL: only :port may follow an IPv6 host in brackets"},
+        {"redis://:s3cret@::1:6379", "Redis URL: an IPv6 host must be written in brackets, as redis://[::1]:6379"},
+        {"redis://:s3cret@", "Redis URL: the host is missing"},
+    };
+    for (const auto& [url, why] : cases) {
+        INFO(url);
+        const auto parsed = tcchat::redis_limiter_options::from_url(url);
+        REQUIRE_FALSE(parsed.has_value());
+        CHECK(parsed.error().code == tcchat::code::invalid_options);
+        CHECK(parsed.error().message == why);
+        CHECK(tcchat::to_string(parsed.error()).find("s3cret") == std::string::npos);
     }
 }
 
@@ -820,7 +842,7 @@ TEST_CASE("redis limiter: a Redis on the IPv6 loopback from a URL with the addre
     }
     redis_server redis("", "::1");
     const auto options = tcchat::redis_limiter_options::from_url("redis://[::1]:" + std::to_string(redis.port()) + "/0");
-    REQUIRE(options);
+    REQUIRE(options.has_value());
     tcchat::redis_limiter limiter(*options);
     const auto permit = limiter.reserve(key, 1s);
     INFO(message_of(permit));
@@ -832,7 +854,7 @@ TEST_CASE("redis limiter: a Redis on a Unix socket from a unix:// URL", "[redis]
     const std::string socket_path = std::filesystem::temp_directory_path().string() + "/tcchat-redis-" + std::to_string(::getpid()) + ".sock";
     redis_server redis("", "127.0.0.1", {"--unixsocket", socket_path, "--unixsocketperm", "700"});
     const auto options = tcchat::redis_limiter_options::from_url("unix://" + socket_path);
-    REQUIRE(options);
+    REQUIRE(options.has_value());
     tcchat::redis_limiter limiter(*options);
     const auto permit = limiter.reserve(key, 1s);
     INFO(message_of(permit));

@@ -356,7 +356,7 @@ public:
     explicit in_memory_transport(emulator& service) noexcept : service_(&service) {}
 
     /// Hands the request to emulator::handle on this thread; it never fails at the transport level.
-    result<http_response> send(const http_request& request) { return service_->handle(request.url, request.body); }
+    [[nodiscard]] result<http_response> send(const http_request& request) { return service_->handle(request.url, request.body); }
 
     /// Calls `handler` with send()'s answer before returning, on the calling thread.
     void async_send(const http_request& request, completion_handler handler) { handler(send(request)); }

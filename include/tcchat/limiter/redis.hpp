@@ -25,6 +25,7 @@
 // an address, or a name the local resolver answers at once.
 
 #include <tcchat/version.hpp>
+#include <tcchat/error.hpp>
 #include <tcchat/rate_limiter.hpp>
 #include <tcchat/timer_thread.hpp>
 
@@ -94,15 +95,21 @@ struct redis_limiter_options {
     /// and joined when the limiter is destroyed. Never an event loop's thread.
     std::function<void(std::function<void()> job)> run_blocking;
 
-    /// "redis://[[user]:password@]host[:port][/db]" or "unix:///path/to.sock"; nullopt when malformed. An IPv6
-    /// host is written in brackets (redis://[::1]:6379); credentials without a colon are a password.
-    static std::optional<redis_limiter_options> from_url(std::string_view url) {
+    /// "redis://[[user]:password@]host[:port][/db]" or "unix:///path/to.sock". An IPv6 host is written in
+    /// brackets (redis://[::1]:6379); credentials without a colon are a password. A malformed URL is an error
+    /// (90011 invalid_options) whose message says what is wrong without repeating the URL, which may hold the
+    /// password.
+    [[nodiscard]] static result<redis_limiter_options> from_url(std::string_view url) {
+        const auto malformed = [](const char* why) {
+            return make_error(code::invalid_options, error_origin::local, "", std::string("Redis URL: ") + why);
+        };
         redis_limiter_options out;
         if (url.rfind("unix://", 0) == 0) {
             out.unix_socket = std::string(url.substr(7));
-            return out.unix_socket.empty() ? std::nullopt : std::optional<redis_limiter_options>(out);
+            if (out.unix_socket.empty()) return malformed("unix:// needs the socket's path, as unix:///run/redis.sock");
+            return out;
         }
-        if (url.rfind("redis://", 0) != 0) return std::nullopt;
+        if (url.rfind("redis://", 0) != 0) return malformed("it must start with redis:// or unix://");
         std::string_view rest = url.substr(8);
         if (const auto at = rest.rfind('@'); at != std::string_view::npos) {
             const std::string_view credentials = rest.substr(0, at);
@@ -114,7 +121,8 @@ struct redis_limiter_options {
         if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
             const std::string db(rest.substr(slash + 1));
             if (!db.empty()) {
-                if (db.find_first_not_of("0123456789") != std::string::npos || db.size() > 4) return std::nullopt;
+                if (db.find_first_not_of("0123456789") != std::string::npos || db.size() > 4)
+                    return malformed("the database after the host's '/' must be a number of at most 4 digits");
                 out.database = std::stoi(db);
             }
             rest = rest.substr(0, slash);
@@ -124,24 +132,26 @@ struct redis_limiter_options {
         std::optional<std::string_view> port;
         if (!rest.empty() && rest.front() == '[') {
             const auto close = rest.find(']');
-            if (close == std::string_view::npos) return std::nullopt;
+            if (close == std::string_view::npos) return malformed("the '[' of an IPv6 host is not closed");
             host = rest.substr(1, close - 1);
             const std::string_view after = rest.substr(close + 1);
             if (!after.empty()) {
-                if (after.front() != ':') return std::nullopt;
+                if (after.front() != ':') return malformed("only :port may follow an IPv6 host in brackets");
                 port = after.substr(1);
             }
         } else if (const auto colon = rest.rfind(':'); colon != std::string_view::npos) {
             host = rest.substr(0, colon);
             port = rest.substr(colon + 1);
-            if (host.find(':') != std::string_view::npos) return std::nullopt; // an IPv6 address without brackets
+            if (host.find(':') != std::string_view::npos)
+                return malformed("an IPv6 host must be written in brackets, as redis://[::1]:6379");
         }
         if (port) {
-            if (port->empty() || port->size() > 5 || port->find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+            if (port->empty() || port->size() > 5 || port->find_first_not_of("0123456789") != std::string_view::npos)
+                return malformed("the port must be a number from 1 to 65535");
             out.port = std::stoi(std::string(*port));
-            if (out.port < 1 || out.port > 65535) return std::nullopt;
+            if (out.port < 1 || out.port > 65535) return malformed("the port must be a number from 1 to 65535");
         }
-        if (host.empty()) return std::nullopt;
+        if (host.empty()) return malformed("the host is missing");
         out.host = std::string(host);
         return out;
     }

@@ -554,7 +554,7 @@ public:
     }
 
     /// Blocks until the exchange completes. On a thread that runs the executor it fails at once instead (90001).
-    result<http_response> send(const http_request& request) {
+    [[nodiscard]] result<http_response> send(const http_request& request) {
         if (!pool_) return detail::beast::failure(code::transport_failed, "this beast_transport was moved from");
         if (pool_->strand().running_in_this_thread() || (on_executor_thread_ && on_executor_thread_()))
             return detail::beast::failure(code::transport_failed,

@@ -61,7 +61,7 @@ public:
 
     /// POSTs the request with its headers and timeout; any HTTP status is a value; failures: 90001, 90003, 90005.
     /// Blocks first while max_connections exchanges are running.
-    result<http_response> send(const http_request& request) {
+    [[nodiscard]] result<http_response> send(const http_request& request) {
         if (!state_) return failure(code::transport_failed, "this curl_transport was moved from");
         if (state_->share == nullptr) return failure(code::transport_failed, "curl_share_init failed");
         auto lease = state_->acquire();

@@ -12,7 +12,12 @@ and must exit 0 within 60 s. Commands a reader runs once on a machine (installin
 ```console blocks, which are not run. The README's ```sh blocks are its set-up commands and an overview, which
 CI and the tests run elsewhere (tools/demo.sh, tools/test.sh, tests/cli/).
 
-usage: doc_snippets.py CXX INCLUDE_DIR WORK_DIR TCCHAT_BINARY_DIR DOC [DOC...] -- [LINK_ARG...]
+A block that includes an opt-in header is built only when the build was configured with that part (FEATURES,
+from CMake's TCCHAT_WITH_* options, comma-separated: usersig, curl, redis, beast), since only then are its
+libraries among LINK_ARGS; without it the block is reported as not built. Headers found on the machine are not
+a reason to build it.
+
+usage: doc_snippets.py CXX INCLUDE_DIR WORK_DIR TCCHAT_BINARY_DIR --features=FEATURES DOC [DOC...] -- [LINK_ARG...]
 """
 import concurrent.futures
 import os
@@ -23,6 +28,19 @@ import sys
 
 WARNINGS = ["-Wall", "-Wextra", "-Werror", "-Wno-missing-field-initializers"]
 TIMEOUT = 60
+
+
+# The opt-in headers and the configured part each needs.
+OPT_IN_HEADERS = {
+    "tcchat/usersig.hpp": "usersig",
+    "tcchat/transport/curl.hpp": "curl",
+    "tcchat/limiter/redis.hpp": "redis",
+    "tcchat/transport/beast.hpp": "beast",
+}
+
+
+def missing_features(code, features):
+    return sorted({part for header, part in OPT_IN_HEADERS.items() if f"<{header}>" in code and part not in features})
 
 
 def needs_the_service(code):
@@ -48,10 +66,22 @@ def check_cpp(name, code, cxx, include_dir, work_dir, link_args):
     return run(name, [str(program)], work_dir, os.environ)
 
 
+def python_with_jsonschema():
+    """The folder of the first python3 on PATH (or /usr/bin) that imports jsonschema: the guides tell a reader to
+    install it and run `python3`, and a machine may have another python3 first on PATH (pyenv)."""
+    for folder in [*os.environ.get("PATH", "").split(os.pathsep), "/usr/bin"]:
+        python = pathlib.Path(folder, "python3")
+        if python.exists() and subprocess.run([str(python), "-c", "import jsonschema"], capture_output=True).returncode == 0:
+            return folder
+    return None
+
+
 def check_sh(name, code, work_dir, tcchat_dir):
     scratch = work_dir / name
     scratch.mkdir(parents=True, exist_ok=True)
-    environment = dict(os.environ, PATH=f"{tcchat_dir}:{os.environ.get('PATH', '')}")
+    python_dir = python_with_jsonschema()
+    first = f"{tcchat_dir}:{python_dir}" if python_dir else tcchat_dir
+    environment = dict(os.environ, PATH=f"{first}:{os.environ.get('PATH', '')}")
     return run(name, ["bash", "-euo", "pipefail", "-c", code], scratch, environment)
 
 
@@ -67,8 +97,11 @@ def run(name, command, cwd, environment):
 
 
 def main():
-    cxx, include_dir, work, tcchat_dir = sys.argv[1:5]
-    rest = sys.argv[5:]
+    cxx, include_dir, work, tcchat_dir, feature_list = sys.argv[1:6]
+    if not feature_list.startswith("--features="):
+        sys.exit("usage: doc_snippets.py CXX INCLUDE_DIR WORK_DIR TCCHAT_BINARY_DIR --features=A,B DOC... -- LINK_ARG...")
+    features = {part for part in feature_list[len("--features="):].split(",") if part}
+    rest = sys.argv[6:]
     split = rest.index("--") if "--" in rest else len(rest)
     docs, link_args = rest[:split], rest[split + 1:]
     work_dir = pathlib.Path(work)
@@ -79,7 +112,9 @@ def main():
         blocks = re.findall(r"^```(cpp|sh)\n(.*?)^```", path.read_text(encoding="utf-8"), re.S | re.M)
         for number, (language, code) in enumerate(blocks, 1):
             name = f"{path.stem}_{number}"
-            if language == "cpp":
+            if language == "cpp" and missing_features(code, features):
+                print(f"{name}: not built (this build is configured without {', '.join(missing_features(code, features))})")
+            elif language == "cpp":
                 checks.append((doc, number, language, code,
                                lambda name=name, code=code: check_cpp(name, code, cxx, include_dir, work_dir, link_args)))
             elif path.parent.name != "docs":

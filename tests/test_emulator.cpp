@@ -163,7 +163,7 @@ TEST_CASE("get_contact_group pages visit every item exactly once (§3.5 §6.10)"
     CHECK(pages == 8);
 }
 
-TEST_CASE("get_list pages pinned then general conversations with four cursors - delete (§3.7 §3.8)", "[emulator]") {
+TEST_CASE("get_list pages the pinned block then the general one - oldest first - with four cursors - delete (§3.7 §3.8)", "[emulator]") {
     emulation::emulator_options options;
     options.page_size = 3;
     emulation::emulator service(options);
@@ -171,23 +171,28 @@ TEST_CASE("get_list pages pinned then general conversations with four cursors - 
     for (int i = 0; i < 5; ++i) service.seed_conversation(app, "u", {conversation_type::group, "@G" + std::to_string(i), 200 + i, false});
 
     std::vector<std::string> order;
+    std::vector<std::size_t> page_sizes;
     get_list_request request{"u"};
     for (int guard = 0; guard < 10; ++guard) {
         auto page = call(service, request);
         REQUIRE(page.ok());
         for (const auto& s : *page.SessionItem) order.push_back(s.To_Account ? *s.To_Account : *s.GroupId);
+        page_sizes.push_back(page.SessionItem->size());
         if (page.CompleteFlag == complete_flag::complete) break;
         request.TimeStamp = *page.TimeStamp;
         request.StartIndex = *page.StartIndex;
         request.TopTimeStamp = *page.TopTimeStamp;
         request.TopStartIndex = *page.TopStartIndex;
     }
-    CHECK(order == std::vector<std::string>{"pin3", "pin2", "pin1", "pin0", "@G4", "@G3", "@G2", "@G1", "@G0"});
+    // As the documented samples list them (docs/protocol.md §3.7): the pinned block, then the general one, each
+    // oldest first.
+    CHECK(order == std::vector<std::string>{"pin0", "pin1", "pin2", "pin3", "@G0", "@G1", "@G2", "@G3", "@G4"});
+    CHECK(page_sizes == std::vector<std::size_t>{3, 3, 3}); // the second page ends one block and begins the next
 
     REQUIRE(call(service, delete_request{"u", conversation_type::group, std::nullopt, "@G4", 1}).ok());
     REQUIRE(call(service, delete_request{"u", conversation_type::c2c, "pin0", std::nullopt, 0}).ok());
     auto first = call(service, get_list_request{"u"});
-    CHECK((*first.SessionItem)[0].To_Account == "pin3");
+    CHECK((*first.SessionItem)[0].To_Account == "pin1");
     CHECK(service.roaming_clears(app, "u") == std::vector<std::pair<std::string, bool>>{{"@G4", true}, {"pin0", false}});
 }
 

@@ -198,10 +198,14 @@ private:
 
     // --- a rule on the object that holds the member: presence, and rules that depend on a sibling -------------
 
+    /// In a clause of its own, not in the object's `required` list: a missing From_Account fails that list, and
+    /// must not be mistaken for this rule.
     template <auto Pointer>
     void owner_keywords(json::object& node, const rules::required<Pointer>& rule) {
-        node["required"].as_array().emplace_back(rules::member_name<Pointer>());
-        tag(node, rule.id, rule.error);
+        json::object clause = present(rules::member_name<Pointer>());
+        tag(clause, rule.id, rule.error);
+        json::array& all = node["allOf"].is_array() ? node["allOf"].as_array() : node["allOf"].emplace_array();
+        all.push_back(std::move(clause));
     }
     template <auto Pointer, auto When>
     void owner_keywords(json::object& node, const rules::non_empty_when<Pointer, When>& rule) {

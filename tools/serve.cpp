@@ -59,6 +59,9 @@ options:
   --max-connections N    connections served at once; one more is answered 503 and closed
                          (default 512)
   --fixed-time SECONDS   write this Unix time as every Timestamp, for reproducible answers
+  --max-groups N         conversation groups per user; one more answers 51010 (default 20)
+  --conversation-quota N conversations per user in groups or with marks; one more fails its item with
+                         51008 (default 1000): small values reach the quotas in a few calls
   --max-users N          users with stored state; a write that would add one more answers 70398
                          (default 100000; reads of unknown users store nothing)
   --max-state-bytes N    stored state; past it, create/update/mark answer 51008 until deletes free
@@ -71,7 +74,7 @@ options:
 seed file:
   {"sdkappid": 1400000000,
    "calls": [{"command": "create_contact_group", "body": {...request...}}],
-   "conversations": [{"user": "u1", "Type": 1, "peer": "u2", "MsgTime": 1700000000, "TopFlag": 1}],
+   "conversations": [{"user": "u1", "type": 1, "peer": "u2", "msg_time": 1700000000, "pinned": true}],
    "faults": [{"command": "get_list", "count": 1, "rate": 0, "error_code": 0, "http_status": 502,
                "truncate_body": false, "latency_ms": 0}]}
   Every member is optional; "sdkappid" (default 1400000000) may also be given per call or conversation.
@@ -100,6 +103,8 @@ struct serve_options {
     std::size_t max_connections = http_server_options{}.max_connections;
     std::optional<std::int64_t> fixed_time;
     bool quiet = false;
+    std::size_t max_groups_per_user = emulation::emulator_options{}.max_groups_per_user;
+    std::size_t conversation_quota = emulation::emulator_options{}.conversation_quota;
     std::size_t max_users = emulation::emulator_options{}.max_users;
     std::size_t max_state_bytes = emulation::emulator_options{}.max_state_bytes;
     std::string tls_certificate_file;
@@ -188,6 +193,14 @@ std::optional<std::string> parse_options(const std::vector<std::string>& args, s
             const auto seconds = parse_number<std::int64_t>(value, 0, std::numeric_limits<std::int64_t>::max());
             if (!seconds) return bad_value("a Unix time in seconds");
             options.fixed_time = *seconds;
+        } else if (name == "--max-groups") {
+            const auto groups = parse_number<std::size_t>(value, 0, 1000000);
+            if (!groups) return bad_value("a number of groups (0-1000000)");
+            options.max_groups_per_user = *groups;
+        } else if (name == "--conversation-quota") {
+            const auto conversations = parse_number<std::size_t>(value, 0, 100000000);
+            if (!conversations) return bad_value("a number of conversations (0-100000000)");
+            options.conversation_quota = *conversations;
         } else if (name == "--max-users") {
             const auto users = parse_number<std::size_t>(value, 1, std::numeric_limits<std::uint32_t>::max());
             if (!users) return bad_value("a positive number of users");
@@ -246,6 +259,8 @@ int run_serve(const std::vector<std::string>& args) {
     settings.page_size = options.page_size;
     settings.edition_supports_groups = options.groups_supported;
     settings.decoding.max_body_bytes = options.max_body_bytes;
+    settings.max_groups_per_user = options.max_groups_per_user;
+    settings.conversation_quota = options.conversation_quota;
     settings.max_users = options.max_users;
     settings.max_state_bytes = options.max_state_bytes;
     // Nothing in serve reads the call log, and its entries hold request fields of up to a header's size.

@@ -132,13 +132,18 @@ void apply_seed(emulation::emulator& service, const boost::json::value& root, se
 
     for (const auto& [value, pointer] : seed.items("conversations")) {
         const seed_object conversation(*value, pointer, problems);
-        conversation.allow_only({"user", "Type", "peer", "MsgTime", "TopFlag", "sdkappid"});
+        // The members of emulation::conversation_seed, as the faults use fault's. Type, MsgTime and TopFlag (wire
+        // keys, the format of 0.1) are still read, for one release.
+        conversation.allow_only({"user", "type", "peer", "msg_time", "pinned", "sdkappid", "Type", "MsgTime", "TopFlag"});
         emulation::conversation_seed entry;
-        if (conversation.find("Type") == nullptr) problems.report(conversation.at("Type"), "expected 1 (C2C) or 2 (group)");
-        entry.type = static_cast<conversation_type>(conversation.number<int>("Type", 0, 1, 2));
+        const std::string_view type_key = conversation.find("Type") != nullptr ? "Type" : "type";
+        if (conversation.find(type_key) == nullptr) problems.report(conversation.at("type"), "expected 1 (C2C) or 2 (group)");
+        entry.type = static_cast<conversation_type>(conversation.number<int>(type_key, 0, 1, 2));
         entry.peer = conversation.text("peer");
-        entry.msg_time = conversation.number<std::int64_t>("MsgTime", 0, 0, std::numeric_limits<std::int64_t>::max());
-        entry.pinned = conversation.number<int>("TopFlag", 0, 0, 1) == 1;
+        const std::string_view time_key = conversation.find("MsgTime") != nullptr ? "MsgTime" : "msg_time";
+        entry.msg_time = conversation.number<std::int64_t>(time_key, 0, 0, std::numeric_limits<std::int64_t>::max());
+        entry.pinned = conversation.find("TopFlag") != nullptr ? conversation.number<int>("TopFlag", 0, 0, 1) == 1
+                                                               : conversation.flag("pinned");
         const std::uint32_t app = app_of(conversation);
         const std::string user = conversation.text("user");
         if (problems.any()) return;

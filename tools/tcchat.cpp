@@ -30,7 +30,9 @@ commands:
                                               process through Redis with --redis URL or TCCHAT_REDIS_URL
                                               (redis://[[user]:password@]host[:port][/db], an IPv6 host in
                                               brackets, or unix:///path); put a password in TCCHAT_REDIS_URL,
-                                              out of sight of ps; --max-attempts 1 turns backoff retries off
+                                              out of sight of ps; arrivals at the server jitter, so
+                                              use about 75% of the documented limit (--rate 150) to avoid
+                                              60007; --max-attempts 1 turns backoff retries off
                                               (an expired UserSig is still renewed and retried once)
   usersig gen --sdkappid N --identifier ID [--expire SECONDS]
   usersig verify --sdkappid N --identifier ID [--now UNIX_TIME] USERSIG|-
@@ -159,7 +161,22 @@ int main(int argc, char** argv) {
         return exit_ok;
     }
     if (command == "--version") {
-        std::cout << "tcchat " TCCHAT_VERSION_STRING "\n";
+        // The opt-in parts this build has: usersig (OpenSSL, zlib), curl (call), redis (call --redis) and
+        // serve-tls (serve --tls-cert, Beast and OpenSSL).
+        std::cout << "tcchat " TCCHAT_VERSION_STRING "\nfeatures:"
+#if TCCHAT_CLI_WITH_USERSIG
+                  << " usersig"
+#endif
+#if TCCHAT_CLI_WITH_CURL
+                  << " curl"
+#endif
+#if TCCHAT_CLI_WITH_REDIS
+                  << " redis"
+#endif
+#if TCCHAT_CLI_WITH_TLS
+                  << " serve-tls"
+#endif
+                  << "\n";
         return exit_ok;
     }
     if (command == "endpoints") return run_endpoints();

@@ -112,6 +112,7 @@ expect_usage "usage decode" "decode takes 'request' or 'response', not 'sideways
 expect_usage "unknown endpoint" "unknown command 'nope'" -- "$tcchat" decode nope request /dev/null
 expect "help" 0 'usage: tcchat' -- "$tcchat" --help
 expect "version" 0 'tcchat 0.' -- "$tcchat" --version
+expect "version lists the features built in" 0 'features: usersig curl' -- "$tcchat" --version
 
 # usersig gen/verify (docs/protocol.md §5.2 vector V1); the key only ever comes from the environment.
 key=5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e

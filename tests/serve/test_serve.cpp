@@ -60,8 +60,8 @@ std::string seed_file_of(const std::vector<seeded_conversation>& conversations, 
                          boost::json::array faults = {}) {
     boost::json::array rows;
     for (const auto& [user, seed] : conversations)
-        rows.push_back({{"user", user}, {"Type", static_cast<int>(seed.type)}, {"peer", seed.peer},
-                        {"MsgTime", seed.msg_time}, {"TopFlag", seed.pinned ? 1 : 0}});
+        rows.push_back({{"user", user}, {"type", static_cast<int>(seed.type)}, {"peer", seed.peer},
+                        {"msg_time", seed.msg_time}, {"pinned", seed.pinned}});
     return boost::json::serialize(boost::json::object{
         {"sdkappid", app}, {"calls", std::move(calls)}, {"conversations", std::move(rows)}, {"faults", std::move(faults)}});
 }
@@ -301,6 +301,23 @@ TEST_CASE("serve: --seed preloads groups conversations and faults", "[serve]") {
     require_still_serving(server);
     CHECK(std::chrono::steady_clock::now() - started < 1s);
     CHECK(slow.get() >= 1400ms);
+}
+
+TEST_CASE("serve: seed conversations read conversation_seed's names - and the wire-style names of 0.1", "[serve]") {
+    scratch_file seed("serve-seed", R"({"conversations": [)"
+                                    R"({"user": "user1", "type": 1, "peer": "new-style", "msg_time": 20, "pinned": true},)"
+                                    R"({"user": "user1", "Type": 2, "peer": "@old-style", "MsgTime": 10, "TopFlag": 0}]})");
+    served_emulator server({"--seed", seed.path()});
+    http_connection connection(server.port());
+    const auto listed = boost::json::parse(connection.post(target_of("get_list"), first_page_of("user1")).body);
+    const auto& sessions = listed.at("SessionItem").as_array();
+    REQUIRE(sessions.size() == 2);
+    CHECK(sessions[0].at("To_Account") == "new-style"); // pinned first
+    CHECK(sessions[0].at("TopFlag") == 1);
+    CHECK(sessions[0].at("MsgTime") == 20);
+    CHECK(sessions[1].at("GroupId") == "@old-style");
+    CHECK(sessions[1].at("TopFlag") == 0);
+    CHECK(sessions[1].at("MsgTime") == 10);
 }
 
 TEST_CASE("serve: --edition basic and --qps shape the answers", "[serve]") {

@@ -203,6 +203,28 @@ TEST_CASE("serve: --max-users and --max-state-bytes cap what writes store", "[se
     }
 }
 
+TEST_CASE("serve: --max-groups and --conversation-quota reach the quotas in a few calls", "[serve]") {
+    served_emulator server({"--max-groups", "1", "--conversation-quota", "2"});
+    http_connection connection(server.port());
+    const auto create_group = [&](const std::string& name, const std::string& contacts) {
+        return connection.post(target_of("create_contact_group"),
+                               R"({"From_Account":"user0","GroupContactItem":[{"GroupName":")" + name + R"(","ContactItem":[)" +
+                                   contacts + "]}]}").body;
+    };
+    // Three conversations against a quota of 2: the third item fails with 51008, the call succeeds.
+    const auto first = boost::json::parse(create_group("g1", R"({"Type":1,"To_Account":"a"},{"Type":1,"To_Account":"b"},)"
+                                                              R"({"Type":1,"To_Account":"c"})"));
+    CHECK(first.at("ErrorCode").as_int64() == 0);
+    const auto& results = first.at("GroupResultItem").at(0).at("ResultItem").as_array();
+    REQUIRE(results.size() == 3);
+    CHECK(results[0].at("ResultCode").as_int64() == 0);
+    CHECK(results[1].at("ResultCode").as_int64() == 0);
+    CHECK(results[2].at("ResultCode").as_int64() == static_cast<int>(tcchat::code::conversation_quota_exceeded));
+    // A second group against a cap of 1.
+    CHECK(error_code_of(create_group("g2", R"({"Type":1,"To_Account":"a"})")) ==
+          static_cast<int>(tcchat::code::conversation_group_limit_exceeded));
+}
+
 TEST_CASE("serve: a usersig under a percent-encoded or capitalised key never reaches the log", "[serve]") {
     served_emulator server;
     const std::string secret = "secret-usersig-0123456789";

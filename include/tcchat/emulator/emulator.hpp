@@ -310,14 +310,17 @@ private:
         detail::user_store& user = found != users_.end() ? found->second : unknown_user;
         if (Endpoint::may_add_state && state_bytes_ >= options_.max_state_bytes)
             return refuse(static_cast<int>(code::conversation_quota_exceeded),
-                          "the emulator's state holds " + std::to_string(state_bytes_) + " bytes, its cap (max_state_bytes)");
+                          "the emulator's state holds " + std::to_string(state_bytes_) + " bytes, at its cap of " +
+                              std::to_string(options_.max_state_bytes) +
+                              " (max_state_bytes): writes that add state are refused until some is removed");
         detail::store_commands commands(user, store_limits_, options_.clock());
         auto result = commands.run(*request);
         if (result.error_code != 0) return refuse(result.error_code, std::move(result.error_info));
         if (&user == &unknown_user && !unknown_user.empty()) {
             if (users_.size() >= options_.max_users)
                 return refuse(static_cast<int>(code::trial_account_limit),
-                              "the emulator holds " + std::to_string(users_.size()) + " users, its cap (max_users)");
+                              "the emulator holds " + std::to_string(users_.size()) + " users, at its cap of " +
+                                  std::to_string(options_.max_users) + " (max_users): a new user is refused");
             recount(id, users_.emplace(id, std::move(unknown_user)).first->second);
         } else if (!Endpoint::is_read && &user != &unknown_user) {
             recount(id, user);

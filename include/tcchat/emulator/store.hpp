@@ -313,15 +313,17 @@ public:
         return out;
     }
 
-    // §3.7: pinned conversations first (TopStartIndex), then general ones (StartIndex), newest first.
+    // §3.7, as the older documented sample lists them: the pinned block (TopStartIndex), then the general one
+    // (StartIndex), each oldest first (ascending MsgTime); a page that ends the pinned block goes on with the
+    // general one, as that sample's single page does.
     outcome<get_list_response> run(const get_list_request& request) {
         std::vector<const session*> pinned, general;
         for (const session& s : user_.sessions) (s.pinned ? pinned : general).push_back(&s);
-        auto newest_first = [](const session* a, const session* b) {
-            return a->msg_time != b->msg_time ? a->msg_time > b->msg_time : a->key < b->key;
+        auto oldest_first = [](const session* a, const session* b) {
+            return a->msg_time != b->msg_time ? a->msg_time < b->msg_time : a->key < b->key;
         };
-        std::sort(pinned.begin(), pinned.end(), newest_first);
-        std::sort(general.begin(), general.end(), newest_first);
+        std::sort(pinned.begin(), pinned.end(), oldest_first);
+        std::sort(general.begin(), general.end(), oldest_first);
         const bool with_marks = (request.AssistFlags.value_or(0) & ~std::int64_t{7}) != 0; // bits 3-5 (§6.18)
         std::vector<session_item> items;
         auto take = [&](const std::vector<const session*>& list, std::int64_t from) {

@@ -181,6 +181,20 @@ TEST_CASE("generate produces a UserSig that decodes and verifies to V1", "[users
     require_v1_fields(*verified);
 }
 
+TEST_CASE("generate and verify take the key as a secret_key too - the same UserSig", "[usersig][generate]") {
+    const usersig::secret_key key{sample_key};
+    const auto from_view = usersig::generate(sample_sdkappid, sample_identifier, sample_key, v1_expire, v1_time);
+    const auto from_secret = usersig::generate(sample_sdkappid, sample_identifier, key, v1_expire, v1_time);
+    REQUIRE(from_view.has_value());
+    REQUIRE(from_secret.has_value());
+    CHECK(*from_secret == *from_view);
+    const auto verified = usersig::verify(*from_secret, sample_sdkappid, sample_identifier, key, v1_time);
+    REQUIRE(verified.has_value());
+    require_v1_fields(*verified);
+    const usersig::secret_key wrong{"another key"};
+    CHECK_FALSE(usersig::verify(*from_secret, sample_sdkappid, sample_identifier, wrong, v1_time).has_value());
+}
+
 TEST_CASE("generate escapes identifiers into valid JSON", "[usersig][generate]") {
     const std::string awkward = "quote\" backslash\\ slash/ tab\t \xe4\xbd\xa0\xe5\xa5\xbd";
     const auto generated = usersig::generate(sample_sdkappid, awkward, sample_key, 60, v1_time);

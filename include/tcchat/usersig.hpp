@@ -411,6 +411,18 @@ private:
     std::vector<char> bytes_;
 };
 
+/// generate() with the key held in a secret_key: the same UserSig, without reveal() at the call site.
+[[nodiscard]] inline result<std::string> generate(std::uint32_t sdkappid, std::string_view identifier, const secret_key& key,
+                                                  std::int64_t expire, std::int64_t now) {
+    return generate(sdkappid, identifier, key.reveal(), expire, now);
+}
+
+/// verify() with the key held in a secret_key.
+[[nodiscard]] inline result<decoded> verify(std::string_view usersig, std::uint32_t sdkappid, std::string_view identifier,
+                                            const secret_key& key, std::int64_t now) {
+    return verify(usersig, sdkappid, identifier, key.reveal(), now);
+}
+
 /// Unix seconds from the system clock (system_clock's epoch is the Unix epoch).
 inline std::int64_t unix_now() noexcept {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())

@@ -381,15 +381,17 @@ public:
         return out;
     }
 
-    // §3.7: pinned conversations first (TopStartIndex), then general ones (StartIndex), newest first.
+    // §3.7, as the older documented sample lists them: the pinned block (TopStartIndex), then the general one
+    // (StartIndex), each oldest first (ascending MsgTime); a page that ends the pinned block goes on with the
+    // general one, as that sample's single page does.
     outcome<get_list_response> run(const get_list_request& request) {
         std::vector<const session*> pinned, general;
         for (const session& s : user_.sessions) (s.pinned ? pinned : general).push_back(&s);
-        auto newest_first = [](const session* a, const session* b) {
-            return a->msg_time != b->msg_time ? a->msg_time > b->msg_time : a->key < b->key;
+        auto oldest_first = [](const session* a, const session* b) {
+            return a->msg_time != b->msg_time ? a->msg_time < b->msg_time : a->key < b->key;
         };
-        std::sort(pinned.begin(), pinned.end(), newest_first);
-        std::sort(general.begin(), general.end(), newest_first);
+        std::sort(pinned.begin(), pinned.end(), oldest_first);
+        std::sort(general.begin(), general.end(), oldest_first);
         const bool with_marks = (request.AssistFlags.value_or(0) & ~std::int64_t{7}) != 0; // bits 3-5 (§6.18)
         std::vector<session_item> items;
         auto take = [&](const std::vector<const session*>& list, std::int64_t from) {
@@ -762,14 +764,17 @@ private:
         detail::user_store& user = found != users_.end() ? found->second : unknown_user;
         if (Endpoint::may_add_state && state_bytes_ >= options_.max_state_bytes)
             return refuse(static_cast<int>(code::conversation_quota_exceeded),
-                          "the emulator's state holds " + std::to_string(state_bytes_) + " bytes, its cap (max_state_bytes)");
+                          "the emulator's state holds " + std::to_string(state_bytes_) + " bytes, at its cap of " +
+                              std::to_string(options_.max_state_bytes) +
+                              " (max_state_bytes): writes that add state are refused until some is removed");
         detail::store_commands commands(user, store_limits_, options_.clock());
         auto result = commands.run(*request);
         if (result.error_code != 0) return refuse(result.error_code, std::move(result.error_info));
         if (&user == &unknown_user && !unknown_user.empty()) {
             if (users_.size() >= options_.max_users)
                 return refuse(static_cast<int>(code::trial_account_limit),
-                              "the emulator holds " + std::to_string(users_.size()) + " users, its cap (max_users)");
+                              "the emulator holds " + std::to_string(users_.size()) + " users, at its cap of " +
+                                  std::to_string(options_.max_users) + " (max_users): a new user is refused");
             recount(id, users_.emplace(id, std::move(unknown_user)).first->second);
         } else if (!Endpoint::is_read && &user != &unknown_user) {
             recount(id, user);

@@ -458,7 +458,8 @@ private:
 
     permit when_down(const budget_key& key, std::chrono::nanoseconds time_left, const std::string& why) {
         if (options_.when_down == redis_down_policy::local_fallback) return fallback_.reserve(key, time_left);
-        return make_error(code::limiter_unavailable, error_origin::local, "", "the shared rate limit is unavailable: " + why);
+        return make_error(code::limiter_unavailable, error_origin::local, "", "the call was not sent: the shared rate limit (Redis) cannot be used and the "
+                          "policy is fail_closed; " + why);
     }
 
     std::string server_text(const redisReply& reply) const { return detail::server_text(std::string_view(reply.str, reply.len), options_.password); }
@@ -533,7 +534,7 @@ private:
                 return connection;
             }
             if (!available_ && std::chrono::steady_clock::now() < next_attempt_) {
-                why = last_failure_ + " (retrying later)";
+                why = last_failure_ + " (not retried before the reconnect backoff ends)";
                 return nullptr;
             }
         }

@@ -260,7 +260,7 @@ inline std::string_view to_string(error_origin origin) noexcept {
 
 /// One line for a log: code, name, origin, pointer and message, as in
 /// `50002 invalid_parameters (validation) at /MarkItem/0/CustomMark: CustomMark is 300 bytes; the limit is 256 bytes`
-/// (` at <pointer>` only when there is one, ` HTTP <status>` for code::http_status). A code tcchat does not know
+/// (` at <pointer>` only when there is one, ` HTTP <status>` when the status was not 200). A code tcchat does not know
 /// is named "unknown". The message holds no UserSig: the client scrubs it, raw or escaped, from whatever a
 /// server or transport said before the error reaches the caller.
 inline std::string to_string(const error& e) {
@@ -269,7 +269,7 @@ inline std::string to_string(const error& e) {
     text.push_back(' ');
     text.append(row ? row->name : std::string_view("unknown"));
     text.append(" (").append(to_string(e.origin)).append(")");
-    if (e.http_status != 0) text.append(" HTTP ").append(std::to_string(e.http_status));
+    if (e.http_status != 0 && e.http_status != 200) text.append(" HTTP ").append(std::to_string(e.http_status));
     if (!e.pointer.empty()) text.append(" at ").append(e.pointer);
     text.append(": ").append(e.message);
     return text;

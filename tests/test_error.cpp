@@ -50,7 +50,7 @@ TEST_CASE("result<T>::value() on an error throws tcchat::exception", "[error]") 
     CHECK(failed.error().retry() == retry_class::never);
 }
 
-TEST_CASE("an error prints itself: code, name, origin, pointer and message", "[error]") {
+TEST_CASE("an error prints itself - code name origin pointer and message", "[error]") {
     const error custom_mark = make_error(code::invalid_parameters, error_origin::validation, "/MarkItem/0/CustomMark",
                                          "CustomMark is 300 bytes; the limit is 256 bytes");
     CHECK(to_string(custom_mark) ==

@@ -93,8 +93,8 @@ TEST_CASE("transport concept checks", "[client]") {
     STATIC_REQUIRE_FALSE(is_transport_v<int>);
     STATIC_REQUIRE_FALSE(is_transport_v<std::string>);
 #if defined(__cpp_concepts) && __cpp_concepts >= 201907L // as transport.hpp decides
-    STATIC_REQUIRE(transport<in_memory_transport>);
-    STATIC_REQUIRE(async_transport<in_memory_transport>);
+    STATIC_REQUIRE(transport<emulation::in_memory_transport>);
+    STATIC_REQUIRE(async_transport<emulation::in_memory_transport>);
     STATIC_REQUIRE_FALSE(transport<int>);
 #endif
 }

@@ -9,6 +9,9 @@
 #include <catch2/catch.hpp>
 
 #include <random>
+#include <string_view>
+#include <tuple>
+#include <vector>
 
 using namespace tcchat;
 
@@ -366,6 +369,32 @@ struct generator {
     }
 };
 } // namespace
+
+TEST_CASE("a rule list joins a shared part in place - its rules in order between their neighbours", "[validate]") {
+    namespace rules = tcchat::rules;
+    using request = tcchat::search_contact_group_request;
+    std::vector<std::string_view> shared;
+    std::apply([&](const auto&... rule) { (shared.push_back(rule.id), ...); }, tcchat::contact_item_rules);
+    REQUIRE(shared.size() >= 5);
+
+    constexpr auto joined = rules::list(rules::non_empty<&request::From_Account>("first"), tcchat::contact_item_rules,
+                                        rules::non_empty<&request::From_Account>("last"), tcchat::contact_item_rules);
+    std::vector<std::string_view> ids;
+    std::apply([&](const auto&... rule) { (ids.push_back(rule.id), ...); }, joined);
+    std::vector<std::string_view> expected{"first"};
+    expected.insert(expected.end(), shared.begin(), shared.end());
+    expected.push_back("last");
+    expected.insert(expected.end(), shared.begin(), shared.end());
+    CHECK(ids == expected);
+    STATIC_REQUIRE(std::tuple_size_v<decltype(rules::list())> == 0);
+
+    // The endpoint's own list, as validate() and `tcchat schema` read it.
+    std::vector<std::string> endpoint_ids{"search_contact_group.from_account.non_empty", "search_contact_group.contact_item.count"};
+    for (std::string_view id : shared) endpoint_ids.push_back("search_contact_group." + std::string(id));
+    endpoint_ids.push_back("search_contact_group.string.nul");
+    endpoint_ids.push_back("search_contact_group.string.utf8");
+    CHECK(tcchat::rule_ids<tcchat::api::search_contact_group>() == endpoint_ids);
+}
 
 TEST_CASE("the member-wise comparison the property test relies on finds a difference at any depth", "[validate][property]") {
     const mark_contact_request original = valid_mark();

@@ -614,8 +614,52 @@ TCCHAT_NAMESPACE_END
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 
 TCCHAT_NAMESPACE_BEGIN
+
+namespace detail {
+// Joining the parts of a rule list (rules::list) into one flat tuple.
+
+/// The rule types of a part of a list (one rule, or a list's rules) as a type list, and whether it is a list.
+template <class Part>
+struct rule_part : std::false_type {
+    using type = boost::mp11::mp_list<Part>;
+};
+template <class... Rules>
+struct rule_part<std::tuple<Rules...>> : std::true_type {
+    using type = boost::mp11::mp_list<Rules...>;
+};
+template <class Part>
+inline constexpr std::size_t rule_part_size = boost::mp11::mp_size<typename rule_part<Part>::type>::value;
+
+/// Where the `index`th rule of the joined list comes from: which part, and which rule of it.
+struct rule_origin {
+    std::size_t part = 0, rule = 0;
+};
+template <class... Parts>
+constexpr rule_origin rule_origin_of(std::size_t index) noexcept {
+    constexpr std::size_t sizes[] = {rule_part_size<Parts>...};
+    rule_origin at;
+    while (index >= sizes[at.part]) index -= sizes[at.part++];
+    at.rule = index;
+    return at;
+}
+
+template <std::size_t Rule, class Part>
+constexpr const auto& rule_of_part(const Part& part) noexcept {
+    if constexpr (rule_part<Part>::value) return std::get<Rule>(part);
+    else return part;
+}
+
+template <std::size_t... Index, class... Parts>
+constexpr auto join_rule_parts(std::index_sequence<Index...>, const Parts&... parts) {
+    using joined = boost::mp11::mp_rename<boost::mp11::mp_append<typename rule_part<Parts>::type...>, std::tuple>;
+    [[maybe_unused]] const std::tuple<const Parts&...> all(parts...);
+    return joined(
+        rule_of_part<rule_origin_of<Parts...>(Index).rule>(std::get<rule_origin_of<Parts...>(Index).part>(all))...);
+}
+} // namespace detail
 
 namespace rules {
 
@@ -799,20 +843,15 @@ constexpr bool has_alternative() noexcept {
     return !std::is_null_pointer_v<std::remove_cv_t<decltype(Rule::alternative)>>;
 }
 
-template <class Rule>
-constexpr auto as_tuple(const Rule& rule) {
-    return std::make_tuple(rule);
-}
-template <class... Rules>
-constexpr auto as_tuple(const std::tuple<Rules...>& rules) {
-    return rules;
-}
 
-
-/// One endpoint's rules, or a part shared by several (contact_item_rules): parts are joined in place.
-template <class... Rules>
-constexpr auto list(const Rules&... parts) {
-    return std::tuple_cat(as_tuple(parts)...);
+/// One endpoint's rules, or a part shared by several (contact_item_rules): parts are joined in place, into one
+/// flat tuple.
+template <class... Parts>
+constexpr auto list(const Parts&... parts) {
+    // Joined by index, not with std::tuple_cat, whose instantiation every TU that includes the endpoints would pay
+    // for (docs/design-decisions.md §9).
+    constexpr std::size_t rules = (std::size_t{0} + ... + detail::rule_part_size<Parts>);
+    return detail::join_rule_parts(std::make_index_sequence<rules>{}, parts...);
 }
 
 } // namespace rules

@@ -843,7 +843,6 @@ constexpr bool has_alternative() noexcept {
     return !std::is_null_pointer_v<std::remove_cv_t<decltype(Rule::alternative)>>;
 }
 
-
 /// One endpoint's rules, or a part shared by several (contact_item_rules): parts are joined in place, into one
 /// flat tuple.
 template <class... Parts>

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Generates single_include/ from include/ (nlohmann-style amalgamation).
+"""Generates single_include/ from include/ (nlohmann-style amalgamation), after include/tcchat/api/all.hpp
+(tools/endpoint_list.py), which it inlines.
 
 single_include/tcchat/tcchat.hpp  everything <tcchat.hpp> offers, tcchat headers inlined once each
 single_include/tcchat/<adapter>   each opt-in header (UserSig, libcurl, Asio, Boost.JSON src, the emulator, tcchat src),
@@ -8,7 +9,7 @@ single_include/tcchat/<adapter>   each opt-in header (UserSig, libcurl, Asio, Bo
 
   tools/amalgamate.py                    write single_include/
   tools/amalgamate.py --output PATH      write the amalgamation to PATH, the adapters beside it
-  tools/amalgamate.py --check            exit 1 when single_include/ is not what include/ generates
+  tools/amalgamate.py --check            exit 1 when single_include/ or api/all.hpp is not what include/ generates
 """
 import argparse
 import filecmp
@@ -16,6 +17,8 @@ import pathlib
 import re
 import sys
 import tempfile
+
+import endpoint_list
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 INCLUDE = ROOT / "include"
@@ -110,11 +113,14 @@ def write_all(amalgamation_path):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--output", type=pathlib.Path, help="path of the amalgamation, instead of single_include/tcchat/tcchat.hpp")
-    parser.add_argument("--check", action="store_true", help="compare with the checked-in single_include/")
+    parser.add_argument("--check", action="store_true", help="compare with the checked-in single_include/ and api/all.hpp")
     args = parser.parse_args()
     if not args.check:
+        endpoint_list.write()
         write_all(args.output or ROOT / "single_include" / AMALGAMATION)
         return 0
+    if not endpoint_list.check():
+        return 1
     with tempfile.TemporaryDirectory() as scratch:
         files = write_all(pathlib.Path(scratch) / AMALGAMATION)
         stale = [name for name, path in files.items()

@@ -1,15 +1,8 @@
 #pragma once
-// All eight endpoints, as a type list to iterate over (tests, CLI, emulator) and a lookup by command.
+// Every endpoint (the generated api/all.hpp) as a type list to iterate over, and a lookup by command.
 
 #include <tcchat/version.hpp>
-#include <tcchat/api/create_contact_group.hpp>
-#include <tcchat/api/del_contact_group.hpp>
-#include <tcchat/api/delete.hpp>
-#include <tcchat/api/get_contact_group.hpp>
-#include <tcchat/api/get_list.hpp>
-#include <tcchat/api/mark_contact.hpp>
-#include <tcchat/api/search_contact_group.hpp>
-#include <tcchat/api/update_contact_group.hpp>
+#include <tcchat/api/all.hpp> // every endpoint header, and TCCHAT_ENDPOINT_TAGS (generated)
 
 #include <boost/mp11/algorithm.hpp>
 #include <boost/mp11/list.hpp>
@@ -19,13 +12,6 @@
 #include <type_traits>
 
 TCCHAT_NAMESPACE_BEGIN
-
-/// Every endpoint tag of tcchat::api, once, as an X-macro: `TCCHAT_ENDPOINT_TAGS(X)` expands to `X(get_list)
-/// X(delete_conversation) ...`. all_endpoints is built from it, and so are the explicit instantiations of separate
-/// compilation (detail/codec/instantiations.hpp), which must name each message. A new endpoint is one entry here.
-#define TCCHAT_ENDPOINT_TAGS(X)                                                                                \
-    X(get_list) X(delete_conversation) X(create_contact_group) X(del_contact_group) X(update_contact_group)   \
-    X(search_contact_group) X(get_contact_group) X(mark_contact)
 
 #define TCCHAT_DETAIL_LISTED_TAG(tag) , api::tag
 /// Every endpoint, in TCCHAT_ENDPOINT_TAGS' order: what the tests, the CLI, the emulator and the contract iterate.
@@ -42,7 +28,7 @@ struct listed_endpoint_of {
     /// The endpoint tag, as endpoint_of_t<Request> names it.
     using type = endpoint_of_t<Request>;
     static_assert(boost::mp11::mp_contains<all_endpoints, type>::value,
-                  "tcchat: this endpoint is bound (TCCHAT_BIND_ENDPOINT) but missing from all_endpoints in tcchat/endpoints.hpp");
+                  "tcchat: this endpoint is bound (TCCHAT_BIND_ENDPOINT) but missing from all_endpoints (tcchat/api/all.hpp, which tools/endpoint_list.py generates)");
 };
 
 template <class Request>

@@ -4,7 +4,9 @@ endpoint" says, then builds and runs the unit suite there.
 
 It fails when
 - the doc stops naming a file this script must edit (the doc and the edits are read side by side: every file
-  written here must be one the doc's list names, by path or by folder);
+  written here must be one the doc's list names, by path or by folder), or the edits take more than four places
+  (the header, the emulator's handler, the samples, docs/protocol.md);
+- the generator the doc names (it writes the endpoint list, include/tcchat/api/all.hpp) fails;
 - the edits do not compile: a place the doc does not name would have been needed (a list to extend, a count);
 - the unit suite fails with nine endpoints: a test hard-codes eight, or a trait the doc does not mention is missing.
 
@@ -19,6 +21,10 @@ import re
 import shutil
 import subprocess
 import sys
+
+# The goal for a new endpoint (issue 30): its api header, its emulator handler, its samples, docs/protocol.md.
+MOST_PLACES = 4
+SAMPLES = "tests/fixtures/samples/"
 
 TOY_HEADER = """#pragma once
 // A toy endpoint (tests/new_endpoint): what a ninth endpoint's header holds.
@@ -81,12 +87,25 @@ Added by tests/new_endpoint/add_toy_endpoint.py in a scratch copy only: `Note`, 
 """
 
 
-def named_files(doc):
-    """The paths the numbered list under "Adding a ninth endpoint" names in backticks."""
-    section = re.search(r"## Adding a ninth endpoint\n\n(1\. .*?)\n\n", doc, re.S)  # the numbered list
+def adding_steps(doc):
+    """The numbered list under "Adding a ninth endpoint"."""
+    section = re.search(r"## Adding a ninth endpoint\n\n(1\. .*?)\n\n", doc, re.S)
     if not section:
         sys.exit("FAIL docs/architecture.md has no 'Adding a ninth endpoint' section")
-    return {path.replace("<command>", "toy_echo") for path in re.findall(r"`((?:include|tests|docs)/[^`]+)`", section.group(1))}
+    return section.group(1)
+
+
+def named_files(doc):
+    """The paths the steps name in backticks: the only files the toy endpoint may write by hand."""
+    return {path.replace("<command>", "toy_echo") for path in re.findall(r"`((?:include|tests|docs)/[^`]+)`", adding_steps(doc))}
+
+
+def named_generator(doc):
+    """The script the steps say to run, which writes the generated endpoint list (and single_include/)."""
+    commands = re.findall(r"`python3 (tools/\w+\.py)`", adding_steps(doc))
+    if len(commands) != 1:
+        sys.exit(f"FAIL the doc's steps name {len(commands)} generator commands (`python3 tools/....py`), not one")
+    return commands[0]
 
 
 def edit(root, relative, old, new, written):
@@ -121,15 +140,12 @@ def main():
     source, work, cmake_args = pathlib.Path(sys.argv[1]).resolve(), pathlib.Path(sys.argv[2]).resolve(), sys.argv[3:]
     tree = work / "tree"
     copy_tree(source, tree)
-    named = named_files((tree / "docs/architecture.md").read_text(encoding="utf-8"))
+    doc = (tree / "docs/architecture.md").read_text(encoding="utf-8")
+    named = named_files(doc)
     print("the doc names: " + ", ".join(sorted(named)))
 
     written = set()
     create(tree, "include/tcchat/api/toy_echo.hpp", TOY_HEADER, written)
-    edit(tree, "include/tcchat/endpoints.hpp", "#include <tcchat/api/update_contact_group.hpp>\n",
-         "#include <tcchat/api/update_contact_group.hpp>\n#include <tcchat/api/toy_echo.hpp>\n", written)
-    edit(tree, "include/tcchat/endpoints.hpp", "X(get_contact_group) X(mark_contact)\n",
-         "X(get_contact_group) X(mark_contact) X(toy_echo)\n", written)
     edit(tree, "include/tcchat/emulator/store.hpp", "    outcome<delete_response> run(const delete_request& request) {",
          TOY_HANDLER + "    outcome<delete_response> run(const delete_request& request) {", written)
     create(tree, "tests/fixtures/samples/toy_echo.request.json", TOY_REQUEST, written)
@@ -139,7 +155,15 @@ def main():
     unnamed = sorted(f for f in written if f not in named and not any(f.startswith(d) for d in named if d.endswith("/")))
     if unnamed:
         sys.exit(f"FAIL the toy endpoint edits files the doc does not name: {unnamed}")
-    print(f"the toy endpoint writes {len(written)} files: " + ", ".join(sorted(written)))
+    places = {f if not f.startswith(SAMPLES) else SAMPLES for f in written}
+    if len(places) > MOST_PLACES:
+        sys.exit(f"FAIL a new endpoint takes {len(places)} places, more than {MOST_PLACES}: {sorted(places)}")
+    print(f"the toy endpoint writes {len(written)} files in {len(places)} places: " + ", ".join(sorted(written)))
+    generator = named_generator(doc)
+    if subprocess.run([sys.executable, str(tree / generator)], cwd=tree).returncode != 0:
+        sys.exit(f"FAIL {generator}, which the doc says to run, fails with the toy endpoint added")
+    if "X(toy_echo)" not in (tree / "include/tcchat/api/all.hpp").read_text(encoding="utf-8"):
+        sys.exit(f"FAIL {generator} did not add the toy endpoint to the endpoint list, include/tcchat/api/all.hpp")
 
     build = work / "build"
     configure = ["cmake", "-S", str(tree), "-B", str(build), "-G", "Ninja", "-DCMAKE_BUILD_TYPE=Debug",

@@ -304,20 +304,26 @@ TEST_CASE("serve: --seed preloads groups conversations and faults", "[serve]") {
 }
 
 TEST_CASE("serve: seed conversations read conversation_seed's names - and the wire-style names of 0.1", "[serve]") {
+    // Both spellings of "pinned" are set on one entry each, and a third entry is the newest but not pinned: the
+    // pinned block (oldest first) comes first only when both spellings were read.
     scratch_file seed("serve-seed", R"({"conversations": [)"
                                     R"({"user": "user1", "type": 1, "peer": "new-style", "msg_time": 20, "pinned": true},)"
-                                    R"({"user": "user1", "Type": 2, "peer": "@old-style", "MsgTime": 10, "TopFlag": 0}]})");
+                                    R"({"user": "user1", "Type": 2, "peer": "@old-style", "MsgTime": 10, "TopFlag": 1},)"
+                                    R"({"user": "user1", "Type": 1, "peer": "old-style-general", "MsgTime": 30, "TopFlag": 0}]})");
     served_emulator server({"--seed", seed.path()});
     http_connection connection(server.port());
     const auto listed = boost::json::parse(connection.post(target_of("get_list"), first_page_of("user1")).body);
     const auto& sessions = listed.at("SessionItem").as_array();
-    REQUIRE(sessions.size() == 2);
-    CHECK(sessions[0].at("To_Account") == "new-style"); // pinned first
+    REQUIRE(sessions.size() == 3);
+    CHECK(sessions[0].at("GroupId") == "@old-style");
     CHECK(sessions[0].at("TopFlag") == 1);
-    CHECK(sessions[0].at("MsgTime") == 20);
-    CHECK(sessions[1].at("GroupId") == "@old-style");
-    CHECK(sessions[1].at("TopFlag") == 0);
-    CHECK(sessions[1].at("MsgTime") == 10);
+    CHECK(sessions[0].at("MsgTime") == 10);
+    CHECK(sessions[1].at("To_Account") == "new-style");
+    CHECK(sessions[1].at("TopFlag") == 1);
+    CHECK(sessions[1].at("MsgTime") == 20);
+    CHECK(sessions[2].at("To_Account") == "old-style-general");
+    CHECK(sessions[2].at("TopFlag") == 0);
+    CHECK(sessions[2].at("MsgTime") == 30);
 }
 
 TEST_CASE("serve: --edition basic and --qps shape the answers", "[serve]") {

@@ -86,5 +86,6 @@ def main():
     print("include/tcchat/api/all.hpp is up to date")
     return 0
 
+
 if __name__ == "__main__":
     sys.exit(main())
